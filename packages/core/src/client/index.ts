@@ -1,0 +1,12 @@
+export {
+  DEFAULT_DISCOVERY_TIMEOUT_MS,
+  DEFAULT_REDISCOVER_INTERVAL_MS,
+  DEFAULT_REVERIFY_INTERVAL_MS,
+  DEFAULT_VERIFY_BATCH_DELAY_MS,
+  ResourceClient,
+  ResourceClientInit,
+  type FindOptions,
+  type FindResult
+} from './resource-client.js'
+export type { ResourceClientEvents, SelectionChange } from './resource-client-events.js'
+export { ResourceWatch, type ResourceWatchTiming } from './resource-watch.js'

@@ -1,0 +1,247 @@
+import { inject, injectable, optional } from 'inversify'
+import { Discoverer } from '../discovery/discoverer.js'
+import { AbortError, NoTrustedResourceError, NotStartedError } from '../errors.js'
+import { TypedEventTarget } from '../events/typed-event-target.js'
+import { Logger, silentLogger } from '../logging/logger.js'
+import type { Resource } from '../resource/resource.js'
+import type { ResourceKind } from '../resource/resource-kind.js'
+import { ResourceKinds } from '../resource/resource-kinds.js'
+import { Selectors } from '../selection/selectors.js'
+import { combineSignals, throwIfAborted, type AbortOptions } from '../util/abort.js'
+import { startAll, stopAll } from '../util/startable.js'
+import { isTrusted, type TrustedVerdict, type Verdict } from '../verification/verdict.js'
+import { Verifier } from '../verification/verifier.js'
+import type { ResourceClientEvents } from './resource-client-events.js'
+import { ResourceWatch } from './resource-watch.js'
+
+/** How long `find()` gathers discovered servers before verifying them, by default. */
+export const DEFAULT_DISCOVERY_TIMEOUT_MS = 10_000
+/** Pause between discovery passes of a watch, by default. */
+export const DEFAULT_REDISCOVER_INTERVAL_MS = 30_000
+/** How often a watch verifies every known server again, by default. */
+export const DEFAULT_REVERIFY_INTERVAL_MS = 15_000
+/** How long a watch gathers new servers into one verification batch, by default. */
+export const DEFAULT_VERIFY_BATCH_DELAY_MS = 50
+
+/** Options of {@link ResourceClient}; every field is optional. */
+export interface ResourceClientInit {
+  /** How long `find()` gathers discovered servers (ms). Default {@link DEFAULT_DISCOVERY_TIMEOUT_MS}. */
+  discoveryTimeoutMs?: number
+  /** Pause between discovery passes of a watch (ms). Default {@link DEFAULT_REDISCOVER_INTERVAL_MS}. */
+  rediscoverIntervalMs?: number
+  /** How often a watch verifies every known server again (ms). Default {@link DEFAULT_REVERIFY_INTERVAL_MS}. */
+  reverifyIntervalMs?: number
+  /** How long a watch gathers new servers into one verification batch (ms). Default {@link DEFAULT_VERIFY_BATCH_DELAY_MS}. */
+  verifyBatchDelayMs?: number
+}
+
+/** DI token of the {@link ResourceClientInit}. */
+export const ResourceClientInit = Symbol.for('resource-discovery/ResourceClientInit')
+
+/** Options of {@link ResourceClient.find}. */
+export interface FindOptions extends AbortOptions {
+  /** How long to gather discovered servers (ms); what was found by then is verified. */
+  discoveryTimeoutMs?: number
+  /** Stop discovering once this many servers were found. */
+  maxResources?: number
+}
+
+/** What {@link ResourceClient.find} found. */
+export interface FindResult {
+  /** The kind name. */
+  readonly kind: string
+  /** The server the kind's selector picked. */
+  readonly selected: TrustedVerdict
+  /** Every trusted server found, with who vouches for it. */
+  readonly verified: readonly TrustedVerdict[]
+  /** Every server found that is not trusted, with the reason. */
+  readonly rejected: readonly Verdict[]
+  /** How long each step took (ms). */
+  readonly timings: { readonly discoverMs: number, readonly verifyMs: number, readonly selectMs: number }
+}
+
+/**
+ * The one object an application talks to: finds servers of a kind, keeps
+ * only the ones a trusted party vouches for, and picks one.
+ *
+ * @example
+ * ```ts
+ * const client = container.get<ResourceClient>(ResourceClient)
+ * await client.start()
+ * const { selected } = await client.find('mailserver')
+ * console.log(selected.resource.multiaddrs[0], 'vouched for by', selected.provider)
+ * await client.stop()
+ * ```
+ */
+@injectable()
+export class ResourceClient extends TypedEventTarget<ResourceClientEvents> {
+  readonly #kinds: ResourceKinds
+  readonly #discoverer: Discoverer
+  readonly #verifier: Verifier
+  readonly #selectors: Selectors
+  readonly #logger: Logger
+  readonly #init: Required<ResourceClientInit>
+  readonly #watches = new Map<string, ResourceWatch>()
+  readonly #running = new Set<AbortController>()
+  #started = false
+
+  constructor (
+  @inject(ResourceKinds) kinds: ResourceKinds,
+    @inject(Discoverer) discoverer: Discoverer,
+    @inject(Verifier) verifier: Verifier,
+    @inject(Selectors) selectors: Selectors,
+    @inject(Logger) @optional() logger: Logger = silentLogger,
+    @inject(ResourceClientInit) @optional() init: ResourceClientInit = {}
+  ) {
+    super()
+    this.#kinds = kinds
+    this.#discoverer = discoverer
+    this.#verifier = verifier
+    this.#selectors = selectors
+    this.#logger = logger.child({ component: 'resource-client' })
+    this.#init = {
+      discoveryTimeoutMs: init.discoveryTimeoutMs ?? DEFAULT_DISCOVERY_TIMEOUT_MS,
+      rediscoverIntervalMs: init.rediscoverIntervalMs ?? DEFAULT_REDISCOVER_INTERVAL_MS,
+      reverifyIntervalMs: init.reverifyIntervalMs ?? DEFAULT_REVERIFY_INTERVAL_MS,
+      verifyBatchDelayMs: init.verifyBatchDelayMs ?? DEFAULT_VERIFY_BATCH_DELAY_MS
+    }
+  }
+
+  /** Whether `start()` was called and `stop()` not since. */
+  isStarted (): boolean {
+    return this.#started
+  }
+
+  /** Starts the discoverer and verifier (sockets, chain sync). Idempotent. */
+  async start (): Promise<void> {
+    if (this.#started) {
+      return
+    }
+    await startAll([this.#discoverer, this.#verifier])
+    this.#started = true
+    this.#logger.debug({ kinds: this.#kinds.list().map((kind) => kind.name) }, 'started')
+  }
+
+  /** Stops every watch, aborts running finds, and stops the discoverer and verifier. Idempotent. */
+  async stop (): Promise<void> {
+    if (!this.#started) {
+      return
+    }
+    this.#started = false
+    for (const controller of this.#running) {
+      controller.abort(new AbortError('The client was stopped'))
+    }
+    await Promise.allSettled([...this.#watches.values()].map(async (watch) => { await watch.stop() }))
+    this.#watches.clear()
+    await stopAll([this.#discoverer, this.#verifier])
+    this.#logger.debug({}, 'stopped')
+  }
+
+  /**
+   * Discovers servers of `kindName` for one pass (bounded by
+   * `discoveryTimeoutMs`), verifies them in one batch and selects one.
+   *
+   * @throws {@link UnknownResourceKindError} if no plugin provides the kind
+   * @throws {@link NoTrustedResourceError} if no discovered server is trusted; it carries every verdict
+   * @throws {@link NotStartedError} before `start()`
+   * @throws {@link AbortError} if `options.signal` aborts
+   */
+  async find (kindName: string, options: FindOptions = {}): Promise<FindResult> {
+    this.#assertStarted()
+    const kind = this.#kinds.get(kindName)
+    throwIfAborted(options.signal)
+    const controller = new AbortController()
+    this.#running.add(controller)
+    const cancel = combineSignals([options.signal, controller.signal])
+    const { signal } = cancel
+    try {
+      const startedAt = performance.now()
+      const resources = await this.#gather(kind, options, signal)
+      const discoveredAt = performance.now()
+      const verdicts = await this.#verifier.verify(kind, resources, { signal })
+      const verifiedAt = performance.now()
+      const verified = verdicts.filter(isTrusted)
+      const rejected = verdicts.filter((verdict) => !verdict.trusted)
+      const selected = await this.#selectors.forKind(kindName).select(kind, verified, { signal })
+      const selectedAt = performance.now()
+      if (selected === undefined) {
+        throw new NoTrustedResourceError(kindName, verdicts)
+      }
+      this.#logger.debug({ kind: kindName, discovered: resources.length, verified: verified.length, selected: selected.resource.nodeId }, 'found')
+      return {
+        kind: kindName,
+        selected,
+        verified,
+        rejected,
+        timings: { discoverMs: discoveredAt - startedAt, verifyMs: verifiedAt - discoveredAt, selectMs: selectedAt - verifiedAt }
+      }
+    } finally {
+      cancel.clear()
+      this.#running.delete(controller)
+    }
+  }
+
+  /**
+   * Keeps the verified set and selection of `kindName` fresh until stopped,
+   * emitting `resource:*` and `selection:changed` events on this client.
+   * Watching a kind already watched returns the same watch.
+   *
+   * @throws {@link UnknownResourceKindError} if no plugin provides the kind
+   * @throws {@link NotStartedError} before `start()`
+   */
+  watch (kindName: string): ResourceWatch {
+    this.#assertStarted()
+    const existing = this.#watches.get(kindName)
+    if (existing !== undefined) {
+      return existing
+    }
+    const kind = this.#kinds.get(kindName)
+    const watch = new ResourceWatch(kind, {
+      discoverer: this.#discoverer,
+      verifier: this.#verifier,
+      selector: this.#selectors.forKind(kindName),
+      events: this,
+      logger: this.#logger.child({ kind: kindName })
+    }, this.#init)
+    this.#watches.set(kindName, watch)
+    return watch
+  }
+
+  /** Stops watching `kindName`, if it is watched. */
+  async unwatch (kindName: string): Promise<void> {
+    const watch = this.#watches.get(kindName)
+    this.#watches.delete(kindName)
+    await watch?.stop()
+  }
+
+  /** Gathers one discovery pass, ending early at the timeout or `maxResources`. */
+  async #gather (kind: ResourceKind, options: FindOptions, cancelSignal: AbortSignal): Promise<Resource[]> {
+    const timeoutMs = options.discoveryTimeoutMs ?? this.#init.discoveryTimeoutMs
+    const bounded = combineSignals([cancelSignal], timeoutMs)
+    const resources: Resource[] = []
+    try {
+      for await (const resource of this.#discoverer.discover(kind, { signal: bounded.signal })) {
+        resources.push(resource)
+        if (options.maxResources !== undefined && resources.length >= options.maxResources) {
+          break
+        }
+      }
+    } catch (err) {
+      // the pass timing out is the normal end of gathering; the caller aborting (or stop()) is not
+      throwIfAborted(cancelSignal)
+      if (!bounded.signal.aborted) {
+        throw err
+      }
+      this.#logger.debug({ kind: kind.name, timeoutMs, found: resources.length }, 'discovery pass timed out; verifying what was found')
+    } finally {
+      bounded.clear()
+    }
+    return resources
+  }
+
+  #assertStarted (): void {
+    if (!this.#started) {
+      throw new NotStartedError('ResourceClient')
+    }
+  }
+}

@@ -1,0 +1,1 @@
+export { TypedEventTarget, type TypedEventListener } from './typed-event-target.js'

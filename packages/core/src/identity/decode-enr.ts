@@ -1,0 +1,77 @@
+import { ENR } from '@chainsafe/enr'
+import { InvalidEnrError, InvalidEnrSignatureError } from '../errors.js'
+import type { NodeRecord } from '../resource/node-record.js'
+import { identityFromPublicKey } from './node-identity.js'
+
+/** EIP-778 caps an encoded record at 300 bytes; its text form is about 4/3 of that plus the prefix. */
+const MAX_ENR_TEXT_LENGTH = 4 + Math.ceil(300 * 4 / 3)
+
+/** The message `@chainsafe/enr` throws when a record's signature does not verify. */
+const SIGNATURE_FAILURE = 'Unable to verify enr signature'
+
+/**
+ * Decodes the text form of an ENR (`enr:...`) and checks its signature.
+ *
+ * This is the only place core touches `@chainsafe/enr`: everything past it
+ * sees a {@link NodeRecord}.
+ *
+ * @throws {@link InvalidEnrError} if the text is not a well-formed v4 record
+ * @throws {@link InvalidEnrSignatureError} if the signature does not match the record's key
+ */
+export function decodeEnr (text: string): NodeRecord {
+  const trimmed = text.trim()
+  if (!trimmed.startsWith('enr:')) {
+    throw new InvalidEnrError('it does not start with "enr:"')
+  }
+  if (trimmed.length > MAX_ENR_TEXT_LENGTH) {
+    throw new InvalidEnrError(`it is ${trimmed.length} characters long; a record is at most 300 bytes`)
+  }
+  if (!/^enr:[A-Za-z0-9_-]+$/.test(trimmed)) {
+    throw new InvalidEnrError('it is not base64url after "enr:"')
+  }
+  let enr: ENR
+  try {
+    enr = ENR.decodeTxt(trimmed)
+  } catch (err) {
+    if (err instanceof Error && err.message === SIGNATURE_FAILURE) {
+      throw new InvalidEnrSignatureError({ cause: err })
+    }
+    throw new InvalidEnrError(err instanceof Error ? err.message : 'it could not be decoded', { cause: err })
+  }
+  let publicKey: Uint8Array
+  try {
+    publicKey = enr.publicKey
+  } catch (err) {
+    throw new InvalidEnrError('it has no secp256k1 public key', { cause: err })
+  }
+  const identity = identityFromPublicKey(publicKey)
+  const record: NodeRecord = {
+    ...identity,
+    enr: trimmed,
+    seq: enr.seq,
+    entries: new Map([...enr.kvs].map(([key, value]) => [key, Uint8Array.from(value)])),
+    ...definedFields(enr)
+  }
+  return record
+}
+
+/** Reads the location fields, leaving out the ones the record lacks. */
+function definedFields (enr: ENR): Partial<Pick<NodeRecord, 'ip' | 'udp' | 'tcp' | 'ip6' | 'udp6' | 'tcp6'>> {
+  const fields: Partial<Record<'ip' | 'udp' | 'tcp' | 'ip6' | 'udp6' | 'tcp6', string | number>> = {}
+  const read: Array<['ip' | 'udp' | 'tcp' | 'ip6' | 'udp6' | 'tcp6', () => string | number | undefined]> = [
+    ['ip', () => enr.ip], ['udp', () => enr.udp], ['tcp', () => enr.tcp],
+    ['ip6', () => enr.ip6], ['udp6', () => enr.udp6], ['tcp6', () => enr.tcp6]
+  ]
+  for (const [name, get] of read) {
+    let value: string | number | undefined
+    try {
+      value = get()
+    } catch (err) {
+      throw new InvalidEnrError(`its "${name}" field is malformed`, { cause: err })
+    }
+    if (value !== undefined) {
+      fields[name] = value
+    }
+  }
+  return fields as Partial<Pick<NodeRecord, 'ip' | 'udp' | 'tcp' | 'ip6' | 'udp6' | 'tcp6'>>
+}

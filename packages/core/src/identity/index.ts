@@ -1,0 +1,3 @@
+export { decodeEnr } from './decode-enr.js'
+export { identityFromPeerId, identityFromPublicKey, isNodeId, nodeIdFromPublicKey, normalizeNodeId } from './node-identity.js'
+export { parsePeerMultiaddr, type PeerMultiaddr } from './parse-peer-multiaddr.js'

@@ -1,0 +1,1 @@
+export { Logger, silentLogger } from './logger.js'

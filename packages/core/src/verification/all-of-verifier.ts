@@ -1,0 +1,85 @@
+import { inject, injectable, multiInject, optional } from 'inversify'
+import { Logger, silentLogger } from '../logging/logger.js'
+import type { Resource } from '../resource/resource.js'
+import type { ResourceKind } from '../resource/resource-kind.js'
+import { throwIfAborted } from '../util/abort.js'
+import { startAll, stopAll, type Startable } from '../util/startable.js'
+import type { Verdict } from './verdict.js'
+import { VerifierContribution, type Verifier, type VerifyOptions } from './verifier.js'
+import { verifySafely } from './verify-safely.js'
+
+/**
+ * Trusts a resource only if every one of its verifiers does: e.g. registered
+ * on chain and also on an operator's own list. Verifiers run in order, each on
+ * the resources all the ones before it trusted.
+ *
+ * The provider of a trusted verdict is the first verifier's; a rejection
+ * carries the reason of the verifier that rejected. With no verifiers it
+ * trusts nothing (fail closed).
+ */
+@injectable()
+export class AllOfVerifier implements Verifier, Startable {
+  readonly name = 'all-of'
+  readonly #verifiers: readonly Verifier[]
+  readonly #logger: Logger
+
+  constructor (
+  @multiInject(VerifierContribution) @optional() verifiers: readonly Verifier[] = [],
+    @inject(Logger) @optional() logger: Logger = silentLogger
+  ) {
+    this.#verifiers = verifiers
+    this.#logger = logger.child({ component: 'all-of-verifier' })
+  }
+
+  /** The verifiers it combines, in order. */
+  get verifiers (): readonly Verifier[] {
+    return this.#verifiers
+  }
+
+  async start (): Promise<void> {
+    await startAll(this.#verifiers)
+  }
+
+  async stop (): Promise<void> {
+    await stopAll(this.#verifiers)
+  }
+
+  async verify (kind: ResourceKind, resources: readonly Resource[], options: VerifyOptions = {}): Promise<Verdict[]> {
+    throwIfAborted(options.signal)
+    if (this.#verifiers.length === 0) {
+      return resources.map((resource) => ({ resource, trusted: false, reason: 'no verifier is configured', verifier: this.name }))
+    }
+    const results: Verdict[] = []
+    const accepted: Array<Verdict[]> = resources.map(() => [])
+    let open = resources.map((_resource, index) => index)
+    for (const verifier of this.#verifiers) {
+      if (open.length === 0) {
+        break
+      }
+      const verdicts = await verifySafely(verifier, kind, open.map((index) => resources[index] as Resource), options, this.#logger)
+      const stillOpen: number[] = []
+      verdicts.forEach((verdict, position) => {
+        const index = open[position] as number
+        if (verdict.trusted) {
+          accepted[index]?.push(verdict)
+          stillOpen.push(index)
+        } else {
+          results[index] = { resource: resources[index] as Resource, trusted: false, reason: `${verifier.name}: ${verdict.reason}`, verifier: verifier.name }
+        }
+      })
+      open = stillOpen
+    }
+    for (const index of open) {
+      const verdicts = accepted[index] ?? []
+      const first = verdicts[0]
+      results[index] = {
+        resource: resources[index] as Resource,
+        trusted: true,
+        ...(first?.provider === undefined ? {} : { provider: first.provider }),
+        reason: verdicts.map((verdict) => `${verdict.verifier}: ${verdict.reason}`).join('; '),
+        verifier: this.name
+      }
+    }
+    return results
+  }
+}

@@ -1,0 +1,29 @@
+import type { Resource } from '../resource/resource.js'
+
+/** A verifier's judgement of one resource. */
+export interface Verdict {
+  /** The resource judged. */
+  readonly resource: Resource
+  /** Whether the resource may be used. */
+  readonly trusted: boolean
+  /**
+   * Who vouches for it, when trusted: a provider's address (`0x...`) for the
+   * registry, `user` for the user's own allow-list.
+   */
+  readonly provider?: string
+  /** Why, in words a person can read, e.g. `registered by trusted provider 0xAb..` or `no trusted provider registered it`. */
+  readonly reason: string
+  /** The name of the verifier that decided. */
+  readonly verifier: string
+}
+
+/** A verdict that trusts its resource, naming who vouches for it. */
+export interface TrustedVerdict extends Verdict {
+  readonly trusted: true
+  readonly provider: string
+}
+
+/** Whether `verdict` trusts its resource. */
+export function isTrusted (verdict: Verdict): verdict is TrustedVerdict {
+  return verdict.trusted && typeof verdict.provider === 'string'
+}

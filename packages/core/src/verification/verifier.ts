@@ -1,0 +1,26 @@
+import type { Resource } from '../resource/resource.js'
+import type { ResourceKind } from '../resource/resource-kind.js'
+import type { AbortOptions } from '../util/abort.js'
+import type { Verdict } from './verdict.js'
+
+/** Options of {@link Verifier.verify}. */
+export type VerifyOptions = AbortOptions
+
+/**
+ * Decides which discovered resources may be trusted.
+ *
+ * `verify()` takes a batch and returns one {@link Verdict} per resource, in the
+ * same order, each naming the resource it judges. A verifier that cannot reach
+ * what it needs fails closed: untrusted verdicts with the reason, not trust.
+ */
+export interface Verifier {
+  /** A short name for logs and verdicts, e.g. `allow-list`, `registry`. */
+  readonly name: string
+  verify: (kind: ResourceKind, resources: readonly Resource[], options?: VerifyOptions) => Promise<Verdict[]>
+}
+
+/** DI token of the application's {@link Verifier} (by default, any of the contributions). */
+export const Verifier = Symbol.for('resource-discovery/Verifier')
+
+/** DI token under which each way to trust a resource is contributed (multi-bound). */
+export const VerifierContribution = Symbol.for('resource-discovery/VerifierContribution')

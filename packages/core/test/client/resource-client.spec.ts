@@ -1,0 +1,272 @@
+import { createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { expect } from 'chai'
+import { ContainerModule } from 'inversify'
+import {
+  AllowListVerifier, createResourceContainer, defineResourceKind, delay, DiscovererContribution, KindSelector,
+  NoTrustedResourceError, NotStartedError, ResourceClient, ResourceKindContribution, StaticDiscoverer, UnknownResourceKindError,
+  type Discoverer, type ResourceClientEvents, type Selector
+} from '../../src/index.js'
+
+const mail = defineResourceKind({ name: 'mailserver' })
+const push = defineResourceKind({ name: 'push' })
+const kindsPlugin = new ContainerModule(({ bind }) => {
+  bind(ResourceKindContribution).toConstantValue(mail)
+  bind(ResourceKindContribution).toConstantValue(push)
+})
+
+/** Waits until `events` has emitted `type` `count` times, collecting the details. */
+async function nextEvents<K extends keyof ResourceClientEvents> (client: ResourceClient, type: K, count = 1, timeoutMs = 5000): Promise<Array<ResourceClientEvents[K]['detail']>> {
+  const details: Array<ResourceClientEvents[K]['detail']> = []
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.removeEventListener(type, listener)
+      reject(new Error(`timed out waiting for ${count} ${type} events (got ${details.length})`))
+    }, timeoutMs)
+    const listener = (event: ResourceClientEvents[K]): void => {
+      details.push(event.detail)
+      if (details.length === count) {
+        clearTimeout(timer)
+        client.removeEventListener(type, listener)
+        resolve(details)
+      }
+    }
+    client.addEventListener(type, listener)
+  })
+}
+
+describe('ResourceClient', () => {
+  let client: ResourceClient | undefined
+
+  afterEach(async () => {
+    await client?.stop()
+    client = undefined
+  })
+
+  describe('find', () => {
+    it('behavior: selects among the trusted servers and reports the rejected ones', async () => {
+      const own = [createNodeRecord(), createNodeRecord()]
+      const shipped = createNodeRecord()
+      const container = createResourceContainer({
+        modules: [kindsPlugin],
+        servers: [{ kind: 'mailserver', address: shipped.enr }],
+        userServers: own.map((record) => ({ kind: 'mailserver', address: record.enr }))
+      })
+      client = container.get(ResourceClient)
+      await client.start()
+      const result = await client.find('mailserver')
+      expect(result.kind).to.equal('mailserver')
+      expect(result.verified.map((verdict) => verdict.resource.nodeId)).to.have.members(own.map((record) => record.nodeId))
+      expect(result.verified).to.include(result.selected)
+      expect(result.selected.provider).to.equal('user')
+      expect(result.rejected.map((verdict) => verdict.resource.nodeId)).to.deep.equal([shipped.nodeId])
+      expect(result.rejected[0]?.reason).to.contain('not on the user\'s allow-list')
+      expect(result.timings.discoverMs).to.be.at.least(0)
+    })
+
+    it('behavior: servers of another kind are not offered', async () => {
+      const pushServer = createNodeRecord()
+      client = createResourceContainer({ modules: [kindsPlugin], userServers: [{ kind: 'push', address: pushServer.enr }] }).get(ResourceClient)
+      await client.start()
+      expect((await client.find('push')).selected.resource.nodeId).to.equal(pushServer.nodeId)
+      try {
+        await client.find('mailserver')
+        expect.fail('expected NoTrustedResourceError')
+      } catch (err) {
+        expect(err).to.be.instanceOf(NoTrustedResourceError)
+        expect((err as NoTrustedResourceError).verdicts).to.deep.equal([])
+      }
+    })
+
+    it('error: no trusted server gives NoTrustedResourceError carrying every verdict', async () => {
+      const shipped = [createNodeRecord(), createNodeRecord()]
+      client = createResourceContainer({ modules: [kindsPlugin], servers: shipped.map((record) => ({ kind: 'mailserver', address: record.enr })) }).get(ResourceClient)
+      await client.start()
+      try {
+        await client.find('mailserver')
+        expect.fail('expected NoTrustedResourceError')
+      } catch (err) {
+        expect(err).to.be.instanceOf(NoTrustedResourceError)
+        expect((err as NoTrustedResourceError).name).to.equal('NoTrustedResourceError')
+        expect((err as NoTrustedResourceError).verdicts.map((verdict) => verdict.resource.nodeId)).to.have.members(shipped.map((record) => record.nodeId))
+        expect((err as Error).message).to.contain('2 discovered, none trusted')
+      }
+    })
+
+    it('behavior: a pass that does not end is cut at discoveryTimeoutMs and what was found is used', async () => {
+      const record = createNodeRecord()
+      const endless: Discoverer = {
+        name: 'endless',
+        async * discover (kind, options = {}) {
+          yield* new StaticDiscoverer(undefined, { servers: [{ kind: kind.name, address: record.enr }] }).discover(kind, options)
+          await delay(60_000, options)
+        }
+      }
+      const container = createResourceContainer({
+        trustedNodeIds: [record.nodeId],
+        modules: [kindsPlugin, new ContainerModule(({ bind }) => { bind(DiscovererContribution).toConstantValue(endless) })]
+      })
+      client = container.get(ResourceClient)
+      await client.start()
+      const started = Date.now()
+      const result = await client.find('mailserver', { discoveryTimeoutMs: 200 })
+      expect(Date.now() - started).to.be.within(150, 2000)
+      expect(result.selected.resource.nodeId).to.equal(record.nodeId)
+    })
+
+    it('args: maxResources ends the pass early', async () => {
+      const records = [createNodeRecord(), createNodeRecord(), createNodeRecord()]
+      client = createResourceContainer({ modules: [kindsPlugin], userServers: records.map((record) => ({ kind: 'mailserver', address: record.enr })) }).get(ResourceClient)
+      await client.start()
+      expect((await client.find('mailserver', { maxResources: 2 })).verified).to.have.length(2)
+    })
+
+    it('behavior: a kind\'s own selector is used', async () => {
+      const records = [createNodeRecord(), createNodeRecord(), createNodeRecord()]
+      const last: Selector = { name: 'last', select: async (_kind, candidates) => candidates.at(-1) }
+      client = createResourceContainer({
+        modules: [kindsPlugin, new ContainerModule(({ bind }) => { bind(KindSelector).toConstantValue({ kind: 'mailserver', selector: last }) })],
+        userServers: records.map((record) => ({ kind: 'mailserver', address: record.enr }))
+      }).get(ResourceClient)
+      await client.start()
+      for (let round = 0; round < 5; round++) {
+        const result = await client.find('mailserver')
+        expect(result.selected).to.equal(result.verified.at(-1))
+      }
+    })
+
+    it('error: before start', async () => {
+      client = createResourceContainer({ modules: [kindsPlugin] }).get(ResourceClient)
+      try {
+        await client.find('mailserver')
+        expect.fail('expected NotStartedError')
+      } catch (err) {
+        expect(err).to.be.instanceOf(NotStartedError)
+        expect((err as Error).message).to.contain('resourceClient.start()')
+      }
+    })
+
+    it('error: an unknown kind', async () => {
+      client = createResourceContainer({ modules: [kindsPlugin] }).get(ResourceClient)
+      await client.start()
+      try {
+        await client.find('bridge')
+        expect.fail('expected UnknownResourceKindError')
+      } catch (err) {
+        expect(err).to.be.instanceOf(UnknownResourceKindError)
+      }
+    })
+
+    it('error: an aborted signal', async () => {
+      client = createResourceContainer({ modules: [kindsPlugin] }).get(ResourceClient)
+      await client.start()
+      try {
+        await client.find('mailserver', { signal: AbortSignal.abort() })
+        expect.fail('expected AbortError')
+      } catch (err) {
+        expect((err as Error).name).to.equal('AbortError')
+      }
+    })
+
+    it('behavior: stop() aborts a running find', async () => {
+      const never: Discoverer = {
+        name: 'never',
+        async * discover (_kind, options = {}) {
+          await delay(60_000, options)
+          yield * []
+        }
+      }
+      const running = createResourceContainer({ modules: [kindsPlugin, new ContainerModule(({ bind }) => { bind(DiscovererContribution).toConstantValue(never) })] }).get(ResourceClient)
+      await running.start()
+      const finding = running.find('mailserver', { discoveryTimeoutMs: 60_000 }).catch((err: unknown) => err)
+      await delay(20)
+      await running.stop()
+      expect(((await finding) as Error).name).to.equal('AbortError')
+    })
+  })
+
+  describe('watch', () => {
+    const timing = { rediscoverIntervalMs: 20, reverifyIntervalMs: 30, verifyBatchDelayMs: 5 }
+
+    it('behavior: emits discovered, verified, rejected and the first selection', async () => {
+      const own = createNodeRecord()
+      const shipped = createNodeRecord()
+      client = createResourceContainer({
+        modules: [kindsPlugin],
+        client: timing,
+        servers: [{ kind: 'mailserver', address: shipped.enr }],
+        userServers: [{ kind: 'mailserver', address: own.enr }]
+      }).get(ResourceClient)
+      await client.start()
+      const discovered = nextEvents(client, 'resource:discovered', 2)
+      const verified = nextEvents(client, 'resource:verified')
+      const rejected = nextEvents(client, 'resource:rejected')
+      const selection = nextEvents(client, 'selection:changed')
+      const watch = client.watch('mailserver')
+      expect(client.watch('mailserver')).to.equal(watch)
+      expect((await discovered).map((resource) => resource.nodeId)).to.have.members([own.nodeId, shipped.nodeId])
+      expect((await verified)[0]?.resource.nodeId).to.equal(own.nodeId)
+      expect((await rejected)[0]?.resource.nodeId).to.equal(shipped.nodeId)
+      const [change] = await selection
+      expect(change?.current?.resource.nodeId).to.equal(own.nodeId)
+      expect(change?.previous).to.equal(undefined)
+      await watch.ready()
+      expect(watch.selected?.resource.nodeId).to.equal(own.nodeId)
+      expect(watch.verified).to.have.length(1)
+      expect(watch.rejected).to.have.length(1)
+    })
+
+    it('behavior: a server that loses trust is revoked and the selection moves on', async () => {
+      const [a, b] = [createNodeRecord(), createNodeRecord()]
+      const container = createResourceContainer({
+        modules: [kindsPlugin],
+        client: timing,
+        userServers: [a, b].map((record) => ({ kind: 'mailserver', address: record.enr }))
+      })
+      client = container.get(ResourceClient)
+      await client.start()
+      const watch = client.watch('mailserver')
+      await watch.ready()
+      const first = watch.selected
+      expect(first).to.not.equal(undefined)
+      const revoked = nextEvents(client, 'resource:revoked')
+      const changed = nextEvents(client, 'selection:changed')
+      container.get(AllowListVerifier).revoke(first?.resource.nodeId ?? '')
+      expect((await revoked)[0]?.resource.nodeId).to.equal(first?.resource.nodeId)
+      const [change] = await changed
+      expect(change?.previous?.resource.nodeId).to.equal(first?.resource.nodeId)
+      expect(change?.current?.resource.nodeId).to.not.equal(first?.resource.nodeId)
+      expect(change?.reason).to.contain('no longer trusted')
+      expect(watch.selected?.resource.nodeId).to.equal(change?.current?.resource.nodeId)
+    })
+
+    it('behavior: a server added later is discovered in the next pass and keeps the selection stable', async () => {
+      const [a, b] = [createNodeRecord(), createNodeRecord()]
+      const container = createResourceContainer({ modules: [kindsPlugin], client: timing, userServers: [{ kind: 'push', address: a.enr }] })
+      client = container.get(ResourceClient)
+      await client.start()
+      const watch = client.watch('push')
+      await watch.ready()
+      expect(watch.selected?.resource.nodeId).to.equal(a.nodeId)
+      const verified = nextEvents(client, 'resource:verified')
+      container.get(AllowListVerifier).allow(b.nodeId)
+      container.get(StaticDiscoverer).add({ kind: 'push', address: b.enr })
+      expect((await verified)[0]?.resource.nodeId).to.equal(b.nodeId)
+      expect(watch.selected?.resource.nodeId).to.equal(a.nodeId)
+    })
+
+    it('behavior: stop() ends every watch and is idempotent', async () => {
+      client = createResourceContainer({ modules: [kindsPlugin], client: timing, userServers: [{ kind: 'push', address: createNodeRecord().enr }] }).get(ResourceClient)
+      await client.start()
+      await client.start()
+      client.watch('push')
+      await client.stop()
+      await client.stop()
+      expect(client.isStarted()).to.equal(false)
+      let events = 0
+      client.addEventListener('resource:discovered', () => { events++ })
+      await delay(80)
+      expect(events).to.equal(0)
+      expect(() => client?.watch('push')).to.throw(NotStartedError)
+    })
+  })
+})

@@ -1,0 +1,72 @@
+import { createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { expect } from 'chai'
+import { decodeEnr, identityFromPublicKey, InvalidEnrError, InvalidEnrSignatureError } from '../../src/index.js'
+
+/** The example record of EIP-778 (private key b71c71a6...f291, 127.0.0.1, udp 30303). */
+const EIP778_ENR = 'enr:-IS4QHCYrYZbAKWCBRlAy5zzaDZXJBGkcnh4MHcBFZntXNFrdvJjX04jRzjzCBOonrkTfj499SZuOh8R33Ls8RRcy5wBgmlkgnY0gmlwhH8AAAGJc2VjcDI1NmsxoQPKY0yuDUmstAHYpMa2_oxVtw0RW_QAdpzBQA8yWM0xOIN1ZHCCdl8'
+const EIP778_NODE_ID = 'a448f24c6d18e575453db13171562b71999873db5b286df957af199ec94617f7'
+
+function expectThrows (action: () => unknown, type: new (...args: never[]) => Error): Error {
+  try {
+    action()
+  } catch (err) {
+    expect(err).to.be.instanceOf(type)
+    return err as Error
+  }
+  throw new Error(`expected ${type.name}`)
+}
+
+describe('decodeEnr', () => {
+  it('behavior: decodes the EIP-778 example record', () => {
+    const record = decodeEnr(EIP778_ENR)
+    expect(record.nodeId).to.equal(EIP778_NODE_ID)
+    expect(record.ip).to.equal('127.0.0.1')
+    expect(record.udp).to.equal(30303)
+    expect(record.tcp).to.equal(undefined)
+    expect(record.seq).to.equal(1n)
+    expect(record.peerId).to.match(/^16Uiu2/)
+    expect(record.entries.get('id')).to.deep.equal(new TextEncoder().encode('v4'))
+  })
+
+  it('behavior: node id, public key and peer id are one identity', () => {
+    const record = createNodeRecord({ tcp: 4001 })
+    const identity = identityFromPublicKey(record.publicKey)
+    expect(identity).to.deep.equal({ nodeId: record.nodeId, publicKey: record.publicKey, peerId: record.peerId })
+    expect(record.tcp).to.equal(4001)
+  })
+
+  it('args: surrounding whitespace is ignored', () => {
+    expect(decodeEnr(`  ${EIP778_ENR}\n`).nodeId).to.equal(EIP778_NODE_ID)
+  })
+
+  it('error: text without the "enr:" prefix', () => {
+    const err = expectThrows(() => decodeEnr(EIP778_ENR.slice(4)), InvalidEnrError)
+    expect(err.name).to.equal('InvalidEnrError')
+    expect(err.message).to.contain('"enr:"')
+  })
+
+  it('error: characters outside base64url', () => {
+    expectThrows(() => decodeEnr('enr:abc$def'), InvalidEnrError)
+  })
+
+  it('error: a truncated record', () => {
+    expectThrows(() => decodeEnr(EIP778_ENR.slice(0, 60)), InvalidEnrError)
+  })
+
+  it('error: a record longer than 300 bytes', () => {
+    expectThrows(() => decodeEnr(`enr:${'A'.repeat(500)}`), InvalidEnrError)
+  })
+
+  it('error: base64 that is not RLP', () => {
+    expectThrows(() => decodeEnr(`enr:${Buffer.from('not an rlp list at all').toString('base64url')}`), InvalidEnrError)
+  })
+
+  it('error: a record whose content was altered fails its signature', () => {
+    const record = createNodeRecord({ udp: 9000 })
+    const bytes = Buffer.from(record.enr.slice(4), 'base64url')
+    // change the udp port's last byte (the record ends with the udp value)
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0x01
+    const err = expectThrows(() => decodeEnr(`enr:${bytes.toString('base64url')}`), InvalidEnrSignatureError)
+    expect(err.name).to.equal('InvalidEnrSignatureError')
+  })
+})

@@ -1,0 +1,31 @@
+import { jsonRpcRequest } from './json-rpc-request.js'
+import { InvalidDevChainOptionsError, JsonRpcError } from './errors.js'
+import type { AbortOptions } from './util/abort.js'
+
+/** JSON-RPC error code of an unknown method. */
+const METHOD_NOT_FOUND = -32601
+
+/**
+ * Mines `blocks` blocks on the node at `rpcUrl`: one `anvil_mine` call, or
+ * one `evm_mine` per block on nodes that lack `anvil_mine` (e.g. Hardhat).
+ *
+ * @throws {@link InvalidDevChainOptionsError} if `blocks` is not a positive integer
+ * @throws {@link JsonRpcError} if the node supports neither method
+ * @throws {@link RpcUnavailableError} if the node cannot be reached
+ */
+export async function mineBlocks (rpcUrl: string, blocks: number, options: AbortOptions = {}): Promise<void> {
+  if (!Number.isSafeInteger(blocks) || blocks <= 0) {
+    throw new InvalidDevChainOptionsError('blocks', `expected a positive integer, got ${blocks}`)
+  }
+  try {
+    await jsonRpcRequest(rpcUrl, 'anvil_mine', [`0x${blocks.toString(16)}`], options)
+    return
+  } catch (err) {
+    if (!(err instanceof JsonRpcError) || err.code !== METHOD_NOT_FOUND) {
+      throw err
+    }
+  }
+  for (let mined = 0; mined < blocks; mined++) {
+    await jsonRpcRequest(rpcUrl, 'evm_mine', [], options)
+  }
+}

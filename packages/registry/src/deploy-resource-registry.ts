@@ -1,0 +1,71 @@
+import { ContractFactory, type Signer } from 'ethers'
+import { RegistryError } from './errors.js'
+import { resourceRegistryAbi, resourceRegistryBytecode } from './generated/resource-registry.js'
+import { checkAddress } from './node-consent.js'
+import {
+  ResourceRegistryClient,
+  resourceRegistryInterface,
+  toRegistryTransaction,
+  type RegistryTransaction,
+  type ResourceRegistryClientInit
+} from './resource-registry-client.js'
+import { toRegistryError } from './to-registry-error.js'
+import { raceAbort, throwIfAborted, type AbortOptions } from './util/abort.js'
+
+/** Options of {@link deployResourceRegistry}; every field is optional. */
+export interface DeployResourceRegistryOptions extends AbortOptions, ResourceRegistryClientInit {
+  /** The first curator (default: the deploying account). */
+  curator?: string
+}
+
+/** A freshly deployed registry. */
+export interface DeployedResourceRegistry {
+  /** A client of the new registry, bound to the deploying signer. */
+  client: ResourceRegistryClient
+  /** The deployment transaction. */
+  transaction: RegistryTransaction
+}
+
+/**
+ * Deploys a new ResourceRegistry from `signer`'s account and waits until it
+ * is mined.
+ *
+ * @example
+ * ```ts
+ * const { client } = await deployResourceRegistry(new Wallet(privateKey, provider))
+ * console.log('registry at', client.address)
+ * ```
+ *
+ * @throws {@link RegistryRevertError} if the deployment reverts (e.g. `ZeroAddress` curator)
+ * @throws {@link RpcUnavailableError} if the endpoint cannot be reached
+ * @throws {@link AbortError} if `options.signal` aborts (the deployment may still be mined)
+ */
+export async function deployResourceRegistry (signer: Signer, options: DeployResourceRegistryOptions = {}): Promise<DeployedResourceRegistry> {
+  const { signal } = options
+  throwIfAborted(signal)
+  const init: ResourceRegistryClientInit = {
+    ...(options.checkBatchSize === undefined ? {} : { checkBatchSize: options.checkBatchSize }),
+    ...(options.rpcUrl === undefined ? {} : { rpcUrl: options.rpcUrl })
+  }
+  try {
+    const curator = options.curator === undefined ? await raceAbort(signer.getAddress(), signal) : checkAddress('curator', options.curator)
+    const factory = new ContractFactory(resourceRegistryAbi, resourceRegistryBytecode, signer)
+    const deployment = await factory.getDeployTransaction(curator)
+    const response = await raceAbort(signer.sendTransaction(deployment), signal)
+    const receipt = await raceAbort(response.wait(), signal)
+    if (receipt?.contractAddress == null) {
+      throw new RegistryError(`The deployment ${response.hash} produced no contract address`, 'Check the transaction on the chain')
+    }
+    return {
+      client: new ResourceRegistryClient(receipt.contractAddress, signer, init),
+      transaction: toRegistryTransaction(receipt, checkAddress('contract address', receipt.contractAddress))
+    }
+  } catch (err) {
+    throw toRegistryError(err, resourceRegistryInterface, {
+      method: 'deploy',
+      address: '(not deployed)',
+      ...(options.rpcUrl === undefined ? {} : { rpcUrl: options.rpcUrl }),
+      ...(signal === undefined ? {} : { signal })
+    })
+  }
+}

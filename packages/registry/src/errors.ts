@@ -1,0 +1,156 @@
+/**
+ * Errors thrown by `@resource-discovery/registry`.
+ *
+ * One class per condition. Each has a stable `name` (branch on `err.name` or
+ * `instanceof`, never on the message), a message that tells the user what to
+ * fix, and keeps the underlying error as `cause`.
+ */
+
+/** Options shared by every error of this package. */
+export interface RegistryErrorOptions {
+  /** The error that caused this one. */
+  cause?: unknown
+  /** Structured facts about the failure, for logs and machine-readable output. */
+  details?: Record<string, unknown>
+}
+
+/**
+ * Base class of every error this package throws.
+ *
+ * `shortMessage` is the one-line summary; `message` adds what to do about it.
+ */
+export class RegistryError extends Error {
+  static override readonly name: string = 'RegistryError'
+  override readonly name: string = 'RegistryError'
+  /** The one-line summary, without the advice. */
+  readonly shortMessage: string
+  /** Structured facts about the failure. */
+  readonly details: Record<string, unknown>
+
+  constructor (shortMessage: string, hint?: string, options: RegistryErrorOptions = {}) {
+    super(hint === undefined ? shortMessage : `${shortMessage}. ${hint}`, { cause: options.cause })
+    this.shortMessage = shortMessage
+    this.details = options.details ?? {}
+  }
+}
+
+/** What to do about each custom error of the contract, by error name. */
+const REVERT_HINTS: Readonly<Record<string, string>> = {
+  NotCurator: 'Only the curator may do this: send the transaction from the curator\'s account (see ResourceRegistryClient.curator())',
+  NotPendingCurator: 'Only the proposed curator may accept: the current curator must first call proposeCurator(<this account>)',
+  ZeroAddress: 'Pass a real account, not the zero address',
+  InvalidProviderName: 'A provider name must be 1 to 64 bytes of UTF-8',
+  MetadataUriTooLong: 'A metadata URI may be at most 512 bytes: point to a document instead of inlining it',
+  ProviderAlreadyActive: 'This account is already pending, approved or suspended; only a new, rejected or removed account can apply or be added',
+  ProviderNotPending: 'Only a pending application can be approved or rejected: the account must call applyAsProvider first',
+  ProviderNotApproved: 'The provider must be approved by the curator, and not suspended, for this',
+  ProviderNotSuspended: 'Only a suspended provider can be reinstated',
+  ProviderNotRemovable: 'Only an approved or suspended provider can be removed; reject a pending application instead',
+  InvalidNodePublicKeyLength: 'Pass the node\'s 64-byte uncompressed public key (x || y, no 0x04 prefix); toRawNodePublicKey converts other forms',
+  NodeKeyMismatch: 'nodeId must be keccak256 of the node public key: compute it with nodeIdFromPublicKey',
+  InvalidNodeSignature: 'The node must sign the consent with its own key for this registry address, chain id, kind and provider: use signNodeConsent or createNodeConsent with those exact values',
+  ResourceAlreadyRegistered: 'This provider already registered this node for this kind; nothing to do',
+  ResourceNotRegistered: 'This provider has not registered this node for this kind (check kindId, nodeId and the sending account)'
+}
+
+/**
+ * A contract call or transaction reverted. `reason` names the contract's
+ * custom error (e.g. `'ProviderNotApproved'`), or is `'Error'` / `'Panic'`
+ * for Solidity's built-in ones, or `'unknown'` if the node gave no revert data.
+ */
+export class RegistryRevertError extends RegistryError {
+  static override readonly name = 'RegistryRevertError'
+  override readonly name = 'RegistryRevertError'
+  /** The contract function that reverted. */
+  readonly method: string
+  /** Name of the custom error, `'Error'`, `'Panic'` or `'unknown'`. */
+  readonly reason: string
+  /** The custom error's arguments by parameter name (enum values as names, e.g. `status: 'suspended'`). */
+  readonly args: Readonly<Record<string, unknown>>
+  /** The raw revert data, `0x` if none. */
+  readonly data: string
+
+  constructor (method: string, reason: string, args: Readonly<Record<string, unknown>>, data: string, options: RegistryErrorOptions = {}) {
+    const shown = Object.entries(args).map(([key, value]) => `${key}=${String(value)}`).join(', ')
+    super(
+      reason === 'unknown' ? `${method} reverted without revert data` : `${method} reverted with ${reason}(${shown})`,
+      REVERT_HINTS[reason] ?? (reason === 'unknown' ? 'Check the registry address and the sending account; the node gave no reason' : undefined),
+      { ...options, details: { method, reason, args, data, ...options.details } }
+    )
+    this.method = method
+    this.reason = reason
+    this.args = args
+    this.data = data
+  }
+}
+
+/** The JSON-RPC endpoint could not be reached or did not answer in time. */
+export class RpcUnavailableError extends RegistryError {
+  static override readonly name = 'RpcUnavailableError'
+  override readonly name = 'RpcUnavailableError'
+  /** The endpoint, if known. */
+  readonly rpcUrl: string | undefined
+
+  constructor (rpcUrl: string | undefined, problem: string, options: RegistryErrorOptions = {}) {
+    super(
+      `The Ethereum JSON-RPC endpoint ${rpcUrl ?? '(unknown URL)'} is unavailable: ${problem}`,
+      'Check that the node is running and the RPC URL (scheme, host, port) is right',
+      { ...options, details: { rpcUrl, ...options.details } }
+    )
+    this.rpcUrl = rpcUrl
+  }
+}
+
+/** There is no contract at the registry address on this chain (or it is not a ResourceRegistry). */
+export class RegistryNotDeployedError extends RegistryError {
+  static override readonly name = 'RegistryNotDeployedError'
+  override readonly name = 'RegistryNotDeployedError'
+  /** The address that was called. */
+  readonly address: string
+
+  constructor (address: string, options: RegistryErrorOptions = {}) {
+    super(
+      `No ResourceRegistry contract answers at ${address}`,
+      'Check the registry address and that the RPC URL points at the chain it was deployed on',
+      { ...options, details: { address, ...options.details } }
+    )
+    this.address = address
+  }
+}
+
+/** A state-changing method was called on a client whose runner cannot sign transactions. */
+export class SignerRequiredError extends RegistryError {
+  static override readonly name = 'SignerRequiredError'
+  override readonly name = 'SignerRequiredError'
+
+  constructor (method: string, options: RegistryErrorOptions = {}) {
+    super(
+      `${method} sends a transaction, but this client has no signer`,
+      'Create the client with an ethers Signer (e.g. new Wallet(privateKey, provider)), or call client.connect(signer)',
+      { ...options, details: { method, ...options.details } }
+    )
+  }
+}
+
+/** A key, id or address argument is malformed. */
+export class InvalidRegistryArgumentError extends RegistryError {
+  static override readonly name = 'InvalidRegistryArgumentError'
+  override readonly name = 'InvalidRegistryArgumentError'
+  /** The argument that is malformed. */
+  readonly argument: string
+
+  constructor (argument: string, problem: string, options: RegistryErrorOptions = {}) {
+    super(`Invalid ${argument}: ${problem}`, undefined, { ...options, details: { argument, ...options.details } })
+    this.argument = argument
+  }
+}
+
+/** The operation was aborted through its `signal`. */
+export class AbortError extends RegistryError {
+  static override readonly name = 'AbortError'
+  override readonly name = 'AbortError'
+
+  constructor (message = 'The operation was aborted', options: RegistryErrorOptions = {}) {
+    super(message, undefined, options)
+  }
+}

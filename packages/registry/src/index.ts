@@ -1,0 +1,86 @@
+/**
+ * The ResourceRegistry smart contract, from TypeScript: its ABI and bytecode
+ * (compiled from `contracts/ResourceRegistry.sol`), and a typed API over
+ * ethers for the curator, providers and clients.
+ *
+ * - The curator approves, rejects, suspends, reinstates and removes
+ *   providers, and hands curatorship over in two steps.
+ * - An approved provider registers the server nodes it runs, per resource
+ *   kind; each node consents by signing EIP-712 typed data with its own key
+ *   ({@link createNodeConsent}).
+ * - Clients ask {@link ResourceRegistryClient.checkResources} which of the
+ *   nodes they discovered a provider they trust has registered.
+ *
+ * @example
+ * ```ts
+ * import { Wallet } from 'ethers'
+ * import {
+ *   createNodeConsent, createRpcProvider, deployResourceRegistry, kindIdFromName
+ * } from '@resource-discovery/registry'
+ *
+ * const provider = await createRpcProvider('http://127.0.0.1:8545')
+ * const curator = new Wallet(curatorKey, provider)
+ * const operator = new Wallet(operatorKey, provider)
+ * const { client } = await deployResourceRegistry(curator)
+ * await client.addProvider(operator.address, 'Default provider', 'https://example.org/provider.json')
+ *
+ * const kindId = kindIdFromName('mailserver')
+ * const chainId = (await provider.getNetwork()).chainId
+ * const consent = createNodeConsent(nodePrivateKey, { registry: client.address, chainId, kindId, provider: operator.address })
+ * await client.connect(operator).addResource(consent)
+ *
+ * const [verifiedBy] = await client.checkResources(kindId, [consent.nodeId], [operator.address])
+ * // verifiedBy === operator.address
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export {
+  DEFAULT_POLLING_INTERVAL_MS,
+  DEFAULT_RPC_TIMEOUT_MS,
+  createRpcProvider,
+  type CreateRpcProviderOptions
+} from './create-rpc-provider.js'
+export {
+  deployResourceRegistry,
+  type DeployResourceRegistryOptions,
+  type DeployedResourceRegistry
+} from './deploy-resource-registry.js'
+export {
+  AbortError,
+  InvalidRegistryArgumentError,
+  RegistryError,
+  RegistryNotDeployedError,
+  RegistryRevertError,
+  RpcUnavailableError,
+  SignerRequiredError,
+  type RegistryErrorOptions
+} from './errors.js'
+export { resourceRegistryAbi, resourceRegistryBytecode, resourceRegistrySolcVersion } from './generated/resource-registry.js'
+export { kindIdFromName } from './kind-id.js'
+export {
+  NODE_CONSENT_TYPES,
+  REGISTRY_EIP712_NAME,
+  REGISTRY_EIP712_VERSION,
+  createNodeConsent,
+  nodeConsentDigest,
+  registryDomain,
+  signNodeConsent,
+  type NodeConsent,
+  type NodeConsentMessage,
+  type NodeConsentScope
+} from './node-consent.js'
+export { nodeIdFromPublicKey, nodePublicKeyFromPrivateKey, toRawNodePublicKey } from './node-id.js'
+export { PROVIDER_STATUSES, providerStatusFromValue, type ProviderStatus } from './provider-status.js'
+export {
+  DEFAULT_CHECK_BATCH_SIZE,
+  ResourceRegistryClient,
+  resourceRegistryInterface,
+  type ProviderInfo,
+  type RegistryEvent,
+  type RegistryTransaction,
+  type ResourceRegistryClientInit
+} from './resource-registry-client.js'
+export { toRegistryError, type RegistryErrorContext } from './to-registry-error.js'
+export type { AbortOptions } from './util/abort.js'
