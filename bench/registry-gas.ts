@@ -15,7 +15,7 @@ import {
   createNodeConsent,
   createRpcProvider,
   deployResourceRegistry,
-  kindIdFromName,
+  resourceKindId,
   resourceRegistryInterface,
   resourceRegistrySolcVersion,
   type RegistryTransaction,
@@ -32,7 +32,7 @@ interface GasRow {
 }
 
 const outputPath = resolve(dirname(fileURLToPath(import.meta.url)), 'results/registry-gas.json')
-const MAILSERVER = kindIdFromName('mailserver')
+const MAILSERVER = resourceKindId('mailserver')
 
 function nodeKey (index: number): string {
   return keccak256(toUtf8Bytes(`bench node ${index}`))

@@ -185,3 +185,40 @@ export class NoTrustedResourceError extends ResourceDiscoveryError {
     this.verdicts = verdicts
   }
 }
+
+/** A JSON-RPC endpoint could not be reached, did not answer in time, or does not speak Ethereum JSON-RPC. */
+export class RpcUnavailableError extends ResourceDiscoveryError {
+  static override readonly name = 'RpcUnavailableError'
+  override readonly name = 'RpcUnavailableError'
+  /** The endpoint, if known. */
+  readonly rpcUrl: string | undefined
+
+  constructor (rpcUrl: string | undefined, problem: string, options: ResourceDiscoveryErrorOptions = {}) {
+    super(
+      `The Ethereum JSON-RPC endpoint ${rpcUrl ?? '(unknown URL)'} is unavailable: ${problem}`,
+      'Check that the node is running and the RPC URL (scheme, host, port) is right',
+      { ...options, details: { rpcUrl, ...options.details } }
+    )
+    this.rpcUrl = rpcUrl
+  }
+}
+
+/** A JSON-RPC endpoint answered a request with an error object. */
+export class JsonRpcError extends ResourceDiscoveryError {
+  static override readonly name = 'JsonRpcError'
+  override readonly name = 'JsonRpcError'
+  /** The JSON-RPC method that failed. */
+  readonly method: string
+  /** The JSON-RPC error code (-32601: the node does not know the method). */
+  readonly code: number
+
+  constructor (method: string, code: number, message: string, options: ResourceDiscoveryErrorOptions = {}) {
+    super(
+      `JSON-RPC ${method} failed with code ${code}: ${message}`,
+      code === -32601 ? 'The node does not support this method: use a node that does (anvil for dev methods)' : 'Check the request parameters',
+      { ...options, details: { method, code, ...options.details } }
+    )
+    this.method = method
+    this.code = code
+  }
+}

@@ -2,10 +2,10 @@ import { Wallet } from 'ethers'
 import type { DevAccount, DevChain } from './dev-chain.js'
 import { DEV_CHAIN_MNEMONIC, deriveDevAccounts } from './derive-dev-accounts.js'
 import { InvalidDevChainOptionsError } from './errors.js'
-import { jsonRpcRequest, parseQuantity } from './json-rpc-request.js'
+import { jsonRpcRequest, parseQuantity } from '@resource-discovery/core'
 import { mineBlocks } from './mine-blocks.js'
 import { DEFAULT_DEV_ACCOUNT_COUNT } from './start-dev-chain.js'
-import { throwIfAborted, type AbortOptions } from './util/abort.js'
+import { throwIfAborted, type AbortOptions } from '@resource-discovery/core'
 
 /** Options of {@link connectDevChain}; every field is optional. */
 export interface ConnectDevChainOptions extends AbortOptions {

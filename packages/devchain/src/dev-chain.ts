@@ -1,4 +1,4 @@
-import type { AbortOptions } from './util/abort.js'
+import type { AbortOptions } from '@resource-discovery/core'
 
 /** A funded account of a dev chain, with its private key. */
 export interface DevAccount {

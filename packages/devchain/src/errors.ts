@@ -6,32 +6,15 @@
  * fix, and keeps the underlying error as `cause`.
  */
 
-/** Options shared by every error of this package. */
-export interface DevChainErrorOptions {
-  /** The error that caused this one. */
-  cause?: unknown
-  /** Structured facts about the failure, for logs and machine-readable output. */
-  details?: Record<string, unknown>
-}
+import { ResourceDiscoveryError, type ResourceDiscoveryErrorOptions } from '@resource-discovery/core'
 
-/**
- * Base class of every error this package throws.
- *
- * `shortMessage` is the one-line summary; `message` adds what to do about it.
- */
-export class DevChainError extends Error {
+/** Options shared by every error of this package. */
+export type DevChainErrorOptions = ResourceDiscoveryErrorOptions
+
+/** Base class of every error this package throws (a core {@link ResourceDiscoveryError}). */
+export class DevChainError extends ResourceDiscoveryError {
   static override readonly name: string = 'DevChainError'
   override readonly name: string = 'DevChainError'
-  /** The one-line summary, without the advice. */
-  readonly shortMessage: string
-  /** Structured facts about the failure. */
-  readonly details: Record<string, unknown>
-
-  constructor (shortMessage: string, hint?: string, options: DevChainErrorOptions = {}) {
-    super(hint === undefined ? shortMessage : `${shortMessage}. ${hint}`, { cause: options.cause })
-    this.shortMessage = shortMessage
-    this.details = options.details ?? {}
-  }
 }
 
 /** The anvil binary is missing or not executable (e.g. not on Linux x64). */
@@ -105,45 +88,4 @@ export class DevChainStartTimeoutError extends DevChainError {
   }
 }
 
-/** A JSON-RPC endpoint could not be reached (connection refused, timeout, not JSON-RPC). */
-export class RpcUnavailableError extends DevChainError {
-  static override readonly name = 'RpcUnavailableError'
-  override readonly name = 'RpcUnavailableError'
-  /** The endpoint that could not be reached. */
-  readonly rpcUrl: string
-
-  constructor (rpcUrl: string, problem: string, options: DevChainErrorOptions = {}) {
-    super(`The JSON-RPC endpoint ${rpcUrl} is unavailable: ${problem}`, 'Check that the node is running and the URL (scheme, host, port) is right', { ...options, details: { rpcUrl, ...options.details } })
-    this.rpcUrl = rpcUrl
-  }
-}
-
-/** The node answered a JSON-RPC request with an error object. */
-export class JsonRpcError extends DevChainError {
-  static override readonly name = 'JsonRpcError'
-  override readonly name = 'JsonRpcError'
-  /** The JSON-RPC method that failed. */
-  readonly method: string
-  /** The JSON-RPC error code (-32601: the node does not know the method). */
-  readonly code: number
-
-  constructor (method: string, code: number, message: string, options: DevChainErrorOptions = {}) {
-    super(
-      `JSON-RPC ${method} failed with code ${code}: ${message}`,
-      code === -32601 ? 'The node does not support this method: use anvil (startDevChain) or a node with dev methods' : 'Check the request parameters',
-      { ...options, details: { method, code, ...options.details } }
-    )
-    this.method = method
-    this.code = code
-  }
-}
-
-/** The operation was aborted through its `signal`. */
-export class AbortError extends DevChainError {
-  static override readonly name = 'AbortError'
-  override readonly name = 'AbortError'
-
-  constructor (message = 'The operation was aborted', options: DevChainErrorOptions = {}) {
-    super(message, undefined, options)
-  }
-}
+export { AbortError, JsonRpcError, RpcUnavailableError } from '@resource-discovery/core'

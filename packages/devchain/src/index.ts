@@ -42,7 +42,7 @@ export {
   RpcUnavailableError,
   type DevChainErrorOptions
 } from './errors.js'
-export { DEFAULT_REQUEST_TIMEOUT_MS, jsonRpcRequest, parseQuantity, type JsonRpcRequestOptions } from './json-rpc-request.js'
+export { DEFAULT_REQUEST_TIMEOUT_MS, jsonRpcRequest, parseQuantity, type JsonRpcRequestOptions } from '@resource-discovery/core'
 export { mineBlocks } from './mine-blocks.js'
 export {
   DEFAULT_DEV_ACCOUNT_COUNT,
@@ -52,4 +52,4 @@ export {
   startDevChain,
   type StartDevChainOptions
 } from './start-dev-chain.js'
-export type { AbortOptions } from './util/abort.js'
+export type { AbortOptions } from '@resource-discovery/core'

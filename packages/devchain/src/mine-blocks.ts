@@ -1,6 +1,7 @@
-import { jsonRpcRequest } from './json-rpc-request.js'
-import { InvalidDevChainOptionsError, JsonRpcError } from './errors.js'
-import type { AbortOptions } from './util/abort.js'
+import { jsonRpcRequest } from '@resource-discovery/core'
+import { JsonRpcError } from '@resource-discovery/core'
+import { InvalidDevChainOptionsError } from './errors.js'
+import type { AbortOptions } from '@resource-discovery/core'
 
 /** JSON-RPC error code of an unknown method. */
 const METHOD_NOT_FOUND = -32601

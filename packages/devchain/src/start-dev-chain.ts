@@ -11,9 +11,9 @@ import {
   InvalidDevChainOptionsError,
   RpcUnavailableError
 } from './errors.js'
-import { jsonRpcRequest, parseQuantity } from './json-rpc-request.js'
+import { jsonRpcRequest, parseQuantity } from '@resource-discovery/core'
 import { mineBlocks } from './mine-blocks.js'
-import { delay, throwIfAborted, toAbortError, type AbortOptions } from './util/abort.js'
+import { delay, throwIfAborted, toAbortError, type AbortOptions } from '@resource-discovery/core'
 
 /** Chain id of a dev chain unless told otherwise (anvil's and Hardhat's default). */
 export const DEFAULT_DEV_CHAIN_ID = 31337
@@ -265,7 +265,7 @@ async function waitForJsonRpc (child: ChildProcess, output: ProcessOutput, rpcUr
         throw err
       }
     }
-    await delay(READY_POLL_INTERVAL_MS, signal)
+    await delay(READY_POLL_INTERVAL_MS, { signal })
   }
 }
 

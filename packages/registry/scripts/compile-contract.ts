@@ -1,15 +1,18 @@
 /**
  * Compiles `contracts/ResourceRegistry.sol` with solc-js (the `solc` npm
  * package, optimizer on) and writes its ABI and creation bytecode to
- * `packages/registry/src/generated/resource-registry.ts`.
+ * `packages/core/src/registry/generated/resource-registry-abi.ts` (the ABI,
+ * for core's contract verifier) and
+ * `packages/registry/src/generated/resource-registry-bytecode.ts` (the
+ * creation code, for deployment).
  *
  * Usage (from the repository root):
- *   npm run contracts:build   # rewrite the generated file
- *   npm run contracts:check   # exit 1 if the generated file is stale (CI)
+ *   npm run contracts:build   # rewrite the generated files
+ *   npm run contracts:check   # exit 1 if a generated file is stale (CI)
  */
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { relative, resolve } from 'node:path'
+import { dirname, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** The part of solc-js's API this script uses (the package ships no types). */
@@ -36,7 +39,9 @@ const EVM_VERSION = 'cancun'
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..')
 const sourcePath = resolve(repoRoot, SOURCE_KEY)
-const outputPath = resolve(repoRoot, 'packages/registry/src/generated/resource-registry.ts')
+/** The ABI goes to core (its contract verifier reads the registry); the bytecode to the registry package (which deploys it). */
+const abiOutputPath = resolve(repoRoot, 'packages/core/src/registry/generated/resource-registry-abi.ts')
+const bytecodeOutputPath = resolve(repoRoot, 'packages/registry/src/generated/resource-registry-bytecode.ts')
 
 const solc = createRequire(import.meta.url)('solc') as SolcJs
 
@@ -44,21 +49,33 @@ async function main (): Promise<void> {
   const check = process.argv.includes('--check')
   const source = await readFile(sourcePath, 'utf8')
   const { abi, bytecode } = compile(source)
-  const rendered = render(abi, bytecode, solc.version())
-  const outputName = relative(repoRoot, outputPath)
+  const outputs = [
+    { path: abiOutputPath, rendered: renderAbi(abi, solc.version()) },
+    { path: bytecodeOutputPath, rendered: renderBytecode(bytecode, solc.version()) }
+  ]
 
   if (check) {
-    const current = await readFile(outputPath, 'utf8').catch(() => undefined)
-    if (current !== rendered) {
-      console.error(`${outputName} is stale: it does not match ${SOURCE_KEY} compiled with solc ${solc.version()}.\nRun \`npm run contracts:build\` and commit the result.`)
+    let stale = false
+    for (const { path, rendered } of outputs) {
+      const current = await readFile(path, 'utf8').catch(() => undefined)
+      if (current !== rendered) {
+        stale = true
+        console.error(`${relative(repoRoot, path)} is stale: it does not match ${SOURCE_KEY} compiled with solc ${solc.version()}.`)
+      }
+    }
+    if (stale) {
+      console.error('Run `npm run contracts:build` and commit the result.')
       process.exit(1)
     }
-    console.log(`${outputName} is up to date (solc ${solc.version()}).`)
+    console.log(`${outputs.map(({ path }) => relative(repoRoot, path)).join(' and ')} are up to date (solc ${solc.version()}).`)
     return
   }
 
-  await writeFile(outputPath, rendered)
-  console.log(`Wrote ${outputName}: ${abi.length} ABI entries, ${(bytecode.length - 2) / 2} bytes of creation code (solc ${solc.version()}).`)
+  for (const { path, rendered } of outputs) {
+    await mkdir(dirname(path), { recursive: true })
+    await writeFile(path, rendered)
+  }
+  console.log(`Wrote ${abi.length} ABI entries to ${relative(repoRoot, abiOutputPath)} and ${(bytecode.length - 2) / 2} bytes of creation code to ${relative(repoRoot, bytecodeOutputPath)} (solc ${solc.version()}).`)
 }
 
 function compile (source: string): { abi: unknown[], bytecode: string } {
@@ -90,18 +107,26 @@ function compile (source: string): { abi: unknown[], bytecode: string } {
   return { abi: contract.abi, bytecode: `0x${contract.evm.bytecode.object}` }
 }
 
-function render (abi: unknown[], bytecode: string, version: string): string {
+function header (version: string): string {
   return `// generated, do not edit: run \`npm run contracts:build\` after changing ${SOURCE_KEY}.
 // Compiled with solc ${version}, optimizer on (${OPTIMIZER_RUNS} runs), EVM version ${EVM_VERSION}.
+`
+}
 
+function renderAbi (abi: unknown[], version: string): string {
+  return `${header(version)}
 /** ABI of the ResourceRegistry contract (\`${SOURCE_KEY}\`). */
 export const resourceRegistryAbi = ${JSON.stringify(abi, null, 2)} as const
 
+/** The solc version that produced {@link resourceRegistryAbi}. */
+export const resourceRegistrySolcVersion = '${version}' as const
+`
+}
+
+function renderBytecode (bytecode: string, version: string): string {
+  return `${header(version)}
 /** Creation bytecode of the ResourceRegistry contract; its constructor takes \`address initialCurator\`. */
 export const resourceRegistryBytecode = '${bytecode}' as const
-
-/** The solc version that produced {@link resourceRegistryAbi} and {@link resourceRegistryBytecode}. */
-export const resourceRegistrySolcVersion = '${version}' as const
 `
 }
 

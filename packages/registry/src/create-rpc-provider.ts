@@ -1,6 +1,7 @@
 import { FetchRequest, JsonRpcProvider, Network } from 'ethers'
-import { InvalidRegistryArgumentError, RpcUnavailableError } from './errors.js'
-import { raceAbort, throwIfAborted, type AbortOptions } from './util/abort.js'
+import { RpcUnavailableError } from '@resource-discovery/core'
+import { InvalidRegistryArgumentError } from './errors.js'
+import { raceAbort, throwIfAborted, type AbortOptions } from '@resource-discovery/core'
 
 /** How long one JSON-RPC request may take before the endpoint counts as unavailable. */
 export const DEFAULT_RPC_TIMEOUT_MS = 10_000

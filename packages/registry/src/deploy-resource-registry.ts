@@ -1,6 +1,7 @@
 import { ContractFactory, type Signer } from 'ethers'
 import { RegistryError } from './errors.js'
-import { resourceRegistryAbi, resourceRegistryBytecode } from './generated/resource-registry.js'
+import { resourceRegistryAbi } from '@resource-discovery/core'
+import { resourceRegistryBytecode } from './generated/resource-registry-bytecode.js'
 import { checkAddress } from './node-consent.js'
 import {
   ResourceRegistryClient,
@@ -10,7 +11,7 @@ import {
   type ResourceRegistryClientInit
 } from './resource-registry-client.js'
 import { toRegistryError } from './to-registry-error.js'
-import { raceAbort, throwIfAborted, type AbortOptions } from './util/abort.js'
+import { raceAbort, throwIfAborted, type AbortOptions } from '@resource-discovery/core'
 
 /** Options of {@link deployResourceRegistry}; every field is optional. */
 export interface DeployResourceRegistryOptions extends AbortOptions, ResourceRegistryClientInit {

@@ -6,32 +6,15 @@
  * fix, and keeps the underlying error as `cause`.
  */
 
-/** Options shared by every error of this package. */
-export interface RegistryErrorOptions {
-  /** The error that caused this one. */
-  cause?: unknown
-  /** Structured facts about the failure, for logs and machine-readable output. */
-  details?: Record<string, unknown>
-}
+import { ResourceDiscoveryError, type ResourceDiscoveryErrorOptions } from '@resource-discovery/core'
 
-/**
- * Base class of every error this package throws.
- *
- * `shortMessage` is the one-line summary; `message` adds what to do about it.
- */
-export class RegistryError extends Error {
+/** Options shared by every error of this package. */
+export type RegistryErrorOptions = ResourceDiscoveryErrorOptions
+
+/** Base class of every error this package throws (a core {@link ResourceDiscoveryError}). */
+export class RegistryError extends ResourceDiscoveryError {
   static override readonly name: string = 'RegistryError'
   override readonly name: string = 'RegistryError'
-  /** The one-line summary, without the advice. */
-  readonly shortMessage: string
-  /** Structured facts about the failure. */
-  readonly details: Record<string, unknown>
-
-  constructor (shortMessage: string, hint?: string, options: RegistryErrorOptions = {}) {
-    super(hint === undefined ? shortMessage : `${shortMessage}. ${hint}`, { cause: options.cause })
-    this.shortMessage = shortMessage
-    this.details = options.details ?? {}
-  }
 }
 
 /** What to do about each custom error of the contract, by error name. */
@@ -84,23 +67,6 @@ export class RegistryRevertError extends RegistryError {
   }
 }
 
-/** The JSON-RPC endpoint could not be reached or did not answer in time. */
-export class RpcUnavailableError extends RegistryError {
-  static override readonly name = 'RpcUnavailableError'
-  override readonly name = 'RpcUnavailableError'
-  /** The endpoint, if known. */
-  readonly rpcUrl: string | undefined
-
-  constructor (rpcUrl: string | undefined, problem: string, options: RegistryErrorOptions = {}) {
-    super(
-      `The Ethereum JSON-RPC endpoint ${rpcUrl ?? '(unknown URL)'} is unavailable: ${problem}`,
-      'Check that the node is running and the RPC URL (scheme, host, port) is right',
-      { ...options, details: { rpcUrl, ...options.details } }
-    )
-    this.rpcUrl = rpcUrl
-  }
-}
-
 /** There is no contract at the registry address on this chain (or it is not a ResourceRegistry). */
 export class RegistryNotDeployedError extends RegistryError {
   static override readonly name = 'RegistryNotDeployedError'
@@ -145,12 +111,4 @@ export class InvalidRegistryArgumentError extends RegistryError {
   }
 }
 
-/** The operation was aborted through its `signal`. */
-export class AbortError extends RegistryError {
-  static override readonly name = 'AbortError'
-  override readonly name = 'AbortError'
-
-  constructor (message = 'The operation was aborted', options: RegistryErrorOptions = {}) {
-    super(message, undefined, options)
-  }
-}
+export { AbortError, RpcUnavailableError } from '@resource-discovery/core'

@@ -15,7 +15,7 @@
  * ```ts
  * import { Wallet } from 'ethers'
  * import {
- *   createNodeConsent, createRpcProvider, deployResourceRegistry, kindIdFromName
+ *   createNodeConsent, createRpcProvider, deployResourceRegistry, resourceKindId
  * } from '@resource-discovery/registry'
  *
  * const provider = await createRpcProvider('http://127.0.0.1:8545')
@@ -24,7 +24,7 @@
  * const { client } = await deployResourceRegistry(curator)
  * await client.addProvider(operator.address, 'Default provider', 'https://example.org/provider.json')
  *
- * const kindId = kindIdFromName('mailserver')
+ * const kindId = resourceKindId('mailserver')
  * const chainId = (await provider.getNetwork()).chainId
  * const consent = createNodeConsent(nodePrivateKey, { registry: client.address, chainId, kindId, provider: operator.address })
  * await client.connect(operator).addResource(consent)
@@ -57,8 +57,10 @@ export {
   SignerRequiredError,
   type RegistryErrorOptions
 } from './errors.js'
-export { resourceRegistryAbi, resourceRegistryBytecode, resourceRegistrySolcVersion } from './generated/resource-registry.js'
-export { kindIdFromName } from './kind-id.js'
+export { resourceRegistryAbi, resourceRegistrySolcVersion } from '@resource-discovery/core'
+export { resourceRegistryBytecode } from './generated/resource-registry-bytecode.js'
+/** Re-exported from core: the registry kind id of a kind name, keccak256 of its UTF-8 bytes. */
+export { resourceKindId } from '@resource-discovery/core'
 export {
   NODE_CONSENT_TYPES,
   REGISTRY_EIP712_NAME,
@@ -83,4 +85,4 @@ export {
   type ResourceRegistryClientInit
 } from './resource-registry-client.js'
 export { toRegistryError, type RegistryErrorContext } from './to-registry-error.js'
-export type { AbortOptions } from './util/abort.js'
+export type { AbortOptions } from '@resource-discovery/core'

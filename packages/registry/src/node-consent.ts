@@ -22,7 +22,7 @@ export interface NodeConsentScope {
   registry: string
   /** Chain id the registry lives on. */
   chainId: number | bigint
-  /** The resource kind, e.g. `kindIdFromName('mailserver')`. */
+  /** The resource kind, e.g. `resourceKindId('mailserver')`. */
   kindId: string
   /** The provider account that will call `addResource`. */
   provider: string
@@ -89,7 +89,7 @@ export function signNodeConsent (nodeKey: BytesLike, message: NodeConsentMessage
  * @example
  * ```ts
  * const consent = createNodeConsent(nodePrivateKey, {
- *   registry: client.address, chainId, kindId: kindIdFromName('mailserver'), provider: providerAddress
+ *   registry: client.address, chainId, kindId: resourceKindId('mailserver'), provider: providerAddress
  * })
  * await client.connect(providerSigner).addResource(consent)
  * ```

@@ -1,11 +1,11 @@
 import { Contract, Interface, ZeroAddress, type ContractRunner, type TransactionReceipt } from 'ethers'
 import { InvalidRegistryArgumentError, RegistryError, SignerRequiredError } from './errors.js'
-import { resourceRegistryAbi } from './generated/resource-registry.js'
+import { resourceRegistryAbi } from '@resource-discovery/core'
 import { namedArgs } from './named-args.js'
 import { checkAddress, checkBytes32, type NodeConsent } from './node-consent.js'
 import { providerStatusFromValue, type ProviderStatus } from './provider-status.js'
 import { toRegistryError } from './to-registry-error.js'
-import { raceAbort, throwIfAborted, type AbortOptions } from './util/abort.js'
+import { raceAbort, throwIfAborted, type AbortOptions } from '@resource-discovery/core'
 
 /** How many node ids one `checkResources` eth_call carries; longer lists are split. */
 export const DEFAULT_CHECK_BATCH_SIZE = 256
@@ -72,7 +72,7 @@ export interface RegistryTransaction {
  * ```ts
  * const provider = await createRpcProvider(rpcUrl)
  * const registry = new ResourceRegistryClient(registryAddress, provider)
- * const verifiedBy = await registry.checkResources(kindIdFromName('mailserver'), nodeIds, trustedProviders)
+ * const verifiedBy = await registry.checkResources(resourceKindId('mailserver'), nodeIds, trustedProviders)
  * ```
  */
 export class ResourceRegistryClient {

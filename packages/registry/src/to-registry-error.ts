@@ -6,7 +6,7 @@ import {
   RpcUnavailableError
 } from './errors.js'
 import { namedArgs } from './named-args.js'
-import { toAbortError } from './util/abort.js'
+import { toAbortError } from '@resource-discovery/core'
 
 /** Error codes (Node.js socket errors, undici and ethers codes) that mean the endpoint is out of reach. */
 const UNREACHABLE_CODES = new Set([

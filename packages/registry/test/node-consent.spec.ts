@@ -1,7 +1,7 @@
 import {
   createNodeConsent,
   InvalidRegistryArgumentError,
-  kindIdFromName,
+  resourceKindId,
   nodeConsentDigest,
   nodeIdFromPublicKey,
   nodePublicKeyFromPrivateKey,
@@ -59,10 +59,10 @@ describe('node identity helpers', () => {
     expectInvalidArgument(() => signNodeConsent('0x1234', { registry: '0x' + '11'.repeat(20), chainId: 1, kindId: MAILSERVER, nodeId: DISCV5_NODE_A_ID, provider: '0x' + '22'.repeat(20) }), 'node private key')
   })
 
-  it('behavior: kindIdFromName is keccak256 of the UTF-8 name', () => {
-    expect(kindIdFromName('')).to.equal('0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470')
-    expect(kindIdFromName('mailserver')).not.to.equal(kindIdFromName('push'))
-    expect(kindIdFromName('mailserver')).to.match(/^0x[0-9a-f]{64}$/)
+  it('behavior: resourceKindId is keccak256 of the UTF-8 name', () => {
+    expect(resourceKindId('')).to.equal('0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470')
+    expect(resourceKindId('mailserver')).not.to.equal(resourceKindId('push'))
+    expect(resourceKindId('mailserver')).to.match(/^0x[0-9a-f]{64}$/)
   })
 
   it('error: consent arguments are checked', () => {

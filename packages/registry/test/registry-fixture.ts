@@ -8,7 +8,7 @@ import {
   createNodeConsent,
   createRpcProvider,
   deployResourceRegistry,
-  kindIdFromName,
+  resourceKindId,
   RegistryRevertError,
   resourceRegistryInterface,
   type NodeConsent,
@@ -19,9 +19,9 @@ import { expect } from 'chai'
 import { keccak256, toUtf8Bytes, Wallet, type JsonRpcProvider } from 'ethers'
 
 /** The kind most tests register nodes under. */
-export const MAILSERVER = kindIdFromName('mailserver')
+export const MAILSERVER = resourceKindId('mailserver')
 /** A second kind. */
-export const PUSH = kindIdFromName('push')
+export const PUSH = resourceKindId('push')
 
 /** A running chain with named accounts. */
 export interface RegistryFixture {

@@ -26,12 +26,17 @@ export function toAbortError (signal: AbortSignal): AbortError {
 /**
  * Resolves with `promise`, or rejects with an {@link AbortError} as soon as
  * `signal` aborts, whichever comes first. The listener is removed either way.
+ * What `promise` stands for is not cancelled (a transaction already sent stays
+ * sent); its late rejection is swallowed, not left unhandled.
  */
 export async function raceAbort<T> (promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (signal === undefined) {
     return promise
   }
-  throwIfAborted(signal)
+  if (signal.aborted) {
+    promise.catch(() => undefined)
+    throw toAbortError(signal)
+  }
   let onAbort: (() => void) | undefined
   const aborted = new Promise<never>((_resolve, reject) => {
     onAbort = () => { reject(toAbortError(signal)) }
@@ -43,6 +48,7 @@ export async function raceAbort<T> (promise: Promise<T>, signal?: AbortSignal): 
     if (onAbort !== undefined) {
       signal.removeEventListener('abort', onAbort)
     }
+    promise.catch(() => undefined)
   }
 }
 

@@ -1,5 +1,5 @@
-import { JsonRpcError, RpcUnavailableError } from './errors.js'
-import { throwIfAborted, toAbortError, type AbortOptions } from './util/abort.js'
+import { JsonRpcError, RpcUnavailableError } from '../errors.js'
+import { throwIfAborted, toAbortError, type AbortOptions } from '../util/abort.js'
 
 /** How long one JSON-RPC request may take before the endpoint counts as unavailable. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000

@@ -1,0 +1,1 @@
+export { resourceRegistryAbi, resourceRegistrySolcVersion } from './generated/resource-registry-abi.js'
