@@ -222,3 +222,22 @@ export class JsonRpcError extends ResourceDiscoveryError {
     this.code = code
   }
 }
+
+/**
+ * The registry contract could not be read and the index of it is missing or
+ * older than allowed, so registry verification fails closed.
+ */
+export class RegistryUnavailableError extends ResourceDiscoveryError {
+  static override readonly name = 'RegistryUnavailableError'
+  override readonly name = 'RegistryUnavailableError'
+
+  constructor (rpcUrl: string, lastSyncAt: number | undefined, maxIndexAgeMs: number, options: ResourceDiscoveryErrorOptions = {}) {
+    const age = lastSyncAt === undefined ? 'never synced' : `last synced ${Math.round((Date.now() - lastSyncAt) / 1000)} s ago`
+    const cause = options.cause instanceof Error ? `: ${options.cause.message}` : ''
+    super(
+      `Registry unreachable at ${rpcUrl} (index ${age}, max age ${Math.round(maxIndexAgeMs / 1000)} s)${cause}`,
+      'Registry servers are untrusted until the chain answers again; check the RPC URL or the node. Recovery is automatic',
+      { ...options, details: { rpcUrl, lastSyncAt, maxIndexAgeMs, ...options.details } }
+    )
+  }
+}

@@ -11,6 +11,7 @@ import {
   type ResourceRegistryClientInit
 } from './resource-registry-client.js'
 import { toRegistryError } from './to-registry-error.js'
+import { DEFAULT_RECEIPT_TIMEOUT_MS, waitForReceipt } from './wait-for-receipt.js'
 import { raceAbort, throwIfAborted, type AbortOptions } from '@resource-discovery/core'
 
 /** Options of {@link deployResourceRegistry}; every field is optional. */
@@ -53,8 +54,8 @@ export async function deployResourceRegistry (signer: Signer, options: DeployRes
     const factory = new ContractFactory(resourceRegistryAbi, resourceRegistryBytecode, signer)
     const deployment = await factory.getDeployTransaction(curator)
     const response = await raceAbort(signer.sendTransaction(deployment), signal)
-    const receipt = await raceAbort(response.wait(), signal)
-    if (receipt?.contractAddress == null) {
+    const receipt = await waitForReceipt(response, 'deploy', DEFAULT_RECEIPT_TIMEOUT_MS, signal)
+    if (receipt.contractAddress === null) {
       throw new RegistryError(`The deployment ${response.hash} produced no contract address`, 'Check the transaction on the chain')
     }
     return {

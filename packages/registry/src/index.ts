@@ -80,9 +80,10 @@ export {
   ResourceRegistryClient,
   resourceRegistryInterface,
   type ProviderInfo,
-  type RegistryEvent,
+  type DecodedRegistryEvent,
   type RegistryTransaction,
   type ResourceRegistryClientInit
 } from './resource-registry-client.js'
 export { toRegistryError, type RegistryErrorContext } from './to-registry-error.js'
+export { DEFAULT_RECEIPT_TIMEOUT_MS, waitForReceipt } from './wait-for-receipt.js'
 export type { AbortOptions } from '@resource-discovery/core'

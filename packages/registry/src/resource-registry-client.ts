@@ -1,11 +1,11 @@
+import { raceAbort, resourceRegistryAbi, throwIfAborted, type AbortOptions } from '@resource-discovery/core'
 import { Contract, Interface, ZeroAddress, type ContractRunner, type TransactionReceipt } from 'ethers'
-import { InvalidRegistryArgumentError, RegistryError, SignerRequiredError } from './errors.js'
-import { resourceRegistryAbi } from '@resource-discovery/core'
+import { InvalidRegistryArgumentError, SignerRequiredError } from './errors.js'
 import { namedArgs } from './named-args.js'
 import { checkAddress, checkBytes32, type NodeConsent } from './node-consent.js'
 import { providerStatusFromValue, type ProviderStatus } from './provider-status.js'
 import { toRegistryError } from './to-registry-error.js'
-import { raceAbort, throwIfAborted, type AbortOptions } from '@resource-discovery/core'
+import { DEFAULT_RECEIPT_TIMEOUT_MS, waitForReceipt } from './wait-for-receipt.js'
 
 /** How many node ids one `checkResources` eth_call carries; longer lists are split. */
 export const DEFAULT_CHECK_BATCH_SIZE = 256
@@ -19,6 +19,8 @@ export interface ResourceRegistryClientInit {
   checkBatchSize?: number
   /** The JSON-RPC endpoint, only to word {@link RpcUnavailableError} messages. */
   rpcUrl?: string
+  /** How long to wait for a sent transaction's receipt (ms). Default {@link DEFAULT_RECEIPT_TIMEOUT_MS}. */
+  receiptTimeoutMs?: number
 }
 
 /** A provider as the registry lists it. */
@@ -34,7 +36,7 @@ export interface ProviderInfo {
 }
 
 /** An event the registry emitted, decoded. */
-export interface RegistryEvent {
+export interface DecodedRegistryEvent {
   /** Event name, e.g. `'ResourceAdded'`. */
   name: string
   /** Arguments by name (enum values as names, e.g. `newStatus: 'approved'`). */
@@ -50,7 +52,7 @@ export interface RegistryTransaction {
   /** Gas it used. */
   gasUsed: bigint
   /** The registry's events in this transaction, in log order. */
-  events: RegistryEvent[]
+  events: DecodedRegistryEvent[]
 }
 
 /**
@@ -274,10 +276,7 @@ export class ResourceRegistryClient {
     }
     try {
       const response = await raceAbort(this.#contract.getFunction(method).send(...args), signal)
-      const receipt = await raceAbort(response.wait(), signal)
-      if (receipt === null) {
-        throw new RegistryError(`${method} was sent as ${response.hash} but no receipt came back`, 'Check the transaction on the chain')
-      }
+      const receipt = await waitForReceipt(response, method, this.#init.receiptTimeoutMs ?? DEFAULT_RECEIPT_TIMEOUT_MS, signal)
       return toRegistryTransaction(receipt, this.address)
     } catch (err) {
       throw this.#toError(err, method, signal)
@@ -296,7 +295,7 @@ export class ResourceRegistryClient {
 
 /** @internal The summary of a mined receipt, with the events `registry` emitted in it. */
 export function toRegistryTransaction (receipt: TransactionReceipt, registry: string): RegistryTransaction {
-  const events: RegistryEvent[] = []
+  const events: DecodedRegistryEvent[] = []
   for (const log of receipt.logs) {
     if (log.address !== registry) {
       continue

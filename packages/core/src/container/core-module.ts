@@ -4,6 +4,7 @@ import { Discoverer, DiscovererContribution } from '../discovery/discoverer.js'
 import { MergedDiscoverer } from '../discovery/merged-discoverer.js'
 import { StaticDiscoverer, StaticDiscovererInit } from '../discovery/static-discoverer.js'
 import { Logger, silentLogger } from '../logging/logger.js'
+import { RegistryVerifier, RegistryVerifierInit } from '../registry/registry-verifier.js'
 import { ResourceKindRegistry } from '../resource/resource-kind-registry.js'
 import { ResourceKinds } from '../resource/resource-kinds.js'
 import { RandomSelector } from '../selection/random-selector.js'
@@ -19,13 +20,16 @@ export interface CoreModuleInit {
   logger?: Logger
   staticDiscoverer?: StaticDiscovererInit
   allowList?: AllowListVerifierInit
+  /** The registry contract to verify against; without it only the allow-list trusts. */
+  registry?: RegistryVerifierInit
   client?: ResourceClientInit
 }
 
 /**
  * Binds core's built-ins: the kind registry, a static discoverer and an
- * allow-list verifier as contributions, the merged discoverer, the any-of
- * verifier, the random selector, and the {@link ResourceClient}.
+ * allow-list verifier (then, if configured, the registry verifier) as
+ * contributions, the merged discoverer, the any-of verifier, the random
+ * selector, and the {@link ResourceClient}.
  *
  * Classes are bound to themselves in singleton scope and tokens point at them
  * with `toService`, so an application can rebind any token, or add
@@ -48,6 +52,11 @@ export function coreModule (init: CoreModuleInit = {}): ContainerModule {
 
     bind(AllowListVerifier).toSelf().inSingletonScope()
     bind(VerifierContribution).toService(AllowListVerifier)
+    if (init.registry !== undefined) {
+      bind(RegistryVerifierInit).toConstantValue(init.registry)
+      bind(RegistryVerifier).toSelf().inSingletonScope()
+      bind(VerifierContribution).toService(RegistryVerifier)
+    }
     bind(AnyOfVerifier).toSelf().inSingletonScope()
     bind(Verifier).toService(AnyOfVerifier)
 

@@ -2,7 +2,9 @@ import 'reflect-metadata'
 import { Container, type ContainerModule } from 'inversify'
 import { StaticDiscoverer, type StaticServer } from '../discovery/static-discoverer.js'
 import { AllowListVerifier } from '../verification/allow-list-verifier.js'
+import { Verifier } from '../verification/verifier.js'
 import type { Logger } from '../logging/logger.js'
+import type { RegistryVerifierInit } from '../registry/registry-verifier.js'
 import type { ResourceClientInit } from '../client/resource-client.js'
 import { coreModule } from './core-module.js'
 
@@ -14,6 +16,8 @@ export interface ResourceContainerInit {
   servers?: ReadonlyArray<Omit<StaticServer, 'origin'>>
   /** The user's own servers: discovered from configuration and trusted without the registry. */
   userServers?: ReadonlyArray<Omit<StaticServer, 'origin'>>
+  /** The registry contract: servers a trusted provider registered there are trusted. */
+  registry?: RegistryVerifierInit
   /** Further node ids the user trusts explicitly. */
   trustedNodeIds?: readonly string[]
   /** Where logs go; silent by default. */
@@ -45,10 +49,12 @@ export function createResourceContainer (init: ResourceContainerInit = {}): Cont
     ...(init.logger === undefined ? {} : { logger: init.logger }),
     staticDiscoverer: { servers: init.servers ?? [] },
     allowList: { nodeIds: init.trustedNodeIds ?? [] },
+    ...(init.registry === undefined ? {} : { registry: init.registry }),
     client: init.client ?? {}
   }))
   container.load(...(init.plugins ?? []), ...(init.modules ?? []))
   // resolving these now reports bad configuration here rather than at first use
+  container.get(Verifier)
   const staticDiscoverer = container.get(StaticDiscoverer)
   const allowList = container.get(AllowListVerifier)
   init.userServers?.forEach((server, index) => {
