@@ -1,8 +1,3 @@
-/** Lower-case hex of `bytes`, without a `0x` prefix. */
-export function toHex (bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
-}
-
 /** Bytes of a hex string, with or without a `0x` prefix; `undefined` if it is not even-length hex. */
 export function fromHex (hex: string): Uint8Array | undefined {
   const digits = hex.startsWith('0x') || hex.startsWith('0X') ? hex.slice(2) : hex

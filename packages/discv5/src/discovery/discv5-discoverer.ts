@@ -1,0 +1,195 @@
+import { setMaxListeners } from 'node:events'
+import type { ENR } from '@chainsafe/enr'
+import {
+  AbortError,
+  combineSignals,
+  decodeEnr,
+  Logger,
+  NotStartedError,
+  raceAbort,
+  resourceFromRecord,
+  silentLogger,
+  throwIfAborted,
+  type DiscoverOptions,
+  type Discoverer,
+  type Resource,
+  type ResourceKind,
+  type Startable
+} from '@resource-discovery/core'
+import { inject, injectable, optional } from 'inversify'
+import { CAPABILITY_ENR_KEY, capabilityValueServes } from '../capability/capability-field.js'
+import { Discv5Node, nodeInternals, type Discv5NodeInit } from '../node/discv5-node.js'
+import { topicId } from '../topic/topic-id.js'
+import { topicLookup } from '../topic/topic-lookup.js'
+import { AsyncChannel } from './async-channel.js'
+import { randomWalk } from './random-walk.js'
+
+/** Default longest one discovery pass runs, in milliseconds. */
+export const DEFAULT_PASS_TIMEOUT_MS = 10_000
+/** Default random lookups per pass for the capability-filtered walk. */
+export const DEFAULT_RANDOM_WALK_LOOKUPS = 3
+
+/** Options of a {@link Discv5Discoverer}. Every field is optional. */
+export interface Discv5DiscovererInit extends Discv5NodeInit {
+  /**
+   * A node to discover through (a server that also discovers, say). The
+   * discoverer neither starts nor stops it, and ignores the node options
+   * here. Without it, the discoverer runs a node of its own, with a fresh
+   * key and, unless `registrar` says otherwise, without the registrar role.
+   */
+  node?: Discv5Node
+  /** Longest one pass runs, in milliseconds: what was found by then is what the pass yields. */
+  passTimeoutMs?: number
+  /** Whether a pass asks registrars for topic ads. Default true. */
+  topicSearch?: boolean
+  /** Whether a pass filters the ENRs of the routing table and of random lookups on the capability field. Default true. */
+  randomWalk?: boolean
+  /** Random lookups per pass of the capability-filtered walk (0: only the routing table is looked at). */
+  randomWalkLookups?: number
+  /** `K_lookup` of the topic search. */
+  lookupsPerBucket?: number
+  /** `F_lookup` of the topic search. */
+  maxAdvertisers?: number
+  /**
+   * Yield only nodes whose signed ENR lists the kind in its capability field
+   * (default true). A registrar cannot then pass off another node as a
+   * server of the kind: the advertiser signed the claim.
+   */
+  requireCapability?: boolean
+}
+
+/** Requests in flight that may listen to one pass signal. */
+const MAX_SIGNAL_LISTENERS = 1000
+
+/** DI token of the {@link Discv5DiscovererInit} the container builds the discv5 discoverer with. */
+export const Discv5DiscovererInit = Symbol.for('resource-discovery/Discv5DiscovererInit')
+
+/**
+ * Finds servers of a kind on the Discovery v5 network, two ways at once:
+ * topic search (asking registrars near the kind's topic id for ads, see
+ * docs/topic-protocol.md) and a random walk whose ENRs are filtered on the
+ * capability field. Each node is yielded as soon as it is found, once per
+ * pass, and only after core's `decodeEnr` has checked its signature.
+ *
+ * @example
+ * ```ts
+ * const discoverer = new Discv5Discoverer({ bootnodes: ['enr:-IS4Q...'] })
+ * await discoverer.start()
+ * for await (const resource of discoverer.discover(mailserverKind, { signal: AbortSignal.timeout(5000) })) {
+ *   console.log(resource.peerId, resource.multiaddrs)
+ * }
+ * await discoverer.stop()
+ * ```
+ */
+@injectable()
+export class Discv5Discoverer implements Discoverer, Startable {
+  readonly name = 'discv5'
+  readonly #init: Discv5DiscovererInit
+  readonly #logger: Logger
+  readonly #ownsNode: boolean
+  #node: Discv5Node | undefined
+  #stopping = new AbortController()
+
+  /** @throws InvalidConfigurationError if a node option (key, bootnode) is malformed */
+  constructor (
+  @inject(Discv5DiscovererInit) @optional() init: Discv5DiscovererInit = {},
+    @inject(Logger) @optional() logger: Logger = silentLogger
+  ) {
+    this.#init = init
+    this.#logger = (init.logger ?? logger).child({ component: 'discv5-discoverer' })
+    this.#ownsNode = init.node === undefined
+    this.#node = init.node ?? new Discv5Node({ registrar: false, ...init, logger: this.#logger })
+  }
+
+  /** The discv5 node it discovers through. */
+  get node (): Discv5Node | undefined {
+    return this.#node
+  }
+
+  async start (): Promise<void> {
+    if (this.#stopping.signal.aborted) {
+      this.#stopping = new AbortController()
+    }
+    if (this.#ownsNode) {
+      this.#node ??= new Discv5Node({ registrar: false, ...this.#init, logger: this.#logger })
+      await this.#node.start()
+    }
+  }
+
+  async stop (): Promise<void> {
+    this.#stopping.abort(new AbortError('The discoverer stopped'))
+    if (this.#ownsNode) {
+      await this.#node?.stop()
+    }
+  }
+
+  /**
+   * One discovery pass for `kind`.
+   *
+   * @throws {@link NotStartedError} if the discoverer (or the shared node) is not started
+   * @throws AbortError if `options.signal` aborts
+   */
+  async * discover (kind: ResourceKind, options: DiscoverOptions = {}): AsyncGenerator<Resource> {
+    const { signal } = options
+    throwIfAborted(signal)
+    const inner = this.#node === undefined ? undefined : nodeInternals(this.#node)
+    if (inner === undefined) {
+      throw new NotStartedError('Discv5Discoverer')
+    }
+    const own = new AbortController()
+    const pass = combineSignals([signal, this.#stopping.signal, own.signal], this.#init.passTimeoutMs ?? DEFAULT_PASS_TIMEOUT_MS)
+    // every request in flight listens to the pass signal
+    setMaxListeners(MAX_SIGNAL_LISTENERS, pass.signal)
+    const channel = new AsyncChannel<Resource>()
+    const seen = new Set<string>()
+    const requireCapability = this.#init.requireCapability !== false
+    const offer = (enr: ENR): void => {
+      if (seen.has(enr.nodeId)) {
+        return
+      }
+      if (requireCapability && !capabilityValueServes(enr.kvs.get(CAPABILITY_ENR_KEY), kind)) {
+        return
+      }
+      seen.add(enr.nodeId)
+      try {
+        channel.push(resourceFromRecord(kind, decodeEnr(enr.encodeTxt()), 'discv5'))
+      } catch (err) {
+        this.#logger.debug({ nodeId: enr.nodeId, err }, 'dropped an ENR that core does not accept')
+      }
+    }
+    const strategies: Array<Promise<unknown>> = []
+    if (this.#init.topicSearch !== false) {
+      strategies.push(topicLookup(inner.protocol, topicId(kind.topic), inner.adapter.kadValues(), {
+        onAd: offer,
+        signal: pass.signal,
+        ...(this.#init.lookupsPerBucket === undefined ? {} : { lookupsPerBucket: this.#init.lookupsPerBucket }),
+        ...(this.#init.maxAdvertisers === undefined ? {} : { maxAdvertisers: this.#init.maxAdvertisers })
+      }))
+    }
+    const lookups = this.#init.randomWalkLookups ?? DEFAULT_RANDOM_WALK_LOOKUPS
+    if (requireCapability && this.#init.randomWalk !== false) {
+      strategies.push(randomWalk(inner.adapter, { lookups, onEnr: offer, signal: pass.signal }))
+    }
+    void Promise.allSettled(strategies).then((results) => {
+      for (const result of results) {
+        if (result.status === 'rejected' && !(result.reason instanceof AbortError)) {
+          this.#logger.warn({ kind: kind.name, err: result.reason }, 'a discovery strategy failed')
+        }
+      }
+      channel.close()
+    })
+    try {
+      for (;;) {
+        const next = await raceAbort(channel.next(), signal)
+        if (next.done === true) {
+          return
+        }
+        throwIfAborted(signal)
+        yield next.value
+      }
+    } finally {
+      own.abort(new AbortError('The pass ended'))
+      pass.clear()
+    }
+  }
+}

@@ -1,0 +1,1 @@
+export { DEFAULT_PASS_TIMEOUT_MS, DEFAULT_RANDOM_WALK_LOOKUPS, Discv5Discoverer, Discv5DiscovererInit } from './discv5-discoverer.js'

@@ -1,0 +1,323 @@
+import type { EventEmitter } from 'node:events'
+import { isIPv4, isIPv6 } from 'node:net'
+import { Discv5, type ITransportService } from '@chainsafe/discv5'
+import { ENR, type SignableENR } from '@chainsafe/enr'
+import { AbortError, toAbortError } from '@resource-discovery/core'
+import { multiaddr } from 'multiaddr12'
+
+/**
+ * The one place this package talks to `@chainsafe/discv5`: it wraps a
+ * `Discv5` service with typed events, TALKREQ routing by protocol id, a
+ * request helper that honours timeouts, abort and stop, and counters of the
+ * messages sent.
+ *
+ * `Discv5`'s typed event emitter does not type-check under NodeNext module
+ * resolution, so the events are re-typed here once instead of cast at every
+ * use.
+ */
+
+/** Who sent a TALKREQ. */
+export interface TalkSender {
+  /** 64-character hex node id, authenticated by the discv5 session. */
+  readonly nodeId: string
+  /** The source IP address as seen on the socket, 4 or 16 bytes. */
+  readonly ip: Uint8Array
+}
+
+/** Answers a TALKREQ of one protocol; the returned bytes go back in the TALKRESP. */
+export type TalkHandler = (from: TalkSender, request: Uint8Array) => Uint8Array
+
+/** The discv5 events this package listens to. */
+interface Discv5Events {
+  talkReqReceived: (nodeAddr: { socketAddr: { toOptions: () => { host: string } }, nodeId: string }, enr: ENR | null, message: { id: bigint, protocol: Uint8Array, request: Uint8Array }) => void
+  discovered: (enr: ENR) => void
+  enrAdded: (enr: ENR, replaced?: ENR) => void
+}
+
+type TypedEmitter = Omit<EventEmitter, 'on' | 'off'> & {
+  on: <E extends keyof Discv5Events>(event: E, listener: Discv5Events[E]) => unknown
+  off: <E extends keyof Discv5Events>(event: E, listener: Discv5Events[E]) => unknown
+}
+
+/** Where a discv5 node listens and how it talks. */
+export interface Discv5AdapterInit {
+  /** The node's signed record (it is updated in place when the node changes it). */
+  readonly enr: SignableENR
+  /** The node's secp256k1 key (discv5 reads its type and raw bytes). */
+  readonly privateKey: { readonly type: string, readonly raw: Uint8Array }
+  /** UDP bind address and port. */
+  readonly bindHost: string
+  readonly bindPort: number
+  /** A transport other than UDP (the in-memory one of simulations). */
+  readonly transport?: ITransportService
+  /** Per-request timeout of discv5, in milliseconds. */
+  readonly requestTimeoutMs: number
+  /** Longest a discv5 lookup may run, in milliseconds. */
+  readonly lookupTimeoutMs: number
+  /** Whether discv5 may rewrite the ENR's IP and port from what peers report (PONG votes). */
+  readonly enrUpdate: boolean
+}
+
+/** Options of {@link Discv5Adapter.talk}. */
+export interface TalkOptions {
+  /** Longest to wait for the answer, in milliseconds. */
+  readonly timeoutMs: number
+  readonly signal?: AbortSignal
+}
+
+/** Why {@link Discv5Adapter.talk} failed without an answer. */
+export class TalkFailure extends Error {
+  override readonly name = 'TalkFailure'
+  constructor (readonly reason: 'timeout' | 'transport' | 'stopped', message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
+
+const REQUEST_TYPES = ['PING', 'FINDNODE', 'TALKREQ'] as const
+
+function ipBytes (host: string): Uint8Array {
+  if (isIPv4(host)) {
+    return Uint8Array.from(host.split('.').map((part) => Number(part)))
+  }
+  if (isIPv6(host)) {
+    const [head = '', tail = ''] = host.split('::')
+    const parse = (text: string): number[] => text === '' ? [] : text.split(':').map((group) => Number.parseInt(group, 16))
+    const start = parse(head)
+    const end = host.includes('::') ? parse(tail) : []
+    const groups = [...start, ...new Array<number>(8 - start.length - end.length).fill(0), ...end]
+    const bytes = new Uint8Array(16)
+    groups.forEach((group, index) => {
+      bytes[index * 2] = group >> 8
+      bytes[index * 2 + 1] = group & 0xff
+    })
+    return bytes
+  }
+  return new Uint8Array()
+}
+
+/** Wraps one `Discv5` service; see the file comment. */
+export class Discv5Adapter {
+  readonly discv5: Discv5
+  readonly #events: TypedEmitter
+  readonly #handlers = new Map<string, TalkHandler>()
+  readonly #pending = new Set<(err: Error) => void>()
+  readonly #sent = new Map<string, number>()
+  readonly #bucketTimers = new Set<NodeJS.Timeout>()
+  #started = false
+
+  constructor (init: Discv5AdapterInit) {
+    const sent = this.#sent
+    const noop = (): void => {}
+    this.discv5 = Discv5.create({
+      enr: init.enr,
+      privateKey: init.privateKey as never,
+      bindAddrs: { ip4: multiaddr(`/ip4/${init.bindHost}/udp/${init.bindPort}`) },
+      ...(init.transport === undefined ? {} : { transport: init.transport }),
+      config: {
+        requestTimeout: init.requestTimeoutMs,
+        requestRetries: 1,
+        lookupTimeout: init.lookupTimeoutMs,
+        enrUpdate: init.enrUpdate
+      },
+      // the metrics hook is how discv5 reports each message it sends
+      metricsRegistry: {
+        gauge: (config: { name: string }) => ({
+          inc: (labels?: unknown) => {
+            if (config.name === 'discv5_sent_message_count' && typeof labels === 'object' && labels !== null) {
+              const type = String((labels as { type?: unknown }).type)
+              sent.set(type, (sent.get(type) ?? 0) + 1)
+            }
+          },
+          set: noop
+        })
+      }
+    })
+    this.#events = this.discv5 as unknown as TypedEmitter
+    this.#trackBucketTimers()
+  }
+
+  #forgetFiredTimers (): void {
+    if (this.#bucketTimers.size < 64) {
+      return
+    }
+    for (const timer of this.#bucketTimers) {
+      if ((timer as unknown as { _destroyed?: boolean })._destroyed === true) {
+        this.#bucketTimers.delete(timer)
+      }
+    }
+  }
+
+  /**
+   * discv5 11 arms a 60 s timer per pending routing-table entry and loses
+   * track of it when the entry is dropped, so `stop()` cannot clear it and a
+   * stopped node would keep its process alive for a minute. Every such timer
+   * is recorded here and cleared on stop.
+   */
+  #trackBucketTimers (): void {
+    const table = (this.discv5 as unknown as { kbuckets?: { buckets?: unknown[] } }).kbuckets
+    for (const bucket of table?.buckets ?? []) {
+      const target = bucket as { addPending?: (...args: unknown[]) => boolean, pendingTimeoutId?: NodeJS.Timeout }
+      const addPending = target.addPending
+      if (typeof addPending !== 'function') {
+        continue
+      }
+      target.addPending = (...args: unknown[]): boolean => {
+        const before = target.pendingTimeoutId
+        const added = addPending.apply(target, args)
+        const timer = target.pendingTimeoutId
+        if (timer !== undefined && timer !== before) {
+          this.#bucketTimers.add(timer)
+          this.#forgetFiredTimers()
+        }
+        return added
+      }
+    }
+  }
+
+  get started (): boolean {
+    return this.#started
+  }
+
+  /** The node's own record. */
+  get enr (): SignableENR {
+    return this.discv5.enr
+  }
+
+  async start (): Promise<void> {
+    if (this.#started) {
+      return
+    }
+    this.#events.on('talkReqReceived', this.#onTalkReq)
+    await this.discv5.start()
+    this.#started = true
+  }
+
+  async stop (): Promise<void> {
+    if (!this.#started) {
+      return
+    }
+    this.#started = false
+    this.#events.off('talkReqReceived', this.#onTalkReq)
+    for (const reject of [...this.#pending]) {
+      reject(new TalkFailure('stopped', 'the discv5 node stopped'))
+    }
+    this.#pending.clear()
+    await this.discv5.stop()
+    for (const timer of this.#bucketTimers) {
+      clearTimeout(timer)
+    }
+    this.#bucketTimers.clear()
+  }
+
+  /** Routes TALKREQs of `protocol` to `handler`; TALKREQs of unknown protocols get an empty TALKRESP. */
+  handle (protocol: string, handler: TalkHandler): void {
+    this.#handlers.set(protocol, handler)
+  }
+
+  unhandle (protocol: string): void {
+    this.#handlers.delete(protocol)
+  }
+
+  /**
+   * Sends a TALKREQ and resolves with the TALKRESP payload (empty if the
+   * node does not know the protocol).
+   *
+   * @throws {@link TalkFailure} on timeout, transport failure or stop
+   * @throws AbortError if `options.signal` aborts
+   */
+  async talk (enr: ENR, protocol: string, payload: Uint8Array, options: TalkOptions): Promise<Uint8Array> {
+    const { signal } = options
+    if (signal?.aborted === true) {
+      throw toAbortError(signal)
+    }
+    if (!this.#started) {
+      throw new TalkFailure('stopped', 'the discv5 node is not started')
+    }
+    return new Promise<Uint8Array>((resolve, reject) => {
+      let settled = false
+      const finish = (action: () => void): void => {
+        if (settled) {
+          return
+        }
+        settled = true
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+        this.#pending.delete(fail)
+        action()
+      }
+      const fail = (err: Error): void => { finish(() => { reject(err) }) }
+      const onAbort = (): void => { fail(signal === undefined ? new AbortError() : toAbortError(signal)) }
+      const timer = setTimeout(() => { fail(new TalkFailure('timeout', `no TALKRESP within ${options.timeoutMs} ms`)) }, options.timeoutMs)
+      signal?.addEventListener('abort', onAbort, { once: true })
+      this.#pending.add(fail)
+      this.discv5.sendTalkReq(enr, payload, protocol).then(
+        (response) => { finish(() => { resolve(response) }) },
+        (err: unknown) => {
+          // discv5 rejects with a CodeError whose code names the RequestErrorType, e.g. "Timeout"
+          const timedOut = (err as { code?: unknown } | undefined)?.code === 'Timeout'
+          fail(new TalkFailure(timedOut ? 'timeout' : 'transport', err instanceof Error ? err.message : 'the request failed', { cause: err }))
+        }
+      )
+    })
+  }
+
+  /** Calls `listener` with every ENR discv5 learns of (lookup answers, table insertions); returns the unsubscribe function. */
+  onEnr (listener: (enr: ENR) => void): () => void {
+    const discovered = (enr: ENR): void => { listener(enr) }
+    const added = (enr: ENR): void => { listener(enr) }
+    this.#events.on('discovered', discovered)
+    this.#events.on('enrAdded', added)
+    return () => {
+      this.#events.off('discovered', discovered)
+      this.#events.off('enrAdded', added)
+    }
+  }
+
+  /** The ENRs in the routing table. */
+  kadValues (): ENR[] {
+    return this.discv5.kadValues()
+  }
+
+  /** Adds an ENR (text or decoded) to the routing table; ignores malformed ones. */
+  addEnr (enr: ENR | string): void {
+    this.discv5.addEnr(enr)
+  }
+
+  async findRandomNode (): Promise<ENR[]> {
+    return this.discv5.findRandomNode()
+  }
+
+  async findNode (nodeId: string): Promise<ENR[]> {
+    return this.discv5.findNode(nodeId)
+  }
+
+  /** How many requests (PING, FINDNODE, TALKREQ) this node has sent, or messages of the given types. */
+  messagesSent (types: readonly string[] = REQUEST_TYPES): number {
+    return types.reduce((sum, type) => sum + (this.#sent.get(type) ?? 0), 0)
+  }
+
+  readonly #onTalkReq: Discv5Events['talkReqReceived'] = (nodeAddr, _enr, message) => {
+    const protocol = Buffer.from(message.protocol).toString('utf8')
+    const handler = this.#handlers.get(protocol)
+    let response: Uint8Array = new Uint8Array()
+    if (handler !== undefined) {
+      try {
+        response = handler({ nodeId: nodeAddr.nodeId, ip: ipBytes(nodeAddr.socketAddr.toOptions().host) }, message.request)
+      } catch {
+        // a handler must not throw; if one does, the peer gets an empty answer and the node goes on
+        response = new Uint8Array()
+      }
+    }
+    this.discv5.sendTalkResp(nodeAddr as never, message.id, response).catch(() => {})
+  }
+}
+
+/** Decodes an RLP-encoded ENR and checks its signature; `undefined` if it does not verify. */
+export function decodeEnrBytes (bytes: Uint8Array): ENR | undefined {
+  try {
+    const enr = ENR.decode(bytes)
+    return enr.nodeId.length === 64 ? enr : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,378 @@
+import { createSocket } from 'node:dgram'
+import { SignableENR } from '@chainsafe/enr'
+import { generateKeyPair, privateKeyFromRaw } from '@libp2p/crypto/keys'
+import {
+  decodeEnr,
+  InvalidConfigurationError,
+  ResourceDiscoveryError,
+  silentLogger,
+  type Logger,
+  type NodeRecord,
+  type ResourceKind,
+  type Startable
+} from '@resource-discovery/core'
+import { CAPABILITY_ENR_KEY, encodeCapabilities, MAX_CAPABILITIES } from '../capability/capability-field.js'
+import { Discv5StartError } from '../errors.js'
+import { TopicAdvertiser, type RegistrationState, type TopicAdvertiserInit } from '../topic/topic-advertiser.js'
+import { TopicProtocol, type TopicProtocolInit } from '../topic/topic-protocol.js'
+import { TopicRegistrar, type TopicRegistrarInit } from '../topic/topic-registrar.js'
+import { Discv5Adapter } from './discv5-adapter.js'
+import type { MemoryNetwork } from './memory-network.js'
+
+/** Default UDP bind address: every interface. */
+export const DEFAULT_BIND_HOST = '0.0.0.0'
+/** Default discv5 per-request timeout, in milliseconds. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 1000
+/** Default longest a discv5 lookup may run, in milliseconds (discv5's own default is 60 s, which keeps a stopping process alive). */
+export const DEFAULT_LOOKUP_TIMEOUT_MS = 10_000
+
+/** Options of a {@link Discv5Node}. Every field is optional. */
+export interface Discv5NodeInit {
+  /** The node's secp256k1 private key, 32 bytes or hex (the same key is its libp2p peer id and Ethereum address); a fresh one if absent. */
+  privateKey?: Uint8Array | string
+  /** UDP address to bind. */
+  bindHost?: string
+  /** UDP port to bind; 0 (the default) picks a free one. */
+  udpPort?: number
+  /** The IPv4 address written into the ENR; defaults to `bindHost` unless that is unspecified (`0.0.0.0`), in which case peers' PONGs tell it. */
+  announceHost?: string
+  /** TCP port of the node's libp2p endpoint, written into the ENR. */
+  tcpPort?: number
+  /** Kinds the node serves, listed in the ENR's capability field (see {@link CAPABILITY_ENR_KEY}). */
+  kinds?: readonly ResourceKind[]
+  /** ENR texts (`enr:...`) of nodes to join the network through. */
+  bootnodes?: readonly string[]
+  /** Serve as a topic registrar with these options (the default), or `false` to not speak the topic protocol at all. */
+  registrar?: TopicRegistrarInit | false
+  /** Options of the advertiser role. */
+  advertiser?: TopicAdvertiserInit
+  /** Options of topic requests (timeouts, auxiliary nodes). */
+  topics?: TopicProtocolInit
+  /** discv5 per-request timeout, in milliseconds. */
+  requestTimeoutMs?: number
+  /** Longest a discv5 lookup may run, in milliseconds. */
+  lookupTimeoutMs?: number
+  /** Whether `start()` runs a lookup for the node's own id to fill its routing table (when it has bootnodes). Default true. */
+  bootstrapLookup?: boolean
+  /** Use this in-memory network instead of UDP (simulations). */
+  memoryNetwork?: MemoryNetwork
+  logger?: Logger
+}
+
+/** What the discoverer of this package reaches inside a started node. */
+export interface NodeInternals {
+  readonly adapter: Discv5Adapter
+  readonly protocol: TopicProtocol
+}
+
+const internals = new WeakMap<Discv5Node, NodeInternals>()
+
+/** @internal the discv5 service and topic protocol of a started node */
+export function nodeInternals (node: Discv5Node): NodeInternals | undefined {
+  return internals.get(node)
+}
+
+function rawPrivateKey (key: Uint8Array | string, option: string): Uint8Array {
+  const bytes = typeof key === 'string' ? Uint8Array.from(Buffer.from(key.replace(/^0x/i, ''), 'hex')) : key
+  if (bytes.length !== 32) {
+    throw new InvalidConfigurationError(option, `a secp256k1 private key is 32 bytes, got ${bytes.length}`)
+  }
+  return bytes
+}
+
+async function freeUdpPort (host: string): Promise<number> {
+  const socket = createSocket('udp4')
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject)
+      socket.bind(0, host, () => { resolve() })
+    })
+    return socket.address().port
+  } finally {
+    await new Promise<void>((resolve) => { socket.close(() => { resolve() }) })
+  }
+}
+
+/**
+ * A discv5 node as a server or client runs it: its own secp256k1 key, a
+ * signed ENR with its IP, UDP port, libp2p TCP port and the kinds it serves,
+ * a routing table joined through bootnodes, and the topic protocol, as
+ * registrar (it stores and serves other nodes' ads) and as advertiser of the
+ * kinds it serves.
+ *
+ * Changing the TCP port or the kinds re-signs the ENR with a higher sequence
+ * number. `start()` and `stop()` are idempotent; `stop()` closes the socket
+ * and clears every timer.
+ *
+ * @example
+ * ```ts
+ * const node = new Discv5Node({ privateKey, udpPort: 9000, tcpPort: 4001, bootnodes: ['enr:-IS4Q...'] })
+ * await node.start()
+ * node.advertise(mailserverKind)   // lists it in the ENR and registers ads for its topic
+ * console.log(node.enr)            // enr:-Ki4Q...
+ * await node.stop()
+ * ```
+ */
+export class Discv5Node implements Startable {
+  readonly #init: Discv5NodeInit
+  readonly #logger: Logger
+  readonly #rawKey: Uint8Array | undefined
+  readonly #bootnodes: string[] = []
+  readonly #kinds = new Map<string, ResourceKind>()
+  readonly #advertised = new Map<string, ResourceKind>()
+  readonly #registrar: TopicRegistrar | undefined
+  #enr: SignableENR | undefined
+  #privateKey: { readonly type: string, readonly raw: Uint8Array } | undefined
+  #adapter: Discv5Adapter | undefined
+  #advertiser: TopicAdvertiser | undefined
+  #tcpPort: number | undefined
+  #udpPort: number | undefined
+  #starting: Promise<void> | undefined
+
+  /** @throws {@link InvalidConfigurationError} if the key, a bootnode or an option is malformed */
+  constructor (init: Discv5NodeInit = {}) {
+    this.#init = init
+    this.#logger = (init.logger ?? silentLogger).child({ component: 'discv5-node' })
+    this.#rawKey = init.privateKey === undefined ? undefined : rawPrivateKey(init.privateKey, 'privateKey')
+    init.bootnodes?.forEach((enr, index) => { this.#bootnodes.push(checkBootnode(enr, `bootnodes[${index}]`)) })
+    for (const kind of init.kinds ?? []) {
+      this.#kinds.set(kind.name, kind)
+    }
+    if (this.#kinds.size > MAX_CAPABILITIES) {
+      throw new InvalidConfigurationError('kinds', `a node can list at most ${MAX_CAPABILITIES} kinds`)
+    }
+    if (init.udpPort !== undefined && (!Number.isInteger(init.udpPort) || init.udpPort < 0 || init.udpPort > 65535)) {
+      throw new InvalidConfigurationError('udpPort', `expected a port from 0 to 65535, got ${init.udpPort}`)
+    }
+    this.#tcpPort = init.tcpPort
+    this.#registrar = init.registrar === false ? undefined : new TopicRegistrar(init.registrar)
+  }
+
+  /** Whether the node is running. */
+  get started (): boolean {
+    return this.#adapter?.started === true
+  }
+
+  /** The node's 64-character hex node id (after `start()`, or once the key is known). */
+  get nodeId (): string {
+    return this.#signableEnr().nodeId
+  }
+
+  /** The node's current signed ENR, as text. */
+  get enr (): string {
+    return this.#signableEnr().encodeTxt()
+  }
+
+  /** The node's current record, as core sees it. */
+  get record (): NodeRecord {
+    return decodeEnr(this.enr)
+  }
+
+  /** The UDP port the node is bound to (after `start()`). */
+  get udpPort (): number | undefined {
+    return this.#udpPort
+  }
+
+  /** The registrar role, or `undefined` if the node does not serve as one. */
+  get registrar (): TopicRegistrar | undefined {
+    return this.#registrar
+  }
+
+  /** The kinds listed in the ENR's capability field. */
+  kinds (): ResourceKind[] {
+    return [...this.#kinds.values()]
+  }
+
+  /** Writes the libp2p TCP port into the ENR (a new sequence number if it changed). */
+  setTcpPort (port: number): void {
+    if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+      throw new InvalidConfigurationError('tcpPort', `expected a port from 1 to 65535, got ${port}`)
+    }
+    this.#tcpPort = port
+    if (this.#enr !== undefined && this.#enr.tcp !== port) {
+      this.#enr.tcp = port
+    }
+  }
+
+  /** Replaces the kinds listed in the ENR's capability field (a new sequence number if they changed). Advertised kinds stay listed. */
+  setKinds (kinds: readonly ResourceKind[]): void {
+    this.#kinds.clear()
+    for (const kind of [...kinds, ...this.#advertised.values()]) {
+      this.#kinds.set(kind.name, kind)
+    }
+    if (this.#kinds.size > MAX_CAPABILITIES) {
+      throw new InvalidConfigurationError('kinds', `a node can list at most ${MAX_CAPABILITIES} kinds`)
+    }
+    this.#writeCapabilities()
+  }
+
+  /**
+   * Serves `kind`: lists it in the ENR and, while the node runs, keeps ads
+   * for its topic registered at registrars around the topic id.
+   */
+  advertise (kind: ResourceKind): void {
+    this.#advertised.set(kind.name, kind)
+    if (!this.#kinds.has(kind.name)) {
+      this.setKinds([...this.#kinds.values(), kind])
+    }
+    this.#advertiser?.advertise(kind.topic)
+  }
+
+  /** Stops registering ads for `kind` (its ads expire at the registrars); it stays listed in the ENR until `setKinds`. */
+  stopAdvertising (kind: ResourceKind): void {
+    this.#advertised.delete(kind.name)
+    this.#advertiser?.stopAdvertising(kind.topic)
+  }
+
+  /** The kinds being advertised. */
+  advertisedKinds (): ResourceKind[] {
+    return [...this.#advertised.values()]
+  }
+
+  /** Where the ads of `kind` stand at each registrar. */
+  registrations (kind: ResourceKind): RegistrationState[] {
+    return this.#advertiser?.registrations(kind.topic) ?? []
+  }
+
+  /** Adds a node to join the network through (into the routing table if running). */
+  addBootnode (enr: string): void {
+    const checked = checkBootnode(enr, 'bootnode')
+    this.#bootnodes.push(checked)
+    this.#adapter?.addEnr(checked)
+  }
+
+  /** The records of the nodes in the routing table, signature-checked. */
+  knownRecords (): NodeRecord[] {
+    return (this.#adapter?.kadValues() ?? []).flatMap((enr) => {
+      try {
+        return [decodeEnr(enr.encodeTxt())]
+      } catch {
+        return []
+      }
+    })
+  }
+
+  /** Requests (PING, FINDNODE, TALKREQ) this node has sent since it was created. */
+  messagesSent (): number {
+    return this.#adapter?.messagesSent() ?? 0
+  }
+
+  /** @throws {@link Discv5StartError} if the socket cannot be bound */
+  async start (): Promise<void> {
+    if (this.started) {
+      return
+    }
+    this.#starting ??= this.#start().finally(() => { this.#starting = undefined })
+    await this.#starting
+  }
+
+  async stop (): Promise<void> {
+    await this.#starting?.catch(() => {})
+    const adapter = this.#adapter
+    if (adapter === undefined) {
+      return
+    }
+    this.#advertiser?.stop()
+    this.#advertiser = undefined
+    internals.delete(this)
+    this.#adapter = undefined
+    await adapter.stop()
+    this.#logger.debug({ nodeId: this.nodeId }, 'stopped')
+  }
+
+  async #start (): Promise<void> {
+    const init = this.#init
+    const bindHost = init.bindHost ?? DEFAULT_BIND_HOST
+    const unspecified = bindHost === '0.0.0.0'
+    const announceHost = init.announceHost ?? (unspecified ? undefined : bindHost)
+    this.#privateKey ??= this.#rawKey === undefined ? await generateKeyPair('secp256k1') : privateKeyFromRaw(this.#rawKey)
+    const enr = this.#signableEnr()
+    let port = this.#udpPort ?? init.udpPort ?? 0
+    try {
+      if (port === 0) {
+        port = init.memoryNetwork === undefined ? await freeUdpPort(bindHost) : 30303
+      }
+    } catch (err) {
+      throw new Discv5StartError(`${bindHost}:0`, err instanceof Error ? err.message : 'no free port', { cause: err })
+    }
+    if (announceHost !== undefined && enr.ip !== announceHost) {
+      enr.ip = announceHost
+    }
+    if (enr.udp !== port) {
+      enr.udp = port
+    }
+    if (this.#tcpPort !== undefined && enr.tcp !== this.#tcpPort) {
+      enr.tcp = this.#tcpPort
+    }
+    this.#writeCapabilities()
+    const adapter = new Discv5Adapter({
+      enr,
+      privateKey: this.#privateKey,
+      bindHost,
+      bindPort: port,
+      ...(init.memoryNetwork === undefined ? {} : { transport: init.memoryNetwork.createTransport(bindHost, port, enr.nodeId) }),
+      requestTimeoutMs: init.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      lookupTimeoutMs: init.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS,
+      enrUpdate: announceHost === undefined
+    })
+    try {
+      await adapter.start()
+    } catch (err) {
+      throw new Discv5StartError(`${bindHost}:${port}`, err instanceof Error ? err.message : 'bind failed', { cause: err })
+    }
+    this.#udpPort = port
+    const protocol = new TopicProtocol(adapter, this.#registrar, init.topics)
+    this.#adapter = adapter
+    internals.set(this, { adapter, protocol })
+    for (const bootnode of this.#bootnodes) {
+      adapter.addEnr(bootnode)
+    }
+    this.#logger.debug({ nodeId: enr.nodeId, port }, 'started')
+    if (this.#bootnodes.length > 0 && init.bootstrapLookup !== false) {
+      await adapter.findNode(enr.nodeId).catch((err: unknown) => {
+        this.#logger.debug({ err }, 'bootstrap lookup failed')
+      })
+    }
+    if (!adapter.started) {
+      return
+    }
+    this.#advertiser = new TopicAdvertiser({ protocol, knownNodes: () => adapter.kadValues() }, { ...init.advertiser, logger: this.#logger })
+    for (const kind of this.#advertised.values()) {
+      this.#advertiser.advertise(kind.topic)
+    }
+  }
+
+  #signableEnr (): SignableENR {
+    if (this.#enr === undefined) {
+      if (this.#rawKey === undefined && this.#privateKey === undefined) {
+        throw new ResourceDiscoveryError('The node has no key yet', 'Pass `privateKey`, or read the ENR after `start()`')
+      }
+      const raw = this.#rawKey ?? this.#privateKey?.raw ?? new Uint8Array()
+      this.#enr = SignableENR.createV4(raw)
+    }
+    return this.#enr
+  }
+
+  #writeCapabilities (): void {
+    if (this.#enr === undefined) {
+      return
+    }
+    const value = this.#kinds.size === 0 ? undefined : encodeCapabilities(this.#kinds.values())
+    const current = this.#enr.kvs.get(CAPABILITY_ENR_KEY)
+    if (value === undefined) {
+      if (current !== undefined) {
+        this.#enr.delete(CAPABILITY_ENR_KEY)
+      }
+    } else if (current === undefined || !Buffer.from(current).equals(value)) {
+      this.#enr.set(CAPABILITY_ENR_KEY, value)
+    }
+  }
+}
+
+function checkBootnode (enr: string, option: string): string {
+  try {
+    return decodeEnr(enr).enr
+  } catch (err) {
+    throw new InvalidConfigurationError(option, err instanceof Error ? err.message : 'not a valid ENR', { cause: err })
+  }
+}

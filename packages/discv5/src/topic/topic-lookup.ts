@@ -1,0 +1,143 @@
+import { randomInt } from 'node:crypto'
+import type { ENR } from '@chainsafe/enr'
+import { AbortError, throwIfAborted, toAbortError } from '@resource-discovery/core'
+import type { TopicProtocol } from './topic-protocol.js'
+import { TopicTable } from './topic-table.js'
+
+/** Default `K_lookup`: registrars asked per distance bucket in one lookup (devp2p TopDisc). */
+export const DEFAULT_LOOKUPS_PER_BUCKET = 5
+/** Default `F_lookup`: a lookup stops once this many distinct advertisers were found. */
+export const DEFAULT_MAX_ADVERTISERS = 30
+/** Default number of TOPICQUERYs a lookup keeps in flight. */
+export const DEFAULT_LOOKUP_PARALLELISM = 3
+
+/** Options of {@link topicLookup}. */
+export interface TopicLookupOptions {
+  /** `K_lookup`: registrars asked per distance bucket. */
+  readonly lookupsPerBucket?: number
+  /** `F_lookup`: stop after this many distinct advertisers. */
+  readonly maxAdvertisers?: number
+  /** TOPICQUERYs in flight at once. */
+  readonly parallelism?: number
+  /** Called with each ad (a signature-checked advertiser ENR) as it arrives, duplicates included. */
+  readonly onAd: (enr: ENR, registrar: string) => void
+  readonly signal?: AbortSignal
+}
+
+/** What a lookup did. */
+export interface TopicLookupResult {
+  /** TOPICQUERYs sent. */
+  readonly queries: number
+  /** Registrars that answered. */
+  readonly answered: number
+  /** Distinct advertisers found. */
+  readonly advertisers: number
+}
+
+/**
+ * One topic search (`LOOKUP` of the spec): builds a search table around the
+ * topic id from `knownNodes`, then asks registrars for ads, always from the
+ * closest bucket that still has fewer than `K_lookup` registrars asked, adding
+ * the nodes registrars return so the search walks towards the topic id. It
+ * ends when `F_lookup` advertisers were found or no bucket has a registrar
+ * left to ask.
+ *
+ * Visiting the closest buckets first (the spec starts from the farthest)
+ * finds a rare topic with fewest messages: every advertiser registers in
+ * every bucket, and the closest buckets are the smallest.
+ *
+ * @throws AbortError if `signal` aborts
+ */
+export async function topicLookup (protocol: TopicProtocol, topic: Uint8Array, knownNodes: Iterable<ENR>, options: TopicLookupOptions): Promise<TopicLookupResult> {
+  const { signal } = options
+  throwIfAborted(signal)
+  const perBucket = options.lookupsPerBucket ?? DEFAULT_LOOKUPS_PER_BUCKET
+  const maxAdvertisers = options.maxAdvertisers ?? DEFAULT_MAX_ADVERTISERS
+  const parallelism = Math.max(1, options.parallelism ?? DEFAULT_LOOKUP_PARALLELISM)
+  const table = new TopicTable(topic, protocol.nodeId)
+  table.addAll(knownNodes)
+  const asked = new Set<string>()
+  const askedPerBucket = new Map<number, number>()
+  const advertisers = new Set<string>()
+  let queries = 0
+  let answered = 0
+
+  const next = (): ENR | undefined => {
+    for (const bucket of table.buckets()) {
+      if ((askedPerBucket.get(bucket) ?? 0) >= perBucket) {
+        continue
+      }
+      const candidates = table.nodes(bucket).filter((enr) => !asked.has(enr.nodeId))
+      if (candidates.length === 0) {
+        continue
+      }
+      const pick = candidates[randomInt(candidates.length)]
+      if (pick !== undefined) {
+        asked.add(pick.nodeId)
+        askedPerBucket.set(bucket, (askedPerBucket.get(bucket) ?? 0) + 1)
+        return pick
+      }
+    }
+    return undefined
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    let inFlight = 0
+    let done = false
+    const finish = (err?: Error): void => {
+      if (done) {
+        return
+      }
+      done = true
+      signal?.removeEventListener('abort', onAbort)
+      if (err === undefined) {
+        resolve()
+      } else {
+        reject(err instanceof Error ? err : new AbortError())
+      }
+    }
+    const onAbort = (): void => { finish(signal === undefined ? new AbortError() : toAbortError(signal)) }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    const pump = (): void => {
+      if (done) {
+        return
+      }
+      while (inFlight < parallelism && advertisers.size < maxAdvertisers) {
+        const registrar = next()
+        if (registrar === undefined) {
+          break
+        }
+        inFlight++
+        queries++
+        protocol.query(registrar, topic, table.distanceHints(), signal).then((answer) => {
+          answered++
+          table.addAll(answer.nodes)
+          for (const ad of answer.ads) {
+            advertisers.add(ad.nodeId)
+            try {
+              options.onAd(ad, registrar.nodeId)
+            } catch {
+              // the consumer's problem; the lookup goes on
+            }
+          }
+        }, (err: unknown) => {
+          if (err instanceof AbortError) {
+            finish(err)
+          }
+          // a registrar that fails is skipped; others are asked
+        }).finally(() => {
+          inFlight--
+          pump()
+        })
+      }
+      if (inFlight === 0) {
+        finish()
+      }
+    }
+    pump()
+  })
+  if (signal?.aborted === true) {
+    throwIfAborted(signal)
+  }
+  return { queries, answered, advertisers: advertisers.size }
+}

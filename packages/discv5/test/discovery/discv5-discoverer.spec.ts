@@ -1,0 +1,163 @@
+import { NotStartedError, type Resource, type ResourceKind } from '@resource-discovery/core'
+import { discovererTests } from '@resource-discovery/interface-compliance-tests'
+import { expect } from 'chai'
+import { Discv5Discoverer, type Discv5DiscovererInit } from '../../src/index.js'
+import { nodeInternals } from '../../src/node/discv5-node.js'
+import { TopicAdvertiser } from '../../src/topic/topic-advertiser.js'
+import { adsPlacedNearTopic, FAST, mailKind, pushKind, startNetwork, waitFor, type TestNetwork } from '../fixtures/network.js'
+
+async function collect (discoverer: Discv5Discoverer, kind: ResourceKind): Promise<Resource[]> {
+  const found: Resource[] = []
+  for await (const resource of discoverer.discover(kind)) {
+    found.push(resource)
+  }
+  return found
+}
+
+describe('Discv5Discoverer', function () {
+  this.timeout(30_000)
+  let network: TestNetwork
+  let mailIds: string[]
+  let pushIds: string[]
+  let otherIds: string[]
+  let liar: TopicAdvertiser | undefined
+  /** Owns the client node every other discoverer here shares, so each test needs no bootstrap of its own. */
+  let base: Discv5Discoverer | undefined
+  const discoverers: Discv5Discoverer[] = []
+
+  async function started (init: Discv5DiscovererInit = {}): Promise<Discv5Discoverer> {
+    const discoverer = new Discv5Discoverer({ node: base?.node, passTimeoutMs: 5000, randomWalkLookups: 0, ...init })
+    discoverers.push(discoverer)
+    await discoverer.start()
+    return discoverer
+  }
+
+  before(async function () {
+    // 30 nodes: a bootnode, 3 mail servers, 2 push servers, 2 nodes without the topic protocol, 22 registrars
+    network = await startNetwork({
+      size: 30,
+      servers: [[mailKind, 3], [pushKind, 2]],
+      plain: 2,
+      node: { registrar: { ipScoreWeight: 0, adLifetimeMs: 60_000 } }
+    })
+    const mail = network.servers.get('mailserver') ?? []
+    const push = network.servers.get('push') ?? []
+    mail.forEach((node) => { node.advertise(mailKind) })
+    push.forEach((node) => { node.advertise(pushKind) })
+    mailIds = mail.map((node) => node.nodeId)
+    pushIds = push.map((node) => node.nodeId)
+    otherIds = network.nodes.map((node) => node.nodeId).filter((id) => !mailIds.includes(id))
+    // a push server that also registers under the mail topic, without listing mail in its signed ENR
+    const [pushServer] = push
+    const internals = pushServer === undefined ? undefined : nodeInternals(pushServer)
+    if (internals !== undefined) {
+      liar = new TopicAdvertiser({ protocol: internals.protocol, knownNodes: () => internals.adapter.kadValues() }, FAST.advertiser)
+      liar.advertise(mailKind.topic)
+    }
+    const placed = (): boolean => mail.every((node) => adsPlacedNearTopic(network, node, mailKind.topic)) &&
+      push.every((node) => adsPlacedNearTopic(network, node, pushKind.topic)) &&
+      (pushServer === undefined || adsPlacedNearTopic(network, pushServer, mailKind.topic))
+    await waitFor(placed, 15_000, 'every server\'s ads at the registrars closest to its topic')
+    base = new Discv5Discoverer({ ...FAST, bootnodes: [network.boot.enr] })
+    await base.start()
+  })
+
+  afterEach(async function () {
+    await Promise.all(discoverers.splice(0).map(async (discoverer) => discoverer.stop()))
+  })
+
+  after(async function () {
+    liar?.stop()
+    try {
+      await base?.stop()
+    } finally {
+      await network.stop()
+    }
+  })
+
+  discovererTests({
+    setup: async () => ({ discoverer: await started(), kind: mailKind, expected: mailIds, others: otherIds, passTimeoutMs: 5000 }),
+    teardown: async () => {}
+  })
+
+  it('behavior: topic search alone finds every mail server and no push server', async function () {
+    const discoverer = await started({ randomWalk: false })
+    const found = await collect(discoverer, mailKind)
+    expect(found.map((resource) => resource.nodeId)).to.have.members(mailIds)
+    expect(found.every((resource) => resource.origin === 'discv5' && resource.enr?.startsWith('enr:') === true)).to.equal(true)
+  })
+
+  it('behavior: the capability-filtered random walk alone finds every mail server and no push server', async function () {
+    const discoverer = await started({ topicSearch: false, randomWalkLookups: 3 })
+    const found = await collect(discoverer, mailKind)
+    expect(found.map((resource) => resource.nodeId)).to.have.members(mailIds)
+  })
+
+  it('behavior: finds the push servers when asked for push', async function () {
+    const discoverer = await started()
+    const found = await collect(discoverer, pushKind)
+    expect(found.map((resource) => resource.nodeId)).to.have.members(pushIds)
+  })
+
+  it('behavior: resources carry the tcp multiaddr of the server\'s ENR', async function () {
+    const discoverer = await started()
+    const found = await collect(discoverer, mailKind)
+    const mail = network.servers.get('mailserver') ?? []
+    for (const resource of found) {
+      const server = mail.find((node) => node.nodeId === resource.nodeId)
+      expect(resource.multiaddrs).to.deep.equal([`/ip4/127.0.0.1/tcp/${server?.record.tcp}/p2p/${resource.peerId}`])
+    }
+  })
+
+  it('args: requireCapability false trusts the registrars, and then yields the push server that claims the mail topic', async function () {
+    // asks every registrar it learns of, so the lie is met wherever it was placed
+    const discoverer = await started({ requireCapability: false, lookupsPerBucket: 100, maxAdvertisers: 100 })
+    const found = (await collect(discoverer, mailKind)).map((resource) => resource.nodeId)
+    expect(found).to.include.members(mailIds)
+    expect(found).to.include(pushIds[0])
+  })
+
+  it('args: a discoverer can share a running node it does not own', async function () {
+    const [server] = network.servers.get('push') ?? []
+    const discoverer = new Discv5Discoverer({ node: server, passTimeoutMs: 5000, randomWalkLookups: 0 })
+    await discoverer.start()
+    const found = await collect(discoverer, mailKind)
+    await discoverer.stop()
+    expect(found.map((resource) => resource.nodeId)).to.have.members(mailIds)
+    expect(server?.started).to.equal(true)
+  })
+
+  it('behavior: stop() ends a running pass', async function () {
+    const discoverer = await started({ passTimeoutMs: 20_000, randomWalkLookups: 1000 })
+    expect(discoverer.node?.started).to.equal(true)
+    const startedAt = Date.now()
+    let error: unknown
+    const pass = (async () => {
+      try {
+        for await (const _resource of discoverer.discover(mailKind)) {
+          // keep going
+        }
+      } catch (err) {
+        error = err
+      }
+    })()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    await discoverer.stop()
+    await pass
+    expect(Date.now() - startedAt).to.be.below(5000)
+    if (error !== undefined) {
+      expect((error as Error).name).to.equal('AbortError')
+    }
+  })
+
+  it('error: discover() before start() throws NotStartedError', async function () {
+    const discoverer = new Discv5Discoverer({ ...FAST, bootnodes: [network.boot.enr] })
+    let caught: unknown
+    try {
+      await collect(discoverer, mailKind)
+    } catch (err) {
+      caught = err
+    }
+    expect(caught).to.be.instanceOf(NotStartedError)
+  })
+})

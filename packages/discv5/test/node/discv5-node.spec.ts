@@ -1,0 +1,168 @@
+import { createSocket } from 'node:dgram'
+import { ENR } from '@chainsafe/enr'
+import { defineResourceKind, InvalidConfigurationError } from '@resource-discovery/core'
+import { createNodeKey, createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { expect } from 'chai'
+import {
+  decodeTopicMessage,
+  Discv5Node,
+  encodeTopicMessage,
+  recordServesKind,
+  TOPIC_PROTOCOL_ID,
+  TopicErrorCode,
+  TopicMessageType,
+  TopicRequestFailedError,
+  topicId
+} from '../../src/index.js'
+import { nodeInternals } from '../../src/node/discv5-node.js'
+import { FAST, mailKind, pushKind, startNetwork, waitFor } from '../fixtures/network.js'
+
+async function talk (from: Discv5Node, to: Discv5Node, payload: Uint8Array): Promise<Uint8Array> {
+  const adapter = nodeInternals(from)?.adapter
+  if (adapter === undefined) {
+    throw new Error('not started')
+  }
+  return adapter.talk(ENR.decodeTxt(to.enr), TOPIC_PROTOCOL_ID, payload, { timeoutMs: 3000 })
+}
+
+async function portIsFree (port: number): Promise<boolean> {
+  const socket = createSocket('udp4')
+  return new Promise((resolve) => {
+    socket.once('error', () => { socket.close(); resolve(false) })
+    socket.bind(port, '127.0.0.1', () => { socket.close(() => { resolve(true) }) })
+  })
+}
+
+describe('Discv5Node', function () {
+  this.timeout(20_000)
+  const started: Discv5Node[] = []
+
+  async function node (init: ConstructorParameters<typeof Discv5Node>[0] = {}): Promise<Discv5Node> {
+    const created = new Discv5Node({ ...FAST, ...init })
+    started.push(created)
+    await created.start()
+    return created
+  }
+
+  afterEach(async function () {
+    await Promise.all(started.splice(0).map(async (created) => created.stop()))
+  })
+
+  it('behavior: the ENR carries ip, udp, tcp and the capability field, signed by the node\'s key', async function () {
+    const key = createNodeKey()
+    const subject = await node({ privateKey: key.privateKey, tcpPort: 4101, kinds: [mailKind] })
+    const record = subject.record
+    expect(record.nodeId).to.equal(createNodeRecord({ key }).nodeId)
+    expect(record.ip).to.equal('127.0.0.1')
+    expect(record.udp).to.equal(subject.udpPort)
+    expect(record.tcp).to.equal(4101)
+    expect(recordServesKind(record, mailKind)).to.equal(true)
+    expect(recordServesKind(record, pushKind)).to.equal(false)
+  })
+
+  it('behavior: changing the tcp port or the kinds bumps the sequence number; setting the same does not', async function () {
+    const subject = await node({ tcpPort: 4102 })
+    const first = subject.record.seq
+    subject.setTcpPort(4102)
+    expect(subject.record.seq).to.equal(first)
+    subject.setTcpPort(4103)
+    const second = subject.record.seq
+    expect(second > first).to.equal(true)
+    subject.setKinds([pushKind])
+    expect(subject.record.seq > second).to.equal(true)
+    expect(recordServesKind(subject.record, pushKind)).to.equal(true)
+    subject.advertise(mailKind)
+    expect(recordServesKind(subject.record, mailKind)).to.equal(true)
+  })
+
+  it('behavior: start and stop are idempotent and stop releases the UDP port', async function () {
+    const subject = await node()
+    await subject.start()
+    const port = subject.udpPort ?? 0
+    expect(await portIsFree(port)).to.equal(false)
+    await subject.stop()
+    await subject.stop()
+    expect(subject.started).to.equal(false)
+    expect(await portIsFree(port)).to.equal(true)
+  })
+
+  it('error: malformed TALKREQ payloads get an ERROR answer and the registrar keeps serving', async function () {
+    const registrar = await node()
+    const client = await node()
+    const garbage = [
+      Uint8Array.from([TopicMessageType.REGTOPIC, 0xff, 0x00]),
+      Uint8Array.from([TopicMessageType.TOPICQUERY]),
+      Uint8Array.from([0x42, 0xc0]),
+      encodeTopicMessage({ type: TopicMessageType.TOPICNODES, ads: [], nodes: [] }),
+      // an ENR that is not the sender's
+      encodeTopicMessage({ type: TopicMessageType.REGTOPIC, topic: topicId(mailKind.topic), enr: ENR.decodeTxt(registrar.enr).encode(), ticket: new Uint8Array(), distances: [] })
+    ]
+    const codes: number[] = []
+    for (const payload of garbage) {
+      const answer = decodeTopicMessage(await talk(client, registrar, payload))
+      expect(answer.type).to.equal(TopicMessageType.ERROR)
+      codes.push(answer.type === TopicMessageType.ERROR ? answer.code : 0)
+    }
+    expect(codes).to.deep.equal([TopicErrorCode.MALFORMED, TopicErrorCode.MALFORMED, TopicErrorCode.UNKNOWN_MESSAGE, TopicErrorCode.UNKNOWN_MESSAGE, TopicErrorCode.INVALID_ENR])
+    const valid = decodeTopicMessage(await talk(client, registrar, encodeTopicMessage({ type: TopicMessageType.TOPICQUERY, topic: topicId(mailKind.topic), distances: [] })))
+    expect(valid.type).to.equal(TopicMessageType.TOPICNODES)
+  })
+
+  it('behavior: a node without the registrar role answers the topic protocol with an empty TALKRESP', async function () {
+    const plain = await node({ registrar: false })
+    const client = await node()
+    expect(await talk(client, plain, encodeTopicMessage({ type: TopicMessageType.TOPICQUERY, topic: topicId(mailKind.topic), distances: [] }))).to.have.length(0)
+    const protocol = nodeInternals(client)?.protocol
+    let caught: unknown
+    try {
+      await protocol?.query(ENR.decodeTxt(plain.enr), topicId(mailKind.topic), [])
+    } catch (err) {
+      caught = err
+    }
+    expect(caught).to.be.instanceOf(TopicRequestFailedError)
+    expect((caught as TopicRequestFailedError).reason).to.equal('unsupported')
+  })
+
+  it('behavior: an advertiser that stops has its ads expire at every registrar', async function () {
+    const network = await startNetwork({ size: 8, servers: [[mailKind, 1]], node: { registrar: { adLifetimeMs: 1500, ipScoreWeight: 0 } } })
+    try {
+      const [server] = network.servers.get('mailserver') ?? []
+      if (server === undefined) {
+        expect.fail('no server')
+      }
+      const id = topicId(mailKind.topic)
+      const holding = (): number => network.nodes.filter((each) => each.registrar?.ads(id).some((ad) => ad.nodeId === server.nodeId) === true).length
+      server.advertise(mailKind)
+      await waitFor(() => holding() >= 3, 10_000, 'the ads to be placed')
+      // renewed: still held after more than one lifetime
+      await new Promise((resolve) => setTimeout(resolve, 2000))
+      expect(holding()).to.be.at.least(3)
+      server.stopAdvertising(mailKind)
+      await new Promise((resolve) => setTimeout(resolve, 1600))
+      expect(holding()).to.equal(0)
+    } finally {
+      await network.stop()
+    }
+  })
+
+  it('behavior: over UDP from one address, the per-IP-prefix cap and the cache capacity hold', async function () {
+    const capped = await node({ registrar: { maxAdsPerIpPrefix: 2, ipScoreWeight: 0 } })
+    const small = await node({ registrar: { adCacheCapacity: 3, ipScoreWeight: 0 } })
+    const kinds = Array.from({ length: 5 }, (_value, index) => defineResourceKind({ name: `kind-${index}` }))
+    const advertisers = await Promise.all(kinds.map(async (kind) => node({ registrar: false, bootnodes: [capped.enr, small.enr], bootstrapLookup: false, advertiser: { refreshIntervalMs: 500 }, kinds: [kind] })))
+    advertisers.forEach((advertiser, index) => { advertiser.advertise(kinds[index] ?? mailKind) })
+    const states = (): number => advertisers.reduce((sum, advertiser, index) => sum + advertiser.registrations(kinds[index] ?? mailKind).length, 0)
+    await waitFor(() => states() >= 10, 10_000, 'every advertiser to ask both registrars')
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(capped.registrar?.adsFromPrefix(Uint8Array.from([127, 0, 0, 1]))).to.equal(2)
+    expect(small.registrar?.size).to.equal(3)
+    const waiting = advertisers.flatMap((advertiser, index) => advertiser.registrations(kinds[index] ?? mailKind)).filter((state) => state.status === 'waiting')
+    expect(waiting).to.have.length(5)
+  })
+
+  it('args: a malformed key or bootnode is an InvalidConfigurationError naming the option', function () {
+    expect(() => new Discv5Node({ privateKey: new Uint8Array(31) })).to.throw(InvalidConfigurationError, /privateKey/)
+    expect(() => new Discv5Node({ bootnodes: [createNodeRecord().enr, 'enr:nope'] })).to.throw(InvalidConfigurationError, /bootnodes\[1\]/)
+    expect(() => new Discv5Node({ udpPort: 70_000 })).to.throw(InvalidConfigurationError, /udpPort/)
+  })
+})
