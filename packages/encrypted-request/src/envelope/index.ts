@@ -1,0 +1,1 @@
+export { ENVELOPE_VERSION, REQUEST_ID_BYTES, REQUEST_TYPE, RESPONSE_TYPE } from './plaintext.js'
