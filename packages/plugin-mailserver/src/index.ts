@@ -18,3 +18,4 @@
  */
 export { MAILSERVER_HISTORY_PROTOCOL, MAILSERVER_STORE_PROTOCOL, mailserverKind } from './mailserver-kind.js'
 export { mailserver } from './mailserver-module.js'
+export * from './store/index.js'
