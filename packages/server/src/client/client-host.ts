@@ -1,0 +1,257 @@
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import {
+  combineSignals,
+  InvalidConfigurationError,
+  NotStartedError,
+  silentLogger,
+  throwIfAborted,
+  toAbortError,
+  type Logger,
+  type Resource,
+  type Startable
+} from '@resource-discovery/core'
+import { ConnectionFailedError, IdentityMismatchError } from '../errors.js'
+import { createLibp2pHost, DEFAULT_DIAL_TIMEOUT_MS, type ResourceLibp2p } from '../host/create-libp2p-host.js'
+import { nodeKey, type NodeKey } from '../host/private-key.js'
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../stream/libp2p-resource-stream.js'
+import { DEFAULT_REQUEST_TIMEOUT_MS, ResourceConnection, type RequestOptions } from './resource-connection.js'
+
+/** Options of a {@link ClientHost}. Every field is optional. */
+export interface ClientHostInit {
+  /** The client's own secp256k1 key, 32 bytes or hex; a fresh one if absent. */
+  privateKey?: Uint8Array | string
+  /** Longest one dial (TCP connect and handshakes) may take, in milliseconds. Default {@link DEFAULT_DIAL_TIMEOUT_MS}. */
+  dialTimeoutMs?: number
+  /** Default longest a request waits for its response, in milliseconds. Default {@link DEFAULT_REQUEST_TIMEOUT_MS}. */
+  requestTimeoutMs?: number
+  /** Largest request or response, in bytes. Default {@link DEFAULT_MAX_MESSAGE_BYTES}. */
+  maxMessageBytes?: number
+  logger?: Logger
+}
+
+/** What a client needs to know of a resource to connect to it: its verified peer id and its addresses. */
+export type ResourceAddress = Pick<Resource, 'peerId' | 'multiaddrs'>
+
+function checkPositive (value: number | undefined, option: string, fallback: number): number {
+  if (value === undefined) {
+    return fallback
+  }
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new InvalidConfigurationError(option, `expected a positive number, got ${value}`)
+  }
+  return value
+}
+
+/**
+ * A client's libp2p host (TCP, noise, yamux, identify, ping; no listening
+ * address) that connects to verified resources.
+ *
+ * Connecting proves identity: every address is dialled with the resource's
+ * peer id, so the noise handshake succeeds only if the remote holds that key.
+ * A server that copied a registered node's ENR or address but holds another
+ * key is refused with {@link IdentityMismatchError}, before any protocol
+ * message is sent to it.
+ *
+ * @example
+ * ```ts
+ * const client = await createClientHost()
+ * const response = await client.request(selected.resource, '/acme/echo/1.0.0', new TextEncoder().encode('hi'))
+ * await client.stop()
+ * ```
+ */
+export class ClientHost implements Startable {
+  readonly #logger: Logger
+  readonly #key: NodeKey
+  readonly #peerId: string
+  readonly #dialTimeoutMs: number
+  readonly #requestTimeoutMs: number
+  readonly #maxMessageBytes: number
+  readonly #mismatches = new Set<string>()
+  #libp2p: ResourceLibp2p | undefined
+  #starting: Promise<void> | undefined
+  #stopping: Promise<void> | undefined
+
+  /** @throws InvalidConfigurationError (core) if the key or an option is malformed */
+  constructor (init: ClientHostInit = {}) {
+    this.#logger = (init.logger ?? silentLogger).child({ component: 'client-host' })
+    this.#key = nodeKey(init.privateKey)
+    this.#peerId = peerIdFromPrivateKey(this.#key.libp2p).toString()
+    this.#dialTimeoutMs = checkPositive(init.dialTimeoutMs, 'dialTimeoutMs', DEFAULT_DIAL_TIMEOUT_MS)
+    this.#requestTimeoutMs = checkPositive(init.requestTimeoutMs, 'requestTimeoutMs', DEFAULT_REQUEST_TIMEOUT_MS)
+    this.#maxMessageBytes = checkPositive(init.maxMessageBytes, 'maxMessageBytes', DEFAULT_MAX_MESSAGE_BYTES)
+  }
+
+  /** The client's own libp2p peer id. */
+  get peerId (): string {
+    return this.#peerId
+  }
+
+  /** Whether the host is running. */
+  get started (): boolean {
+    return this.#libp2p !== undefined
+  }
+
+  async start (): Promise<void> {
+    await this.#stopping
+    if (this.#libp2p !== undefined) {
+      return
+    }
+    this.#starting ??= this.#start().finally(() => { this.#starting = undefined })
+    await this.#starting
+  }
+
+  /** Closes every connection. */
+  async stop (): Promise<void> {
+    await this.#starting?.catch(() => {})
+    this.#stopping ??= this.#stop().finally(() => { this.#stopping = undefined })
+    await this.#stopping
+  }
+
+  /**
+   * Connects to `resource`, trying its addresses in order, and checks that
+   * the remote proved the resource's peer id. Reuses an open connection to
+   * the same peer.
+   *
+   * @throws {@link IdentityMismatchError} if an address answered with another key and no address answered with the right one
+   * @throws {@link ConnectionFailedError} if no address could be reached
+   * @throws NotStartedError (core) before `start()`
+   * @throws AbortError (core) if `options.signal` aborts
+   */
+  async connect (resource: ResourceAddress, options: { signal?: AbortSignal } = {}): Promise<ResourceConnection> {
+    throwIfAborted(options.signal)
+    const libp2p = this.#libp2p
+    if (libp2p === undefined) {
+      throw new NotStartedError('ClientHost')
+    }
+    let mismatch: IdentityMismatchError | undefined
+    const problems: string[] = []
+    let lastError: unknown
+    for (const text of resource.multiaddrs) {
+      let address: Multiaddr
+      try {
+        address = this.#dialAddress(resource.peerId, text)
+      } catch (err) {
+        if (err instanceof IdentityMismatchError) {
+          mismatch ??= err
+        } else {
+          problems.push(`${text}: not a multiaddr`)
+          lastError = err
+        }
+        continue
+      }
+      const transport = address.decapsulateCode(P2P_CODE).toString()
+      const key = mismatchKey(resource.peerId, transport)
+      this.#mismatches.delete(key)
+      const { signal, clear } = combineSignals([options.signal], this.#dialTimeoutMs)
+      try {
+        const connection = await libp2p.dial(address, { signal })
+        const remotePeerId = connection.remotePeer.toString()
+        if (remotePeerId !== resource.peerId) {
+          await connection.close().catch(() => {})
+          mismatch ??= new IdentityMismatchError(resource.peerId, remotePeerId, transport)
+          continue
+        }
+        return new ResourceConnection(connection, { requestTimeoutMs: this.#requestTimeoutMs, maxMessageBytes: this.#maxMessageBytes })
+      } catch (err) {
+        if (options.signal?.aborted === true) {
+          throw toAbortError(options.signal)
+        }
+        const mismatched = this.#mismatches.delete(key) || this.#mismatches.delete(mismatchKey(resource.peerId, undefined))
+        if (mismatched) {
+          this.#logger.debug({ expectedPeerId: resource.peerId, address: transport }, 'identity mismatch')
+          mismatch ??= new IdentityMismatchError(resource.peerId, undefined, transport, { cause: err })
+        } else {
+          problems.push(`${transport}: ${signal.aborted ? `timed out after ${this.#dialTimeoutMs} ms` : err instanceof Error ? err.message : String(err)}`)
+          lastError = err
+        }
+      } finally {
+        clear()
+      }
+    }
+    if (mismatch !== undefined) {
+      throw mismatch
+    }
+    throw new ConnectionFailedError(resource.peerId, resource.multiaddrs, problems.length === 0 ? 'the resource has no address' : problems.join('; '), { cause: lastError })
+  }
+
+  /**
+   * Connects to `resource` (or reuses the open connection) and sends one
+   * request on `protocol`; see {@link ResourceConnection.request}.
+   *
+   * @throws everything {@link ClientHost.connect} and {@link ResourceConnection.request} throw
+   */
+  async request (resource: ResourceAddress, protocol: string, request: Uint8Array, options: RequestOptions = {}): Promise<Uint8Array> {
+    const connection = await this.connect(resource, options.signal === undefined ? {} : { signal: options.signal })
+    return connection.request(protocol, request, options)
+  }
+
+  async #start (): Promise<void> {
+    const libp2p = await createLibp2pHost({
+      privateKey: this.#key.libp2p,
+      dialTimeoutMs: this.#dialTimeoutMs,
+      onIdentityMismatch: (expectedPeerId, remoteAddress) => {
+        this.#mismatches.add(mismatchKey(expectedPeerId, transportAddress(remoteAddress)))
+      }
+    })
+    await libp2p.start()
+    this.#libp2p = libp2p
+  }
+
+  async #stop (): Promise<void> {
+    const libp2p = this.#libp2p
+    this.#libp2p = undefined
+    this.#mismatches.clear()
+    await libp2p?.stop()
+  }
+
+  /** The multiaddr to dial for `text`: the resource's own peer id appended, or checked if present. */
+  #dialAddress (peerId: string, text: string): Multiaddr {
+    const address = multiaddr(text)
+    const p2p = address.getComponents().filter((component) => component.code === P2P_CODE)
+    if (p2p.length === 0) {
+      return address.encapsulate(`/p2p/${peerId}`)
+    }
+    const named = p2p[p2p.length - 1]?.value
+    if (named !== peerId) {
+      throw new IdentityMismatchError(peerId, named, address.decapsulateCode(P2P_CODE).toString())
+    }
+    return address
+  }
+}
+
+/** The multicodec code of `/p2p/`. */
+const P2P_CODE = 421
+
+/** `address` without its `/p2p/` part, or `undefined` if it is absent or not a multiaddr. */
+function transportAddress (address: string | undefined): string | undefined {
+  if (address === undefined) {
+    return undefined
+  }
+  try {
+    return multiaddr(address).decapsulateCode(P2P_CODE).toString()
+  } catch {
+    return undefined
+  }
+}
+
+function mismatchKey (peerId: string, remoteAddress: string | undefined): string {
+  return `${peerId} ${remoteAddress ?? ''}`
+}
+
+/**
+ * Makes and starts a {@link ClientHost}.
+ *
+ * @throws InvalidConfigurationError (core) if an option is malformed
+ * @throws AbortError (core) if `options.signal` aborts
+ */
+export async function createClientHost (init: ClientHostInit = {}, options: { signal?: AbortSignal } = {}): Promise<ClientHost> {
+  throwIfAborted(options.signal)
+  const host = new ClientHost(init)
+  await host.start()
+  if (options.signal?.aborted === true) {
+    await host.stop()
+    throw toAbortError(options.signal)
+  }
+  return host
+}

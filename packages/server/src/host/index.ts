@@ -1,0 +1,1 @@
+export { DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_INBOUND_CONNECTIONS_PER_SECOND } from './create-libp2p-host.js'

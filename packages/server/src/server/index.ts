@@ -1,0 +1,8 @@
+export {
+  DEFAULT_MAX_INBOUND_STREAMS,
+  DEFAULT_SERVER_HOST,
+  ResourceServer,
+  type HandleOptions,
+  type ResourceServerDiscv5Init,
+  type ResourceServerInit
+} from './resource-server.js'
