@@ -4,6 +4,7 @@ import { generateKeyPair, privateKeyFromRaw } from '@libp2p/crypto/keys'
 import {
   decodeEnr,
   InvalidConfigurationError,
+  LifecycleGuard,
   ResourceDiscoveryError,
   silentLogger,
   type Logger,
@@ -127,7 +128,7 @@ export class Discv5Node implements Startable {
   #advertiser: TopicAdvertiser | undefined
   #tcpPort: number | undefined
   #udpPort: number | undefined
-  #starting: Promise<void> | undefined
+  readonly #lifecycle = new LifecycleGuard()
 
   /** @throws {@link InvalidConfigurationError} if the key, a bootnode or an option is malformed */
   constructor (init: Discv5NodeInit = {}) {
@@ -259,15 +260,14 @@ export class Discv5Node implements Startable {
 
   /** @throws {@link Discv5StartError} if the socket cannot be bound */
   async start (): Promise<void> {
-    if (this.started) {
-      return
-    }
-    this.#starting ??= this.#start().finally(() => { this.#starting = undefined })
-    await this.#starting
+    await this.#lifecycle.start(() => this.started, async () => { await this.#start() })
   }
 
   async stop (): Promise<void> {
-    await this.#starting?.catch(() => {})
+    await this.#lifecycle.stop(async () => { await this.#stop() })
+  }
+
+  async #stop (): Promise<void> {
     const adapter = this.#adapter
     if (adapter === undefined) {
       return

@@ -3,6 +3,7 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import {
   combineSignals,
   InvalidConfigurationError,
+  LifecycleGuard,
   NotStartedError,
   silentLogger,
   throwIfAborted,
@@ -69,8 +70,7 @@ export class ClientHost implements Startable {
   readonly #maxMessageBytes: number
   readonly #mismatches = new Set<string>()
   #libp2p: ResourceLibp2p | undefined
-  #starting: Promise<void> | undefined
-  #stopping: Promise<void> | undefined
+  readonly #lifecycle = new LifecycleGuard()
 
   /** @throws InvalidConfigurationError (core) if the key or an option is malformed */
   constructor (init: ClientHostInit = {}) {
@@ -93,19 +93,12 @@ export class ClientHost implements Startable {
   }
 
   async start (): Promise<void> {
-    await this.#stopping
-    if (this.#libp2p !== undefined) {
-      return
-    }
-    this.#starting ??= this.#start().finally(() => { this.#starting = undefined })
-    await this.#starting
+    await this.#lifecycle.start(() => this.#libp2p !== undefined, async () => { await this.#start() })
   }
 
   /** Closes every connection. */
   async stop (): Promise<void> {
-    await this.#starting?.catch(() => {})
-    this.#stopping ??= this.#stop().finally(() => { this.#stopping = undefined })
-    await this.#stopping
+    await this.#lifecycle.stop(async () => { await this.#stop() })
   }
 
   /**

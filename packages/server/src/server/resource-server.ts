@@ -3,6 +3,7 @@ import type { Connection, Stream } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import {
   InvalidConfigurationError,
+  LifecycleGuard,
   silentLogger,
   throwIfAborted,
   type Logger,
@@ -144,8 +145,7 @@ export class ResourceServer implements Startable {
   readonly #discv5: Discv5Node
   readonly #handlers = new Map<string, Registration>()
   #libp2p: ResourceLibp2p | undefined
-  #starting: Promise<void> | undefined
-  #stopping: Promise<void> | undefined
+  readonly #lifecycle = new LifecycleGuard()
 
   /** @throws InvalidConfigurationError (core) if the key, a port, a bootnode or an option is malformed */
   constructor (init: ResourceServerInit = {}) {
@@ -257,19 +257,12 @@ export class ResourceServer implements Startable {
    * @throws {@link ServerStartError} naming the address that could not be bound
    */
   async start (): Promise<void> {
-    await this.#stopping
-    if (this.started) {
-      return
-    }
-    this.#starting ??= this.#start().finally(() => { this.#starting = undefined })
-    await this.#starting
+    await this.#lifecycle.start(() => this.started, async () => { await this.#start() })
   }
 
   /** Stops discv5 and libp2p, closing every connection and socket. */
   async stop (): Promise<void> {
-    await this.#starting?.catch(() => {})
-    this.#stopping ??= this.#stop().finally(() => { this.#stopping = undefined })
-    await this.#stopping
+    await this.#lifecycle.stop(async () => { await this.#stop() })
   }
 
   async #start (): Promise<void> {
