@@ -81,16 +81,28 @@ function rawPrivateKey (key: Uint8Array | string, option: string): Uint8Array {
   return bytes
 }
 
-async function freeUdpPort (host: string): Promise<number> {
+/**
+ * Binds and releases a UDP port on `host`: `0` finds a free one, any other
+ * port is checked to be free. `@chainsafe/discv5` 11 binds without an error
+ * listener, so its start never settles when the bind fails; checking first
+ * turns a busy port into a {@link Discv5StartError}.
+ */
+async function claimUdpPort (host: string, port: number): Promise<number> {
   const socket = createSocket('udp4')
   try {
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject)
-      socket.bind(0, host, () => { resolve() })
+      socket.bind(port, host, () => { resolve() })
     })
     return socket.address().port
   } finally {
-    await new Promise<void>((resolve) => { socket.close(() => { resolve() }) })
+    await new Promise<void>((resolve) => {
+      try {
+        socket.close(() => { resolve() })
+      } catch {
+        resolve()
+      }
+    })
   }
 }
 
@@ -289,11 +301,13 @@ export class Discv5Node implements Startable {
     const enr = this.#signableEnr()
     let port = this.#udpPort ?? init.udpPort ?? 0
     try {
-      if (port === 0) {
-        port = init.memoryNetwork === undefined ? await freeUdpPort(bindHost) : 30303
+      if (init.memoryNetwork === undefined) {
+        port = await claimUdpPort(bindHost, port)
+      } else if (port === 0) {
+        port = 30303
       }
     } catch (err) {
-      throw new Discv5StartError(`${bindHost}:0`, err instanceof Error ? err.message : 'no free port', { cause: err })
+      throw new Discv5StartError(`${bindHost}:${port}`, err instanceof Error ? err.message : 'the port cannot be bound', { cause: err })
     }
     if (announceHost !== undefined && enr.ip !== announceHost) {
       enr.ip = announceHost

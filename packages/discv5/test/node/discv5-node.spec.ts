@@ -6,6 +6,7 @@ import { expect } from 'chai'
 import {
   decodeTopicMessage,
   Discv5Node,
+  Discv5StartError,
   encodeTopicMessage,
   recordServesKind,
   TOPIC_PROTOCOL_ID,
@@ -84,6 +85,21 @@ describe('Discv5Node', function () {
     await subject.stop()
     expect(subject.started).to.equal(false)
     expect(await portIsFree(port)).to.equal(true)
+  })
+
+  it('error: a UDP port in use fails start() with Discv5StartError instead of hanging', async function () {
+    const holder = await node()
+    const taken = new Discv5Node({ ...FAST, udpPort: holder.udpPort ?? 0 })
+    started.push(taken)
+    let caught: unknown
+    try {
+      await taken.start()
+    } catch (err) {
+      caught = err
+    }
+    expect(caught).to.be.instanceOf(Discv5StartError)
+    expect((caught as Error).message).to.contain(String(holder.udpPort))
+    expect(taken.started).to.equal(false)
   })
 
   it('error: malformed TALKREQ payloads get an ERROR answer and the registrar keeps serving', async function () {

@@ -1,4 +1,3 @@
-import { createSocket } from 'node:dgram'
 import type { Connection, Stream } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import {
@@ -69,31 +68,6 @@ function checkPort (port: number | undefined, option: string): number {
     throw new InvalidConfigurationError(option, `expected a port from 0 to 65535, got ${port}`)
   }
   return port
-}
-
-/**
- * Binds and releases `port`, so a port in use fails fast: `@chainsafe/discv5`
- * 11 never settles its start when the bind fails.
- */
-async function checkUdpPortFree (host: string, port: number): Promise<void> {
-  if (port === 0) {
-    return
-  }
-  const socket = createSocket('udp4')
-  try {
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject)
-      socket.bind(port, host, () => { resolve() })
-    })
-  } finally {
-    await new Promise<void>((resolve) => {
-      try {
-        socket.close(() => { resolve() })
-      } catch {
-        resolve()
-      }
-    })
-  }
 }
 
 async function stopQuietly (libp2p: ResourceLibp2p): Promise<void> {
@@ -293,7 +267,6 @@ export class ResourceServer implements Startable {
     }
     this.#discv5.setTcpPort(port)
     try {
-      await checkUdpPortFree(this.#host, this.#init.udpPort ?? 0)
       await this.#discv5.start()
     } catch (err) {
       await stopQuietly(libp2p)
