@@ -1,0 +1,1 @@
+export { PushClient, type ForwardResult, type PushClientComponents, type PushRegistration, type PushRequestOptions, type PushResource } from './push-client.js'

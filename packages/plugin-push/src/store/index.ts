@@ -1,0 +1,1 @@
+export { RegistrationStore, type Registration } from './registration-store.js'
