@@ -241,3 +241,34 @@ export class RegistryUnavailableError extends ResourceDiscoveryError {
     )
   }
 }
+
+/** One failed attempt to use a verified server, as carried by {@link NoReachableResourceError}. */
+export interface FailedAttempt {
+  /** The server tried. */
+  readonly verdict: Verdict
+  /** Why it failed. */
+  readonly error: unknown
+}
+
+/** Every verified server of a kind that was tried failed to connect or to answer, so the request was not done. */
+export class NoReachableResourceError extends ResourceDiscoveryError {
+  static override readonly name = 'NoReachableResourceError'
+  override readonly name = 'NoReachableResourceError'
+
+  /** Every attempt, in order, with its error. */
+  readonly attempts: readonly FailedAttempt[]
+
+  constructor (kind: string, attempts: readonly FailedAttempt[], options: ResourceDiscoveryErrorOptions = {}) {
+    const summary = attempts.slice(0, 3).map(({ verdict, error }) => `${verdict.resource.nodeId.slice(0, 8)}: ${error instanceof Error ? error.name : String(error)}`).join('; ')
+    super(
+      `No verified "${kind}" server could be used: ${attempts.length} tried, all failed (${summary}${attempts.length > 3 ? '; ...' : ''})`,
+      'Check the network, or add a reachable server of your own; `attempts` holds each server\'s error',
+      {
+        cause: new AggregateError(attempts.map(({ error }) => error)),
+        ...options,
+        details: { kind, tried: attempts.map(({ verdict }) => verdict.resource.nodeId), ...options.details }
+      }
+    )
+    this.attempts = attempts
+  }
+}

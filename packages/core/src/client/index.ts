@@ -8,5 +8,17 @@ export {
   type FindOptions,
   type FindResult
 } from './resource-client.js'
-export type { ResourceClientEvents, SelectionChange } from './resource-client-events.js'
+export type { ConnectionFailure, ResourceClientEvents, SelectionChange } from './resource-client-events.js'
+export type { ResourceConnector } from './resource-connector.js'
+export {
+  connectWithFailover,
+  isRetryableError,
+  RETRYABLE_ERROR_NAMES,
+  withFailover,
+  type ConnectAttempt,
+  type ConnectOptions,
+  type ConnectResult,
+  type FailoverContext,
+  type FailoverOptions
+} from './connect-with-failover.js'
 export { ResourceWatch, type ResourceWatchTiming } from './resource-watch.js'

@@ -11,7 +11,9 @@ import { combineSignals, throwIfAborted, type AbortOptions } from '../util/abort
 import { startAll, stopAll } from '../util/startable.js'
 import { isTrusted, type TrustedVerdict, type Verdict } from '../verification/verdict.js'
 import { Verifier } from '../verification/verifier.js'
+import { connectWithFailover, type ConnectOptions, type ConnectResult } from './connect-with-failover.js'
 import type { ResourceClientEvents } from './resource-client-events.js'
+import type { ResourceConnector } from './resource-connector.js'
 import { ResourceWatch } from './resource-watch.js'
 
 /** How long `find()` gathers discovered servers before verifying them, by default. */
@@ -179,6 +181,42 @@ export class ResourceClient extends TypedEventTarget<ResourceClientEvents> {
       cancel.clear()
       this.#running.delete(controller)
     }
+  }
+
+  /**
+   * Finds the verified servers of `kindName` and connects to the selected one
+   * with `connector` (which proves the server's identity). If that fails,
+   * tries the other verified servers, the kind's selector picking among those
+   * not tried yet, emitting `connection:failed` for each failure and
+   * `selection:changed` when it moves on.
+   *
+   * @example
+   * ```ts
+   * const { client: mail, verdict } = await resourceClient.connect('mailserver', mailserverConnector(host))
+   * ```
+   *
+   * @throws {@link NoReachableResourceError} if every server tried failed; it carries each attempt's error
+   * @throws {@link NoTrustedResourceError} if no discovered server is trusted
+   * @throws {@link UnknownResourceKindError} if no plugin provides the kind
+   * @throws {@link InvalidConfigurationError} if `connector.kind` is not `kindName`, or `maxAttempts` is not a positive integer
+   * @throws {@link NotStartedError} before `start()`
+   * @throws {@link AbortError} if `options.signal` aborts
+   */
+  async connect<T> (kindName: string, connector: ResourceConnector<T>, options: ConnectOptions = {}): Promise<ConnectResult<T>> {
+    return connectWithFailover(this, kindName, connector, options)
+  }
+
+  /**
+   * Picks one of `candidates` with the selector of `kindName` (the one bound
+   * for the kind, else the default), or `undefined` if there are none.
+   *
+   * @throws {@link UnknownResourceKindError} if no plugin provides the kind
+   * @throws {@link AbortError} if `options.signal` aborts
+   */
+  async select (kindName: string, candidates: readonly TrustedVerdict[], options: AbortOptions = {}): Promise<TrustedVerdict | undefined> {
+    const kind = this.#kinds.get(kindName)
+    throwIfAborted(options.signal)
+    return this.#selectors.forKind(kindName).select(kind, candidates, options)
   }
 
   /**

@@ -12,3 +12,6 @@ export {
   MailserverClient, type HistoryPage, type HistoryRequest, type MailserverClientComponents, type MailserverClientInit,
   type MailserverRequestOptions
 } from './mailserver-client.js'
+export {
+  isRetryableMailserverError, MAILSERVER_RETRYABLE_ERROR_NAMES, mailserverConnector, type MailserverConnectorInit
+} from './mailserver-connector.js'

@@ -97,9 +97,10 @@ export class ResourceConnection {
     if (name === 'UnsupportedProtocolError') {
       return new ProtocolNotSupportedError(protocol, this.remotePeerId, { cause: err })
     }
-    if (name === 'ConnectionClosedError' || name === 'ConnectionClosingError') {
+    // libp2p rejects a stream racing the connection's close with a bare Event, not an Error
+    if (name === 'ConnectionClosedError' || name === 'ConnectionClosingError' || !(err instanceof Error) || !this.open) {
       return new ConnectionFailedError(this.remotePeerId, [this.remoteAddress], 'the connection is closed', { cause: err })
     }
-    return err instanceof Error ? err : new Error(String(err))
+    return err
   }
 }
