@@ -1,31 +1,64 @@
 /**
- * Wires the bridge plugin into a resource container with the user's own
- * bridges (static servers given by their ENRs) and prints the one selected.
+ * Starts two bridges of the user's own on 127.0.0.1, wires the bridge plugin
+ * into a resource container with those bridges as static servers (their
+ * ENRs), connects to the selected one and relays a message over the bridge's
+ * relay protocol. Everything stops at the end.
  *
  * Run: npm start -w @resource-discovery/example-custom-kind
  */
+import { randomBytes } from 'node:crypto'
 import { createResourceContainer, ResourceClient } from '@resource-discovery/core'
-import { bridge } from './bridge-plugin.js'
+import { ClientHost, ResourceServer } from '@resource-discovery/server'
+import { bridge, BRIDGE_RELAY_PROTOCOL } from './bridge-plugin.js'
+import { bridgeConnector, relayHandler } from './bridge-protocol.js'
 
-/** The user's own bridges, as their operators printed them. */
-const MY_BRIDGES = [
-  'enr:-Iu4QAzA3SbHNxyOStocZOBwFJ9yEa6s2CyqbY5uWMj7ka1SGeqfa9puMMtI9CImsKtIoXmEKvPpGQM146hUVR1PaGAEgmlkgnY0gmlwhH8AAAGJc2VjcDI1NmsxoQKcuQDTW8ewSxPWMrF4HgEIaca2f0cX0y8ToIFbwGHmKYN0Y3CCEAWDdWRwghPt',
-  'enr:-Iu4QN1803FxBnKHchGG-II_fgE2hcNMpOBhFjSP6ICvtEFlR0_6pP4ZeHuiHrC-QCoSwHFKASQmLnXzW5NI5sE371UEgmlkgnY0gmlwhH8AAAGJc2VjcDI1NmsxoQJ63S07cSnG-M7zhSJRXk5Jhy8FvPWWLgndriTCYjwqLYN0Y3CCEAaDdWRwghPu',
-  'enr:-Iu4QFTIOi-_pqYs2wuW6BqMyPITfG0HwcmXaC2eLJxizZfHFBkB7P46xjDObhkjCmgrDFA1OroA3uyDwxHPfIlu0-cEgmlkgnY0gmlwhH8AAAGJc2VjcDI1NmsxoQOcbMannssWKlYGfNZJCFewZnrqbsm2SexP1vaUR-Yq-YN0Y3CCEAeDdWRwghPv'
-]
+const HOST = '127.0.0.1'
+const BRIDGE_COUNT = 2
+/** Longest a dial or a relay request may take, in milliseconds. */
+const TIMEOUT_MS = 5000
 
-const container = createResourceContainer({
-  plugins: [bridge()],
-  userServers: MY_BRIDGES.map((address) => ({ kind: 'bridge', address }))
-})
-const client = container.get(ResourceClient)
-await client.start()
+const started = Date.now()
+const stops: Array<() => Promise<void>> = []
+const log = (line: string): void => { console.log(line) }
+
 try {
-  const { selected, verified } = await client.find('bridge')
-  for (const verdict of verified) {
-    console.log(`verified ${verdict.resource.nodeId} (${verdict.reason})`)
+  // 1. the user's own bridges, each on a fresh key, serving the relay protocol
+  const bridges: ResourceServer[] = []
+  for (let index = 0; index < BRIDGE_COUNT; index++) {
+    const server = new ResourceServer({ host: HOST })
+    stops.push(async () => { await server.stop() })
+    await server.handle(BRIDGE_RELAY_PROTOCOL, relayHandler())
+    await server.start()
+    bridges.push(server)
+    log(`bridge ${server.nodeId} at ${server.multiaddrs.join(', ')}`)
   }
-  console.log(`selected ${selected.resource.nodeId} at ${selected.resource.multiaddrs.join(', ')}`)
+
+  // 2. the client: the plugin, and the bridges given by their ENRs
+  const container = createResourceContainer({
+    plugins: [bridge()],
+    userServers: bridges.map((server) => ({ kind: 'bridge', address: server.enr }))
+  })
+  const client = container.get(ResourceClient)
+  stops.push(async () => { await client.stop() })
+  await client.start()
+  const { verified } = await client.find('bridge')
+  for (const verdict of verified) {
+    log(`verified ${verdict.resource.nodeId} (${verdict.reason})`)
+  }
+
+  // 3. connect to the selected bridge (its key proven by the handshake) and relay a message
+  const host = new ClientHost({ dialTimeoutMs: TIMEOUT_MS, requestTimeoutMs: TIMEOUT_MS })
+  stops.push(async () => { await host.stop() })
+  await host.start()
+  const { client: relay, verdict } = await client.connect('bridge', bridgeConnector(host), { verified })
+  log(`selected ${verdict.resource.nodeId} at ${verdict.resource.multiaddrs.join(', ')}`)
+  const message = `hello over the bridge ${randomBytes(4).toString('hex')}`
+  log(`sent ${message}`)
+  const answer = await relay.relay(new TextEncoder().encode(message))
+  log(`answer from ${relay.nodeId ?? 'unknown'}: ${new TextDecoder().decode(answer)}`)
 } finally {
-  await client.stop()
+  for (const stop of stops.reverse()) {
+    await stop()
+  }
 }
+log(`stopped everything after ${((Date.now() - started) / 1000).toFixed(1)} s`)
