@@ -3,10 +3,9 @@ import { Logger, silentLogger } from '../logging/logger.js'
 import type { Resource } from '../resource/resource.js'
 import type { ResourceKind } from '../resource/resource-kind.js'
 import { throwIfAborted } from '../util/abort.js'
-import { startAll, stopAll, type Startable } from '../util/startable.js'
 import type { Verdict } from './verdict.js'
 import { VerifierContribution, type Verifier, type VerifyOptions } from './verifier.js'
-import { verifySafely } from './verify-safely.js'
+import { CompositeVerifier } from './composite-verifier.js'
 
 /**
  * Trusts a resource only if every one of its verifiers does: e.g. registered
@@ -18,45 +17,29 @@ import { verifySafely } from './verify-safely.js'
  * trusts nothing (fail closed).
  */
 @injectable()
-export class AllOfVerifier implements Verifier, Startable {
+export class AllOfVerifier extends CompositeVerifier {
   readonly name = 'all-of'
-  readonly #verifiers: readonly Verifier[]
-  readonly #logger: Logger
 
   constructor (
   @multiInject(VerifierContribution) @optional() verifiers: readonly Verifier[] = [],
     @inject(Logger) @optional() logger: Logger = silentLogger
   ) {
-    this.#verifiers = verifiers
-    this.#logger = logger.child({ component: 'all-of-verifier' })
-  }
-
-  /** The verifiers it combines, in order. */
-  get verifiers (): readonly Verifier[] {
-    return this.#verifiers
-  }
-
-  async start (): Promise<void> {
-    await startAll(this.#verifiers)
-  }
-
-  async stop (): Promise<void> {
-    await stopAll(this.#verifiers)
+    super(verifiers, logger.child({ component: 'all-of-verifier' }))
   }
 
   async verify (kind: ResourceKind, resources: readonly Resource[], options: VerifyOptions = {}): Promise<Verdict[]> {
     throwIfAborted(options.signal)
-    if (this.#verifiers.length === 0) {
+    if (this.verifiers.length === 0) {
       return resources.map((resource) => ({ resource, trusted: false, reason: 'no verifier is configured', verifier: this.name }))
     }
     const results: Verdict[] = []
     const accepted: Array<Verdict[]> = resources.map(() => [])
     let open = resources.map((_resource, index) => index)
-    for (const verifier of this.#verifiers) {
+    for (const verifier of this.verifiers) {
       if (open.length === 0) {
         break
       }
-      const verdicts = await verifySafely(verifier, kind, open.map((index) => resources[index] as Resource), options, this.#logger)
+      const verdicts = await this.ask(verifier, kind, resources, open, options)
       const stillOpen: number[] = []
       verdicts.forEach((verdict, position) => {
         const index = open[position] as number

@@ -3,10 +3,9 @@ import { Logger, silentLogger } from '../logging/logger.js'
 import type { Resource } from '../resource/resource.js'
 import type { ResourceKind } from '../resource/resource-kind.js'
 import { throwIfAborted } from '../util/abort.js'
-import { startAll, stopAll, type Startable } from '../util/startable.js'
 import type { Verdict } from './verdict.js'
 import { VerifierContribution, type Verifier, type VerifyOptions } from './verifier.js'
-import { verifySafely } from './verify-safely.js'
+import { CompositeVerifier } from './composite-verifier.js'
 
 /**
  * Trusts a resource if any of its verifiers does: e.g. the user's allow-list
@@ -17,30 +16,14 @@ import { verifySafely } from './verify-safely.js'
  * reason lists every verifier's reason.
  */
 @injectable()
-export class AnyOfVerifier implements Verifier, Startable {
+export class AnyOfVerifier extends CompositeVerifier {
   readonly name = 'any-of'
-  readonly #verifiers: readonly Verifier[]
-  readonly #logger: Logger
 
   constructor (
   @multiInject(VerifierContribution) @optional() verifiers: readonly Verifier[] = [],
     @inject(Logger) @optional() logger: Logger = silentLogger
   ) {
-    this.#verifiers = verifiers
-    this.#logger = logger.child({ component: 'any-of-verifier' })
-  }
-
-  /** The verifiers it combines, in order. */
-  get verifiers (): readonly Verifier[] {
-    return this.#verifiers
-  }
-
-  async start (): Promise<void> {
-    await startAll(this.#verifiers)
-  }
-
-  async stop (): Promise<void> {
-    await stopAll(this.#verifiers)
+    super(verifiers, logger.child({ component: 'any-of-verifier' }))
   }
 
   async verify (kind: ResourceKind, resources: readonly Resource[], options: VerifyOptions = {}): Promise<Verdict[]> {
@@ -48,11 +31,11 @@ export class AnyOfVerifier implements Verifier, Startable {
     const decided: Array<Verdict | undefined> = resources.map(() => undefined)
     const reasons: string[][] = resources.map(() => [])
     let open = resources.map((_resource, index) => index)
-    for (const verifier of this.#verifiers) {
+    for (const verifier of this.verifiers) {
       if (open.length === 0) {
         break
       }
-      const verdicts = await verifySafely(verifier, kind, open.map((index) => resources[index] as Resource), options, this.#logger)
+      const verdicts = await this.ask(verifier, kind, resources, open, options)
       const stillOpen: number[] = []
       verdicts.forEach((verdict, position) => {
         const index = open[position] as number

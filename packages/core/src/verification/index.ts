@@ -1,4 +1,5 @@
 export { AllOfVerifier } from './all-of-verifier.js'
+export { CompositeVerifier } from './composite-verifier.js'
 export { AllowListVerifier, AllowListVerifierInit, USER_PROVIDER } from './allow-list-verifier.js'
 export { AnyOfVerifier } from './any-of-verifier.js'
 export { isTrusted, type TrustedVerdict, type Verdict } from './verdict.js'
