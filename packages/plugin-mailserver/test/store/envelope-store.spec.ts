@@ -187,19 +187,38 @@ describe('EnvelopeStore', () => {
     const s = await openStore()
     await s.put(envelope(topicA, START_MS, 'short', 100))
     await s.put(envelope(topicA, START_MS, 'long', 10_000))
-    const timers = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length
-    const timersBefore = timers()
-    s.startPruning(10)
-    s.startPruning(5)
-    expect(timers()).to.equal(timersBefore + 1)
-    now = START_MS + 1000
-    const deadline = Date.now() + 5000
-    while (await s.count() !== 1) {
-      expect(Date.now()).to.be.below(deadline, 'the pruning timer did not prune')
-      await new Promise((resolve) => setTimeout(resolve, 5))
+    // watch the store's own interval timers (counting the process's timers is noisy in a shared test run)
+    const created: Array<ReturnType<typeof setInterval>> = []
+    const cleared = new Set<unknown>()
+    const realSetInterval = globalThis.setInterval
+    const realClearInterval = globalThis.clearInterval
+    globalThis.setInterval = ((...args: Parameters<typeof setInterval>) => {
+      const timer = realSetInterval(...args)
+      created.push(timer)
+      return timer
+    })
+    globalThis.clearInterval = ((timer?: Parameters<typeof clearInterval>[0]) => {
+      cleared.add(timer)
+      realClearInterval(timer)
+    })
+    try {
+      s.startPruning(10)
+      s.startPruning(5)
+      expect(created).to.have.length(2)
+      expect(cleared.has(created[0]), 'restarting clears the first timer').to.equal(true)
+      now = START_MS + 1000
+      const deadline = Date.now() + 5000
+      while (await s.count() !== 1) {
+        expect(Date.now()).to.be.below(deadline, 'the pruning timer did not prune')
+        await new Promise((resolve) => setTimeout(resolve, 5))
+      }
+      expect(cleared.has(created[1]), 'the running timer is not cleared before close').to.equal(false)
+      await s.close()
+      expect(cleared.has(created[1]), 'close clears the running timer').to.equal(true)
+    } finally {
+      globalThis.setInterval = realSetInterval
+      globalThis.clearInterval = realClearInterval
     }
-    await s.close()
-    expect(timers()).to.equal(timersBefore)
   })
 
   it('behavior: data survives close and reopen of the same path', async () => {
