@@ -5,6 +5,7 @@ import {
   decodeEnr,
   InvalidConfigurationError,
   LifecycleGuard,
+  parseNodePrivateKey,
   ResourceDiscoveryError,
   silentLogger,
   type Logger,
@@ -73,14 +74,6 @@ export function nodeInternals (node: Discv5Node): NodeInternals | undefined {
   return internals.get(node)
 }
 
-function rawPrivateKey (key: Uint8Array | string, option: string): Uint8Array {
-  const bytes = typeof key === 'string' ? Uint8Array.from(Buffer.from(key.replace(/^0x/i, ''), 'hex')) : key
-  if (bytes.length !== 32) {
-    throw new InvalidConfigurationError(option, `a secp256k1 private key is 32 bytes, got ${bytes.length}`)
-  }
-  return bytes
-}
-
 /**
  * Binds and releases a UDP port on `host`: `0` finds a free one, any other
  * port is checked to be free. `@chainsafe/discv5` 11 binds without an error
@@ -146,7 +139,7 @@ export class Discv5Node implements Startable {
   constructor (init: Discv5NodeInit = {}) {
     this.#init = init
     this.#logger = (init.logger ?? silentLogger).child({ component: 'discv5-node' })
-    this.#rawKey = init.privateKey === undefined ? undefined : rawPrivateKey(init.privateKey, 'privateKey')
+    this.#rawKey = init.privateKey === undefined ? undefined : parseNodePrivateKey(init.privateKey).privateKey
     init.bootnodes?.forEach((enr, index) => { this.#bootnodes.push(checkBootnode(enr, `bootnodes[${index}]`)) })
     for (const kind of init.kinds ?? []) {
       this.#kinds.set(kind.name, kind)

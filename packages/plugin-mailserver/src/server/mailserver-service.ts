@@ -1,6 +1,5 @@
-import { createECDH } from 'node:crypto'
 import {
-  identityFromPublicKey, InvalidConfigurationError, silentLogger, type Logger, type Startable
+  parseNodePrivateKey, silentLogger, type Logger, type Startable
 } from '@resource-discovery/core'
 import {
   EnvelopeDecryptionError, EnvelopeTooLargeError, MalformedEnvelopeError, MAX_ENVELOPE_BYTES, openRequest, ReplayedRequestError,
@@ -51,26 +50,6 @@ export interface MailserverServiceInit {
   now?: () => number
   /** Options for a store the service opens itself (when `store` is a path). */
   storeInit?: EnvelopeStoreInit
-}
-
-function parsePrivateKey (key: Uint8Array | string): Uint8Array {
-  const raw = typeof key === 'string' ? Uint8Array.from(Buffer.from(key.replace(/^0x/i, ''), 'hex')) : Uint8Array.from(key)
-  if (raw.length !== 32 || (typeof key === 'string' && !/^(0x)?[0-9a-fA-F]{64}$/.test(key))) {
-    throw new InvalidConfigurationError('privateKey', 'a secp256k1 private key is 32 bytes, as bytes or hex')
-  }
-  return raw
-}
-
-function peerIdOfPrivateKey (raw: Uint8Array): string {
-  let publicKey: Buffer
-  try {
-    const ecdh = createECDH('secp256k1')
-    ecdh.setPrivateKey(raw)
-    publicKey = ecdh.getPublicKey(null, 'compressed')
-  } catch (err) {
-    throw new InvalidConfigurationError('privateKey', 'not a valid secp256k1 private key', { cause: err })
-  }
-  return identityFromPublicKey(Uint8Array.from(publicKey)).peerId
 }
 
 /** The wire code of an error thrown while opening a history request. */
@@ -154,10 +133,10 @@ export class MailserverService implements Startable {
     this.#server = components.server
     this.#storeSource = components.store
     this.#logger = (components.logger ?? silentLogger).child({ component: 'mailserver' })
-    this.#privateKey = parsePrivateKey(components.privateKey)
-    const keyPeerId = peerIdOfPrivateKey(this.#privateKey)
-    if (keyPeerId !== components.server.peerId) {
-      throw new NodeKeyMismatchError(components.server.peerId, keyPeerId)
+    const key = parseNodePrivateKey(components.privateKey)
+    this.#privateKey = key.privateKey
+    if (key.peerId !== components.server.peerId) {
+      throw new NodeKeyMismatchError(components.server.peerId, key.peerId)
     }
     this.#guard = new ReplayGuard({
       ...(init.maxClockSkewMs === undefined ? {} : { maxClockSkewMs: init.maxClockSkewMs }),

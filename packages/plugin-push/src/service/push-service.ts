@@ -1,7 +1,8 @@
-import { createECDH, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import {
   combineSignals,
   InvalidConfigurationError,
+  parseNodePrivateKey,
   silentLogger,
   TypedEventTarget,
   type AbortOptions,
@@ -142,9 +143,9 @@ export class PushService extends TypedEventTarget<PushServiceEvents> implements 
     this.#server = components.server
     this.#gateway = components.gateway
     this.#logger = (components.logger ?? silentLogger).child({ component: 'push-service' })
-    this.#privateKey = parsePrivateKey(init.privateKey)
-    const publicKey = compressedPublicKey(this.#privateKey)
-    if (publicKey !== this.#server.record.publicKey) {
+    const key = parseNodePrivateKey(init.privateKey)
+    this.#privateKey = key.privateKey
+    if (key.publicKey !== this.#server.record.publicKey) {
       throw new InvalidConfigurationError('privateKey', 'it is not the key of the ResourceServer: requests are sealed to the server\'s ENR key')
     }
     if (typeof init.dataDir !== 'string' || init.dataDir === '') {
@@ -408,22 +409,6 @@ function statusOfOpenError (err: unknown): PushStatus {
   if (err instanceof ReplayGuardFullError) return PushStatus.BUSY
   if (err instanceof MalformedEnvelopeError || err instanceof EnvelopeTooLargeError || err instanceof UnexpectedEnvelopeTypeError) return PushStatus.MALFORMED
   return PushStatus.INTERNAL
-}
-
-function parsePrivateKey (key: Uint8Array | string): Uint8Array {
-  const raw = typeof key === 'string' ? Uint8Array.from(Buffer.from(key.replace(/^0x/i, ''), 'hex')) : Uint8Array.from(key)
-  if (raw.length !== 32) throw new InvalidConfigurationError('privateKey', `a secp256k1 private key is 32 bytes, got ${raw.length}`)
-  return raw
-}
-
-function compressedPublicKey (privateKey: Uint8Array): string {
-  try {
-    const ecdh = createECDH('secp256k1')
-    ecdh.setPrivateKey(privateKey)
-    return ecdh.getPublicKey('hex', 'compressed')
-  } catch (err) {
-    throw new InvalidConfigurationError('privateKey', 'not a valid secp256k1 private key', { cause: err })
-  }
 }
 
 function positiveInteger (value: number | undefined, option: string, fallback: number): number {
