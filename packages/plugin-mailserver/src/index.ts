@@ -18,6 +18,7 @@
  */
 export { MAILSERVER_HISTORY_PROTOCOL, MAILSERVER_STORE_PROTOCOL, mailserverKind } from './mailserver-kind.js'
 export { mailserver } from './mailserver-module.js'
+export { mailserverServicePlugin } from './mailserver-service-plugin.js'
 export * from './store/index.js'
 export * from './client/index.js'
 export * from './protocol/index.js'

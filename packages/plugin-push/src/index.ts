@@ -37,6 +37,7 @@
  */
 export { PUSH_REGISTER_PROTOCOL, pushKind } from './push-kind.js'
 export { push } from './push-module.js'
+export { pushServicePlugin } from './push-service-plugin.js'
 export * from './client/index.js'
 export * from './errors.js'
 export * from './gateway/index.js'

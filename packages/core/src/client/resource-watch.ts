@@ -93,6 +93,49 @@ export class ResourceWatch {
     await this.#work.catch(() => {})
   }
 
+  /**
+   * Verifies every known server again now (not at the next periodic
+   * re-verification), e.g. after the user changed whom they trust or the
+   * registry changed; revoked servers leave the selection.
+   */
+  async reverify (why: string): Promise<void> {
+    await this.#enqueue(async () => {
+      await this.#verify([...this.#resources.values()], why)
+    })
+  }
+
+  /**
+   * Takes servers learnt outside discovery (a server the user just added)
+   * as discovered, and verifies them now.
+   */
+  async consider (resources: readonly Resource[], why: string): Promise<void> {
+    for (const resource of resources) {
+      if (resource.kind === this.kind.name) {
+        this.#onDiscovered(resource)
+      }
+    }
+    await this.#flush(why)
+  }
+
+  /**
+   * Forgets a server (the user removed it): it leaves the known and verified
+   * sets, and the selection moves on if it held it. Returns whether it was known.
+   */
+  async forget (nodeId: string, why: string): Promise<boolean> {
+    let known = false
+    await this.#enqueue(async () => {
+      known = this.#resources.delete(nodeId)
+      this.#pending.delete(nodeId)
+      const verdict = this.#verdicts.get(nodeId)
+      this.#verdicts.delete(nodeId)
+      if (verdict !== undefined && isTrusted(verdict)) {
+        this.#components.events.safeDispatchEvent('resource:revoked', { ...verdict, trusted: false, reason: why })
+      }
+      await this.#reselect(why)
+    })
+    return known
+  }
+
   async #discoveryLoop (): Promise<void> {
     const { signal } = this.#controller
     while (!signal.aborted) {
@@ -221,11 +264,13 @@ export class ResourceWatch {
       ...(previous === undefined ? {} : { current: previous })
     })
     this.#selected = current
+    const lostReason = previous === undefined ? undefined : this.#verdicts.get(previous.resource.nodeId)?.reason
+    const lost = previous === undefined ? '' : `${previous.resource.nodeId.slice(0, 8)} is no longer trusted: ${lostReason === undefined ? why : `${lostReason} (${why})`}`
     const reason = previous === undefined
       ? `first selection (${why})`
       : current === undefined
-        ? `${previous.resource.nodeId.slice(0, 8)} is no longer trusted (${this.#verdicts.get(previous.resource.nodeId)?.reason ?? 'unknown'}) and no trusted server is left`
-        : `${previous.resource.nodeId.slice(0, 8)} is no longer trusted (${this.#verdicts.get(previous.resource.nodeId)?.reason ?? 'unknown'})`
+        ? `${lost}; no trusted server is left`
+        : lost
     this.#components.events.safeDispatchEvent('selection:changed', {
       kind: this.kind.name,
       ...(previous === undefined ? {} : { previous }),

@@ -254,6 +254,65 @@ describe('ResourceClient', () => {
       expect(watch.selected?.resource.nodeId).to.equal(a.nodeId)
     })
 
+    describe('on demand', () => {
+      /** Intervals long enough that only the calls under test verify. */
+      const slow = { rediscoverIntervalMs: 60_000, reverifyIntervalMs: 60_000, verifyBatchDelayMs: 5 }
+
+      it('behavior: reverify() applies a trust change now, not at the next interval', async () => {
+        const [a, b] = [createNodeRecord(), createNodeRecord()]
+        const container = createResourceContainer({ modules: [kindsPlugin], client: slow, userServers: [a, b].map((record) => ({ kind: 'mailserver', address: record.enr })) })
+        client = container.get(ResourceClient)
+        await client.start()
+        const watch = client.watch('mailserver')
+        await watch.ready()
+        const selected = watch.selected?.resource.nodeId ?? ''
+        container.get(AllowListVerifier).revoke(selected)
+        const changed = nextEvents(client, 'selection:changed', 1, 1000)
+        await watch.reverify('trust settings changed')
+        const [change] = await changed
+        expect(change?.previous?.resource.nodeId).to.equal(selected)
+        expect(change?.reason).to.contain('trust settings changed')
+        expect(watch.verified.map((verdict) => verdict.resource.nodeId)).to.not.include(selected)
+      })
+
+      it('behavior: consider() verifies a server learnt outside discovery at once; other kinds are ignored', async () => {
+        const a = createNodeRecord()
+        const container = createResourceContainer({ modules: [kindsPlugin], client: slow, userServers: [{ kind: 'mailserver', address: a.enr }] })
+        client = container.get(ResourceClient)
+        await client.start()
+        const watch = client.watch('mailserver')
+        await watch.ready()
+        const b = createNodeRecord()
+        container.get(AllowListVerifier).allow(b.nodeId)
+        const staticDiscoverer = container.get(StaticDiscoverer)
+        staticDiscoverer.add({ kind: 'mailserver', address: b.enr })
+        staticDiscoverer.add({ kind: 'push', address: createNodeRecord().enr })
+        const resources = []
+        for (const kind of [mail, push]) {
+          for await (const resource of staticDiscoverer.discover(kind)) resources.push(resource)
+        }
+        await watch.consider(resources, 'added by the user')
+        expect(watch.verified.map((verdict) => verdict.resource.nodeId)).to.have.members([a.nodeId, b.nodeId])
+        expect(watch.rejected).to.have.length(0)
+      })
+
+      it('behavior: forget() drops a server, revokes it and moves the selection on', async () => {
+        const [a, b] = [createNodeRecord(), createNodeRecord()]
+        client = createResourceContainer({ modules: [kindsPlugin], client: slow, userServers: [a, b].map((record) => ({ kind: 'mailserver', address: record.enr })) }).get(ResourceClient)
+        await client.start()
+        const watch = client.watch('mailserver')
+        await watch.ready()
+        const selected = watch.selected?.resource.nodeId ?? ''
+        const revoked = nextEvents(client, 'resource:revoked', 1, 1000)
+        const changed = nextEvents(client, 'selection:changed', 1, 1000)
+        expect(await watch.forget(selected, 'removed by the user')).to.equal(true)
+        expect((await revoked)[0]?.reason).to.equal('removed by the user')
+        expect((await changed)[0]?.reason).to.contain('removed by the user')
+        expect(watch.verified.map((verdict) => verdict.resource.nodeId)).to.deep.equal([a.nodeId, b.nodeId].filter((id) => id !== selected))
+        expect(await watch.forget(selected, 'again')).to.equal(false)
+      })
+    })
+
     it('behavior: stop() ends every watch and is idempotent', async () => {
       client = createResourceContainer({ modules: [kindsPlugin], client: timing, userServers: [{ kind: 'push', address: createNodeRecord().enr }] }).get(ResourceClient)
       await client.start()
