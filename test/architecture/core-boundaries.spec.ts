@@ -26,6 +26,7 @@ const INTERFACE_FILES = [
   'resource/resource.ts',
   'resource/resource-kind.ts',
   'resource/resource-kinds.ts',
+  'selection/latency-probe.ts',
   'selection/random-source.ts',
   'selection/selector.ts',
   'util/abort.ts',

@@ -242,6 +242,26 @@ export class RegistryUnavailableError extends ResourceDiscoveryError {
   }
 }
 
+/**
+ * A server answered that it is overloaded and refuses work for now. A
+ * plugin's client throws it (or the plugin's connector maps its own error
+ * to it through `ResourceConnector.isOverloaded`), so `connect()` and
+ * `withFailover()` move to another server at once and the kind's selector
+ * stops choosing this one for a while.
+ */
+export class ResourceOverloadedError extends ResourceDiscoveryError {
+  static override readonly name = 'ResourceOverloadedError'
+  override readonly name = 'ResourceOverloadedError'
+
+  /** @param server - which server, as a person reads it, e.g. `mailserver 1a2b3c4d` */
+  constructor (server: string, options: ResourceDiscoveryErrorOptions = {}) {
+    super(`${server} is overloaded`, 'Retry later, or use another server of the kind; connect() and withFailover() do so by themselves', {
+      ...options,
+      details: { server, ...options.details }
+    })
+  }
+}
+
 /** One failed attempt to use a verified server, as carried by {@link NoReachableResourceError}. */
 export interface FailedAttempt {
   /** The server tried. */

@@ -56,6 +56,32 @@ export function selectorTests (factory: TestSetup<SelectorTestContext>): void {
       expect(await context.selector.select(context.kind, [only])).to.equal(only)
     })
 
+    it('behavior: what it tells context.report are sentences, and a pick comes with them', async function () {
+      const notes: unknown[] = []
+      for (let call = 0; call < 10; call++) {
+        expect(candidates).to.include(await context.selector.select(context.kind, candidates, { report: (note) => { notes.push(note) } }))
+      }
+      for (const note of notes) {
+        expect(note).to.be.a('string').and.not.equal('')
+      }
+    })
+
+    it('behavior: after failure reports on every candidate, even "overloaded", it still picks one of them', async function () {
+      const takes = [typeof context.selector.reportFailure, typeof context.selector.reportSuccess]
+      expect(takes[0], 'a selector that takes reports takes both kinds').to.equal(takes[1])
+      for (const candidate of candidates) {
+        context.selector.reportFailure?.(context.kind, candidate, { error: new Error('connection refused') })
+        context.selector.reportFailure?.(context.kind, candidate, { overloaded: true })
+      }
+      for (let call = 0; call < 10; call++) {
+        expect(candidates).to.include(await context.selector.select(context.kind, candidates))
+      }
+      const [first] = candidates as [TrustedVerdict]
+      context.selector.reportSuccess?.(context.kind, first)
+      expect(candidates).to.include(await context.selector.select(context.kind, candidates))
+      expect(await context.selector.select(context.kind, [])).to.equal(undefined)
+    })
+
     it('error: rejects with AbortError when the signal is already aborted', async function () {
       const controller = new AbortController()
       controller.abort()

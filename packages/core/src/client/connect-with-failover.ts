@@ -14,7 +14,8 @@ export const RETRYABLE_ERROR_NAMES: ReadonlySet<string> = new Set([
   'IdentityMismatchError',
   'RequestTimeoutError',
   'StreamClosedError',
-  'ProtocolNotSupportedError'
+  'ProtocolNotSupportedError',
+  'ResourceOverloadedError'
 ])
 
 /**
@@ -24,6 +25,15 @@ export const RETRYABLE_ERROR_NAMES: ReadonlySet<string> = new Set([
  */
 export function isRetryableError (error: unknown): boolean {
   return error instanceof Error && RETRYABLE_ERROR_NAMES.has(error.name)
+}
+
+/**
+ * The default overload classifier of a {@link ResourceConnector}: whether
+ * `error` is a `ResourceOverloadedError` (matched by name, so a duplicate
+ * install of core still counts).
+ */
+export function isOverloadedError (error: unknown): boolean {
+  return error instanceof Error && error.name === 'ResourceOverloadedError'
 }
 
 /** Options of {@link ResourceClient.connect} and {@link withFailover}. */
@@ -78,6 +88,11 @@ export interface FailoverContext extends AbortOptions {
  * connector deems retryable, moves to the next verified server (the kind's
  * selector picks among the servers not tried yet) and runs again, emitting
  * `connection:failed` and `selection:changed` on `client`.
+ *
+ * The kind's selector hears how each server worked out: `reportFailure`
+ * (with `overloaded` from the connector's `isOverloaded`) for each failure
+ * that moved on, `reportSuccess` for the server that answered. An error that
+ * is the request's own fault is reported as neither.
  *
  * No request is silently lost: it resolves with the result of a run that
  * succeeded, or rejects. Errors `run` raises that are not retryable (e.g. a
@@ -156,6 +171,7 @@ async function failover<T, V> (
     }
   }
   const isRetryable = connector.isRetryable ?? isRetryableError
+  const isOverloaded = connector.isOverloaded ?? isOverloadedError
   const attempts: ConnectAttempt[] = []
   for (;;) {
     const verdict: TrustedVerdict = current
@@ -166,6 +182,7 @@ async function failover<T, V> (
       phase = 'request'
       const value = await raceAbort(use(connected, { verdict, attempt: attempts.length + 1, ...(signal === undefined ? {} : { signal }) }), signal)
       attempts.push({ verdict, durationMs: performance.now() - startedAt })
+      client.reportSuccess(kindName, verdict)
       return { value, verdict, attempts }
     } catch (error) {
       if (signal?.aborted === true) {
@@ -176,9 +193,11 @@ async function failover<T, V> (
         throw error
       }
       attempts.push({ verdict, error, durationMs: performance.now() - startedAt })
+      client.reportFailure(kindName, verdict, { overloaded: isOverloaded(error), error })
       remaining = remaining.filter((candidate) => candidate.resource.nodeId !== verdict.resource.nodeId)
+      const notes: string[] = []
       const next = attempts.length < maxAttempts && remaining.length > 0
-        ? await client.select(kindName, remaining, signal === undefined ? {} : { signal })
+        ? await client.select(kindName, remaining, { ...(signal === undefined ? {} : { signal }), report: (note) => { notes.push(note) } })
         : undefined
       client.safeDispatchEvent('connection:failed', {
         kind: kindName,
@@ -196,7 +215,7 @@ async function failover<T, V> (
         kind: kindName,
         previous: verdict,
         current: next,
-        reason: `${verdict.resource.nodeId.slice(0, 8)} ${phase === 'connect' ? 'failed to connect' : 'failed a request'} (${errorName})`
+        reason: [`${verdict.resource.nodeId.slice(0, 8)} ${phase === 'connect' ? 'failed to connect' : 'failed a request'} (${errorName})`, ...notes].join('; ')
       })
       current = next
     }

@@ -12,6 +12,7 @@ export type { ConnectionFailure, ResourceClientEvents, SelectionChange } from '.
 export type { ResourceConnector } from './resource-connector.js'
 export {
   connectWithFailover,
+  isOverloadedError,
   isRetryableError,
   RETRYABLE_ERROR_NAMES,
   withFailover,

@@ -6,6 +6,7 @@ import { Logger, silentLogger } from '../logging/logger.js'
 import type { Resource } from '../resource/resource.js'
 import type { ResourceKind } from '../resource/resource-kind.js'
 import { ResourceKinds } from '../resource/resource-kinds.js'
+import type { SelectionContext, SelectionFailure } from '../selection/selector.js'
 import { Selectors } from '../selection/selectors.js'
 import { combineSignals, throwIfAborted, type AbortOptions } from '../util/abort.js'
 import { startAll, stopAll } from '../util/startable.js'
@@ -213,10 +214,44 @@ export class ResourceClient extends TypedEventTarget<ResourceClientEvents> {
    * @throws {@link UnknownResourceKindError} if no plugin provides the kind
    * @throws {@link AbortError} if `options.signal` aborts
    */
-  async select (kindName: string, candidates: readonly TrustedVerdict[], options: AbortOptions = {}): Promise<TrustedVerdict | undefined> {
+  async select (kindName: string, candidates: readonly TrustedVerdict[], options: SelectionContext = {}): Promise<TrustedVerdict | undefined> {
     const kind = this.#kinds.get(kindName)
     throwIfAborted(options.signal)
     return this.#selectors.forKind(kindName).select(kind, candidates, options)
+  }
+
+  /**
+   * Tells the selector of `kindName` that `verdict`'s server failed to
+   * connect or to answer (not a fault of the request), if the selector
+   * takes such reports (see {@link Selector.reportFailure}).
+   * `connect()` and `withFailover()` call it; call it too when you connect
+   * to `find()`'s pick by other means. Never throws for the selector.
+   *
+   * @throws {@link UnknownResourceKindError} if no plugin provides the kind
+   */
+  reportFailure (kindName: string, verdict: TrustedVerdict, failure: SelectionFailure = {}): void {
+    const kind = this.#kinds.get(kindName)
+    try {
+      this.#selectors.forKind(kindName).reportFailure?.(kind, verdict, failure)
+    } catch (err) {
+      this.#logger.warn({ kind: kindName, err }, 'the selector failed to take a failure report')
+    }
+  }
+
+  /**
+   * Tells the selector of `kindName` that `verdict`'s server connected and
+   * answered, if the selector takes such reports (see
+   * {@link Selector.reportSuccess}). Never throws for the selector.
+   *
+   * @throws {@link UnknownResourceKindError} if no plugin provides the kind
+   */
+  reportSuccess (kindName: string, verdict: TrustedVerdict): void {
+    const kind = this.#kinds.get(kindName)
+    try {
+      this.#selectors.forKind(kindName).reportSuccess?.(kind, verdict)
+    } catch (err) {
+      this.#logger.warn({ kind: kindName, err }, 'the selector failed to take a success report')
+    }
   }
 
   /**

@@ -39,4 +39,11 @@ export interface ResourceConnector<T> {
    * {@link isRetryableError}.
    */
   isRetryable?: (error: unknown) => boolean
+  /**
+   * Whether an error (of connecting or of a request) means the server said
+   * it is overloaded, so the kind's selector stops choosing it at once
+   * rather than after repeated failures. Map the plugin's own "overloaded"
+   * answer here. Default: {@link isOverloadedError} (a `ResourceOverloadedError`).
+   */
+  isOverloaded?: (error: unknown) => boolean
 }

@@ -259,9 +259,11 @@ export class ResourceWatch {
     if (previous === undefined && candidates.length === 0) {
       return
     }
+    const notes: string[] = []
     const current = await this.#components.selector.select(this.kind, candidates, {
       signal: this.#controller.signal,
-      ...(previous === undefined ? {} : { current: previous })
+      ...(previous === undefined ? {} : { current: previous }),
+      report: (note) => { notes.push(note) }
     })
     this.#selected = current
     const lostReason = previous === undefined ? undefined : this.#verdicts.get(previous.resource.nodeId)?.reason
@@ -275,7 +277,7 @@ export class ResourceWatch {
       kind: this.kind.name,
       ...(previous === undefined ? {} : { previous }),
       ...(current === undefined ? {} : { current }),
-      reason
+      reason: [reason, ...notes].join('; ')
     })
   }
 }

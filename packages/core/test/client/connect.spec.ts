@@ -2,9 +2,9 @@ import { createNodeRecord } from '@resource-discovery/interface-compliance-tests
 import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
 import {
-  AbortError, createResourceContainer, defineResourceKind, InvalidConfigurationError, KindSelector, NoReachableResourceError,
-  NoTrustedResourceError, ResourceClient, ResourceDiscoveryError, ResourceKindContribution, withFailover,
-  type ConnectionFailure, type ResourceConnector, type SelectionChange, type Selector, type TrustedVerdict
+  AbortError, createResourceContainer, defineResourceKind, InvalidConfigurationError, isRetryableError, KindSelector, NoReachableResourceError,
+  NoTrustedResourceError, ResourceClient, ResourceDiscoveryError, ResourceKindContribution, ResourceOverloadedError, StickyFailoverSelector,
+  withFailover, type ConnectionFailure, type ResourceConnector, type SelectionChange, type SelectionFailure, type Selector, type TrustedVerdict
 } from '../../src/index.js'
 
 const mail = defineResourceKind({ name: 'mailserver' })
@@ -252,5 +252,146 @@ describe('ResourceClient.connect', () => {
       expect(answer).to.equal(ids[2])
       expect(ran).to.deep.equal([ids[2]])
     })
+  })
+})
+
+/** The ordered selector, recording the reports it is given. */
+class RecordingSelector implements Selector {
+  readonly name = 'recording'
+  readonly reports: Array<[string, string, SelectionFailure?]> = []
+  readonly #inner: Selector
+
+  constructor (order: () => readonly string[]) {
+    this.#inner = orderedSelector(order)
+  }
+
+  async select (...args: Parameters<Selector['select']>): Promise<TrustedVerdict | undefined> {
+    return this.#inner.select(...args)
+  }
+
+  reportFailure (kind: { name: string }, verdict: TrustedVerdict, failure?: SelectionFailure): void {
+    expect(kind.name).to.equal('mailserver')
+    this.reports.push(['failure', verdict.resource.nodeId, failure])
+  }
+
+  reportSuccess (kind: { name: string }, verdict: TrustedVerdict): void {
+    expect(kind.name).to.equal('mailserver')
+    this.reports.push(['success', verdict.resource.nodeId])
+  }
+}
+
+/** An error a plugin's client raises for its own "overloaded" answer. */
+class BusyError extends ResourceDiscoveryError {
+  override readonly name = 'BusyError'
+  constructor () { super('busy') }
+}
+
+describe('ResourceClient.connect: feedback to the kind\'s selector', () => {
+  let client: ResourceClient | undefined
+  let ids: string[]
+
+  async function startClient (selector: Selector): Promise<ResourceClient> {
+    const records = [createNodeRecord(), createNodeRecord(), createNodeRecord()]
+    ids = records.map((record) => record.nodeId)
+    client = createResourceContainer({
+      modules: [new ContainerModule(({ bind }) => {
+        bind(ResourceKindContribution).toConstantValue(mail)
+        bind(KindSelector).toConstantValue({ kind: 'mailserver', selector })
+      })],
+      userServers: records.map((record) => ({ kind: 'mailserver', address: record.enr }))
+    }).get(ResourceClient)
+    await client.start()
+    return client
+  }
+
+  afterEach(async () => {
+    await client?.stop()
+    client = undefined
+  })
+
+  it('behavior: each failure that moved on is reported, then the success, in order', async () => {
+    const selector = new RecordingSelector(() => ids)
+    const started = await startClient(selector)
+    const refused = new Set<string>()
+    const connector = fakeConnector(refused, [])
+    refused.add(ids[0]!)
+    await started.connect('mailserver', connector)
+    expect(selector.reports.map(([what, nodeId, failure]) => [what, nodeId, failure?.overloaded])).to.deep.equal([
+      ['failure', ids[0], false],
+      ['success', ids[1], undefined]
+    ])
+    expect(selector.reports[0]?.[2]?.error).to.be.instanceOf(ConnectionFailedError)
+  })
+
+  it('behavior: a ResourceOverloadedError is reported as overloaded, and moves on', async () => {
+    const selector = new RecordingSelector(() => ids)
+    const started = await startClient(selector)
+    const answer = await withFailover(started, 'mailserver', fakeConnector(new Set(), []), async (connected) => {
+      if (connected.nodeId === ids[0]) throw new ResourceOverloadedError(`mailserver ${connected.nodeId.slice(0, 8)}`)
+      return connected.nodeId
+    })
+    expect(answer).to.equal(ids[1])
+    expect(isRetryableError(new ResourceOverloadedError('x'))).to.equal(true)
+    expect(selector.reports.map(([what, nodeId, failure]) => [what, nodeId, failure?.overloaded])).to.deep.equal([
+      ['failure', ids[0], true],
+      ['success', ids[1], undefined]
+    ])
+  })
+
+  it('args: the connector\'s isOverloaded maps a plugin\'s own "overloaded" error', async () => {
+    const selector = new RecordingSelector(() => ids)
+    const started = await startClient(selector)
+    const connector: ResourceConnector<FakeClient> = {
+      ...fakeConnector(new Set(), []),
+      isRetryable: (error) => error instanceof BusyError,
+      isOverloaded: (error) => error instanceof BusyError
+    }
+    await withFailover(started, 'mailserver', connector, async (connected) => {
+      if (connected.nodeId === ids[0]) throw new BusyError()
+      return connected.nodeId
+    })
+    expect(selector.reports.map(([what, nodeId, failure]) => [what, nodeId, failure?.overloaded])).to.deep.equal([
+      ['failure', ids[0], true],
+      ['success', ids[1], undefined]
+    ])
+  })
+
+  it('behavior: a request\'s own fault, or an abort, is reported as neither failure nor success', async () => {
+    const selector = new RecordingSelector(() => ids)
+    const started = await startClient(selector)
+    await withFailover(started, 'mailserver', fakeConnector(new Set(), []), async () => { throw new BadQueryError() }).catch(() => {})
+    const controller = new AbortController()
+    const calls: string[] = []
+    const pending = started.connect('mailserver', fakeConnector(new Set(), calls, true), { signal: controller.signal })
+    while (calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    controller.abort()
+    await pending.catch(() => {})
+    expect(selector.reports).to.deep.equal([])
+  })
+
+  it('behavior: the selector\'s notes join the selection:changed reason; a sticky selector leaves an overloaded server for the next calls', async () => {
+    const sticky = new StickyFailoverSelector({ inner: orderedSelector(() => ids) })
+    const started = await startClient(sticky)
+    const changed: SelectionChange[] = []
+    started.addEventListener('selection:changed', (event) => { changed.push(event.detail) })
+    const overloaded = new Set<string>()
+    const connector: ResourceConnector<FakeClient> = {
+      kind: 'mailserver',
+      async connect (verdict) {
+        if (overloaded.has(verdict.resource.nodeId)) throw new ResourceOverloadedError(verdict.resource.nodeId.slice(0, 8))
+        return { nodeId: verdict.resource.nodeId }
+      }
+    }
+    expect((await started.connect('mailserver', connector)).verdict.resource.nodeId).to.equal(ids[0])
+    overloaded.add(ids[0]!)
+    expect((await started.connect('mailserver', connector)).verdict.resource.nodeId).to.equal(ids[1])
+    expect(changed.map((change) => change.reason)).to.deep.equal([
+      `${ids[0]!.slice(0, 8)} failed to connect (ResourceOverloadedError); sticky: ${ids[0]!.slice(0, 8)} is overloaded (graylisted for 180 s); switched to ${ids[1]!.slice(0, 8)}`
+    ])
+    // the next call goes to the new server straight away, though the overloaded one would answer now
+    overloaded.clear()
+    const third = await started.connect('mailserver', connector)
+    expect(third.verdict.resource.nodeId).to.equal(ids[1])
+    expect(third.attempts).to.have.length(1)
   })
 })

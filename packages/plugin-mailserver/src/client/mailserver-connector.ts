@@ -1,4 +1,4 @@
-import { isRetryableError, type AbortOptions, type Logger, type ResourceConnector, type TrustedVerdict } from '@resource-discovery/core'
+import { isOverloadedError, isRetryableError, type AbortOptions, type Logger, type ResourceConnector, type TrustedVerdict } from '@resource-discovery/core'
 import type { ClientHost } from '@resource-discovery/server'
 import { mailserverKind } from '../mailserver-kind.js'
 import { MailserverClient, type MailserverClientInit } from './mailserver-client.js'
@@ -28,6 +28,15 @@ export function isRetryableMailserverError (error: unknown): boolean {
 }
 
 /**
+ * Whether a mail-server request's `error` means the server is overloaded
+ * (its `Overloaded` answer, or core's `ResourceOverloadedError`): a sticky
+ * selector then switches at once instead of after repeated failures.
+ */
+export function isOverloadedMailserverError (error: unknown): boolean {
+  return isOverloadedError(error) || (error instanceof Error && error.name === 'ServerOverloadedError')
+}
+
+/**
  * The {@link ResourceConnector} of the `mailserver` kind: connects to the
  * verified server over `host` (the noise handshake proves its peer id, so an
  * impostor is refused with `IdentityMismatchError`), then returns a
@@ -51,6 +60,7 @@ export function mailserverConnector (host: ClientHost, init: MailserverConnector
       await host.connect(resource, options.signal === undefined ? {} : { signal: options.signal })
       return client
     },
-    isRetryable: isRetryableMailserverError
+    isRetryable: isRetryableMailserverError,
+    isOverloaded: isOverloadedMailserverError
   }
 }

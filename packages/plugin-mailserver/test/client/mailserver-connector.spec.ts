@@ -1,10 +1,12 @@
 import {
-  createResourceContainer, KindSelector, NoReachableResourceError, ResourceClient, withFailover,
+  createResourceContainer, KindSelector, NoReachableResourceError, ResourceClient, ResourceOverloadedError, withFailover,
   type ConnectionFailure, type SelectionChange, type Selector
 } from '@resource-discovery/core'
 import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
-import { BadQueryError, mailserver, MailserverClient, mailserverConnector } from '../../src/index.js'
+import {
+  BadQueryError, isOverloadedMailserverError, MAILSERVER_HISTORY_PROTOCOL, mailserver, MailserverClient, mailserverConnector, ServerOverloadedError
+} from '../../src/index.js'
 import { envelope, MailserverHarness, tagOf, topicA, type RunningMailserver } from '../server/harness.js'
 
 /** Tries servers in the order of `order()`, so which one is first is known. */
@@ -119,5 +121,15 @@ describe('mailserverConnector', function () {
     const err = await client!.connect('mailserver', mailserverConnector(host)).catch((error: unknown) => error)
     expect(err).to.be.instanceOf(NoReachableResourceError)
     expect((err as NoReachableResourceError).attempts.map((attempt) => (attempt.error as Error).name)).to.deep.equal(['ConnectionFailedError', 'ConnectionFailedError'])
+  })
+})
+
+describe('isOverloadedMailserverError', () => {
+  it('behavior: the Overloaded answer and core\'s ResourceOverloadedError mean overloaded; other refusals do not', () => {
+    expect(isOverloadedMailserverError(new ServerOverloadedError(MAILSERVER_HISTORY_PROTOCOL))).to.equal(true)
+    expect(isOverloadedMailserverError(new ResourceOverloadedError('16Uiu2HAm'))).to.equal(true)
+    expect(isOverloadedMailserverError(new BadQueryError(MAILSERVER_HISTORY_PROTOCOL))).to.equal(false)
+    expect(isOverloadedMailserverError(new Error('ServerOverloadedError'))).to.equal(false)
+    expect(mailserverConnector(undefined as never).isOverloaded).to.equal(isOverloadedMailserverError)
   })
 })

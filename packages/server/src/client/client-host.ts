@@ -1,4 +1,6 @@
+import type { Connection } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { PING_PROTOCOL } from '@libp2p/ping'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import {
   combineSignals,
@@ -12,7 +14,7 @@ import {
   type Resource,
   type Startable
 } from '@resource-discovery/core'
-import { ConnectionFailedError, IdentityMismatchError } from '../errors.js'
+import { ConnectionFailedError, IdentityMismatchError, RequestTimeoutError } from '../errors.js'
 import { createLibp2pHost, DEFAULT_DIAL_TIMEOUT_MS, type ResourceLibp2p } from '../host/create-libp2p-host.js'
 import { nodeKey, type NodeKey } from '../host/private-key.js'
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../stream/libp2p-resource-stream.js'
@@ -29,6 +31,16 @@ export interface ClientHostInit {
   /** Largest request or response, in bytes. Default {@link DEFAULT_MAX_MESSAGE_BYTES}. */
   maxMessageBytes?: number
   logger?: Logger
+}
+
+/** Default longest {@link ClientHost.ping} waits for the connection and the answer together, in milliseconds. */
+export const DEFAULT_PING_TIMEOUT_MS = 5000
+
+/** Options of {@link ClientHost.ping}. */
+export interface PingOptions {
+  /** Longest to wait for the connection and the answer together, in milliseconds. Default {@link DEFAULT_PING_TIMEOUT_MS}. */
+  timeoutMs?: number
+  signal?: AbortSignal
 }
 
 /** What a client needs to know of a resource to connect to it: its verified peer id and its addresses. */
@@ -112,60 +124,54 @@ export class ClientHost implements Startable {
    * @throws AbortError (core) if `options.signal` aborts
    */
   async connect (resource: ResourceAddress, options: { signal?: AbortSignal } = {}): Promise<ResourceConnection> {
+    const connection = await this.#dial(resource, options.signal)
+    return new ResourceConnection(connection, { requestTimeoutMs: this.#requestTimeoutMs, maxMessageBytes: this.#maxMessageBytes })
+  }
+
+  /**
+   * Measures the round trip to `resource` in milliseconds with the libp2p
+   * ping protocol. The dial proves the resource's key, as {@link connect}
+   * does; an open connection to it is reused, and a connection opened for
+   * the ping is closed afterwards. `timeoutMs` bounds the dial and the ping
+   * together.
+   *
+   * @throws {@link IdentityMismatchError} if an address answered with another key and no address answered with the right one
+   * @throws {@link ConnectionFailedError} if no address could be reached within the timeout
+   * @throws {@link RequestTimeoutError} if the connected server did not answer the ping within the timeout
+   * @throws NotStartedError (core) before `start()`
+   * @throws AbortError (core) if `options.signal` aborts
+   */
+  async ping (resource: ResourceAddress, options: PingOptions = {}): Promise<number> {
     throwIfAborted(options.signal)
     const libp2p = this.#libp2p
     if (libp2p === undefined) {
       throw new NotStartedError('ClientHost')
     }
-    let mismatch: IdentityMismatchError | undefined
-    const problems: string[] = []
-    let lastError: unknown
-    for (const text of resource.multiaddrs) {
-      let address: Multiaddr
-      try {
-        address = this.#dialAddress(resource.peerId, text)
-      } catch (err) {
-        if (err instanceof IdentityMismatchError) {
-          mismatch ??= err
-        } else {
-          problems.push(`${text}: not a multiaddr`)
-          lastError = err
-        }
-        continue
+    const timeoutMs = checkPositive(options.timeoutMs, 'timeoutMs', DEFAULT_PING_TIMEOUT_MS)
+    const bounded = combineSignals([options.signal], timeoutMs)
+    const { signal } = bounded
+    const wasConnected = libp2p.getConnections().some((open) => open.remotePeer.toString() === resource.peerId)
+    let connection: Connection | undefined
+    try {
+      connection = await this.#dial(resource, signal)
+      return await libp2p.services.ping.ping(connection.remotePeer, { signal })
+    } catch (err) {
+      if (options.signal?.aborted === true) {
+        throw toAbortError(options.signal)
       }
-      const transport = address.decapsulateCode(P2P_CODE).toString()
-      const key = mismatchKey(resource.peerId, transport)
-      this.#mismatches.delete(key)
-      const { signal, clear } = combineSignals([options.signal], this.#dialTimeoutMs)
-      try {
-        const connection = await libp2p.dial(address, { signal })
-        const remotePeerId = connection.remotePeer.toString()
-        if (remotePeerId !== resource.peerId) {
-          await connection.close().catch(() => {})
-          mismatch ??= new IdentityMismatchError(resource.peerId, remotePeerId, transport)
-          continue
-        }
-        return new ResourceConnection(connection, { requestTimeoutMs: this.#requestTimeoutMs, maxMessageBytes: this.#maxMessageBytes })
-      } catch (err) {
-        if (options.signal?.aborted === true) {
-          throw toAbortError(options.signal)
-        }
-        const mismatched = this.#mismatches.delete(key) || this.#mismatches.delete(mismatchKey(resource.peerId, undefined))
-        if (mismatched) {
-          this.#logger.debug({ expectedPeerId: resource.peerId, address: transport }, 'identity mismatch')
-          mismatch ??= new IdentityMismatchError(resource.peerId, undefined, transport, { cause: err })
-        } else {
-          problems.push(`${transport}: ${signal.aborted ? `timed out after ${this.#dialTimeoutMs} ms` : err instanceof Error ? err.message : String(err)}`)
-          lastError = err
-        }
-      } finally {
-        clear()
+      if (!signal.aborted) {
+        throw err
+      }
+      if (connection === undefined) {
+        throw new ConnectionFailedError(resource.peerId, resource.multiaddrs, `no connection within ${timeoutMs} ms`, { cause: err })
+      }
+      throw new RequestTimeoutError(PING_PROTOCOL, timeoutMs, { cause: err })
+    } finally {
+      bounded.clear()
+      if (connection !== undefined && !wasConnected) {
+        await connection.close().catch(() => {})
       }
     }
-    if (mismatch !== undefined) {
-      throw mismatch
-    }
-    throw new ConnectionFailedError(resource.peerId, resource.multiaddrs, problems.length === 0 ? 'the resource has no address' : problems.join('; '), { cause: lastError })
   }
 
   /**
@@ -196,6 +202,67 @@ export class ClientHost implements Startable {
     this.#libp2p = undefined
     this.#mismatches.clear()
     await libp2p?.stop()
+  }
+
+  /**
+   * Dials `resource`, trying its addresses in order, and checks that the
+   * remote proved the resource's peer id; see {@link connect}.
+   */
+  async #dial (resource: ResourceAddress, userSignal: AbortSignal | undefined): Promise<Connection> {
+    throwIfAborted(userSignal)
+    const libp2p = this.#libp2p
+    if (libp2p === undefined) {
+      throw new NotStartedError('ClientHost')
+    }
+    let mismatch: IdentityMismatchError | undefined
+    const problems: string[] = []
+    let lastError: unknown
+    for (const text of resource.multiaddrs) {
+      let address: Multiaddr
+      try {
+        address = this.#dialAddress(resource.peerId, text)
+      } catch (err) {
+        if (err instanceof IdentityMismatchError) {
+          mismatch ??= err
+        } else {
+          problems.push(`${text}: not a multiaddr`)
+          lastError = err
+        }
+        continue
+      }
+      const transport = address.decapsulateCode(P2P_CODE).toString()
+      const key = mismatchKey(resource.peerId, transport)
+      this.#mismatches.delete(key)
+      const { signal, clear } = combineSignals([userSignal], this.#dialTimeoutMs)
+      try {
+        const connection = await libp2p.dial(address, { signal })
+        const remotePeerId = connection.remotePeer.toString()
+        if (remotePeerId !== resource.peerId) {
+          await connection.close().catch(() => {})
+          mismatch ??= new IdentityMismatchError(resource.peerId, remotePeerId, transport)
+          continue
+        }
+        return connection
+      } catch (err) {
+        if (userSignal?.aborted === true) {
+          throw toAbortError(userSignal)
+        }
+        const mismatched = this.#mismatches.delete(key) || this.#mismatches.delete(mismatchKey(resource.peerId, undefined))
+        if (mismatched) {
+          this.#logger.debug({ expectedPeerId: resource.peerId, address: transport }, 'identity mismatch')
+          mismatch ??= new IdentityMismatchError(resource.peerId, undefined, transport, { cause: err })
+        } else {
+          problems.push(`${transport}: ${signal.aborted ? `timed out after ${this.#dialTimeoutMs} ms` : err instanceof Error ? err.message : String(err)}`)
+          lastError = err
+        }
+      } finally {
+        clear()
+      }
+    }
+    if (mismatch !== undefined) {
+      throw mismatch
+    }
+    throw new ConnectionFailedError(resource.peerId, resource.multiaddrs, problems.length === 0 ? 'the resource has no address' : problems.join('; '), { cause: lastError })
   }
 
   /** The multiaddr to dial for `text`: the resource's own peer id appended, or checked if present. */

@@ -1,4 +1,5 @@
-import { AbortError, decodeEnr, NotStartedError, resourceFromRecord } from '@resource-discovery/core'
+import { createServer, type Server, type Socket } from 'node:net'
+import { AbortError, decodeEnr, InvalidConfigurationError, NotStartedError, resourceFromRecord } from '@resource-discovery/core'
 import { expect } from 'chai'
 import {
   ClientHost,
@@ -184,5 +185,95 @@ describe('ClientHost', function () {
 
     await client.start()
     expect(decode(await client.request(resource, ECHO_PROTOCOL, encode('c')))).to.equal('c')
+  })
+
+  describe('ping', () => {
+    let silent: { server: Server, sockets: Set<Socket>, port: number } | undefined
+
+    afterEach(async () => {
+      if (silent !== undefined) {
+        for (const socket of silent.sockets) socket.destroy()
+        await new Promise((resolve) => { silent?.server.close(resolve) })
+        silent = undefined
+      }
+    })
+
+    /** A TCP port that accepts connections and never says a word, like a host whose libp2p is stuck. */
+    async function silentTcpPort (): Promise<number> {
+      const sockets = new Set<Socket>()
+      const server = createServer((socket) => {
+        sockets.add(socket)
+        socket.on('close', () => { sockets.delete(socket) })
+      })
+      await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve) })
+      const address = server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      silent = { server, sockets, port }
+      return port
+    }
+
+    it('behavior: measures the round trip to a running server, in milliseconds', async () => {
+      const server = await harness.startedServer()
+      const client = await harness.client()
+      const resource = { peerId: server.peerId, multiaddrs: server.multiaddrs }
+      for (let round = 0; round < 3; round++) {
+        const rttMs = await client.ping(resource, { timeoutMs: 2000 })
+        expect(rttMs).to.be.a('number').and.at.least(0).and.below(2000)
+      }
+    })
+
+    it('behavior: an open connection to the server is reused and stays open', async () => {
+      const server = await harness.startedServer()
+      const client = await harness.client()
+      const resource = { peerId: server.peerId, multiaddrs: server.multiaddrs }
+      const connection = await client.connect(resource)
+      await client.ping(resource)
+      expect(connection.open).to.equal(true)
+      expect(decode(await connection.request(ECHO_PROTOCOL, encode('still here')))).to.equal('still here')
+    })
+
+    it('error: a closed port gives ConnectionFailedError at once', async () => {
+      const server = await harness.startedServer()
+      const client = await harness.client()
+      const closed = await closedTcpPort()
+      const started = Date.now()
+      const err = await client.ping({ peerId: server.peerId, multiaddrs: [`/ip4/127.0.0.1/tcp/${closed}`] }, { timeoutMs: 3000 }).catch((e: unknown) => e)
+      expect(err).to.be.instanceOf(ConnectionFailedError)
+      expect(Date.now() - started).to.be.below(2000)
+    })
+
+    it('error: a host that accepts TCP but never answers gives ConnectionFailedError within timeoutMs', async () => {
+      const server = await harness.startedServer()
+      const client = await harness.client()
+      const port = await silentTcpPort()
+      const started = Date.now()
+      const err = await client.ping({ peerId: server.peerId, multiaddrs: [`/ip4/127.0.0.1/tcp/${port}`] }, { timeoutMs: 300 }).catch((e: unknown) => e)
+      const elapsed = Date.now() - started
+      expect(err).to.be.instanceOf(ConnectionFailedError)
+      expect((err as Error).message).to.include('no connection within 300 ms')
+      expect(elapsed).to.be.at.least(250).and.below(1500)
+    })
+
+    it('error: an impostor at the address is refused with IdentityMismatchError, not measured', async () => {
+      const genuine = await harness.startedServer()
+      const impostor = await harness.startedServer()
+      const client = await harness.client()
+      const err = await client.ping({ peerId: genuine.peerId, multiaddrs: [`/ip4/127.0.0.1/tcp/${impostor.tcpPort}`] }).catch((e: unknown) => e)
+      expect(err).to.be.instanceOf(IdentityMismatchError)
+    })
+
+    it('error: aborting gives AbortError; before start() NotStartedError; a bad timeout InvalidConfigurationError', async () => {
+      const server = await harness.startedServer()
+      const port = await silentTcpPort()
+      const client = await harness.client()
+      const controller = new AbortController()
+      setTimeout(() => { controller.abort() }, 100)
+      const aborted = await client.ping({ peerId: server.peerId, multiaddrs: [`/ip4/127.0.0.1/tcp/${port}`] }, { signal: controller.signal, timeoutMs: 5000 }).catch((e: unknown) => e)
+      expect(aborted).to.be.instanceOf(AbortError)
+      const resource = { peerId: server.peerId, multiaddrs: server.multiaddrs }
+      expect(await client.ping(resource, { signal: AbortSignal.abort() }).catch((e: unknown) => e)).to.be.instanceOf(AbortError)
+      expect(await client.ping(resource, { timeoutMs: 0 }).catch((e: unknown) => e)).to.be.instanceOf(InvalidConfigurationError)
+      expect(await new ClientHost().ping(resource).catch((e: unknown) => e)).to.be.instanceOf(NotStartedError)
+    })
   })
 })

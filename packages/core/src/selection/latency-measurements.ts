@@ -1,0 +1,108 @@
+import type { Resource } from '../resource/resource.js'
+import { combineSignals, raceAbort, throwIfAborted, toAbortError } from '../util/abort.js'
+import { checkNumberOption } from './check-option.js'
+import type { LatencyProbe } from './latency-probe.js'
+
+/** How many servers a latency-aware selector measures at once, by default. */
+export const DEFAULT_PROBE_CONCURRENCY = 8
+/** How long a latency-aware selector waits for one measurement, by default (ms). */
+export const DEFAULT_PROBE_TIMEOUT_MS = 1000
+/** How long a measurement is reused, by default (ms). */
+export const DEFAULT_LATENCY_CACHE_TTL_MS = 30_000
+
+/** @internal options of {@link LatencyMeasurements} */
+export interface LatencyMeasurementsInit {
+  probe: LatencyProbe
+  concurrency?: number
+  timeoutMs?: number
+  cacheTtlMs?: number
+  now?: () => number
+  /** Prefix of option names in configuration errors, e.g. `LatencySelector`. */
+  owner: string
+}
+
+interface Measurement {
+  /** The round trip in ms, or `undefined` if the server did not answer. */
+  readonly rttMs: number | undefined
+  readonly at: number
+}
+
+/**
+ * @internal
+ * Measures servers through a {@link LatencyProbe}, a bounded number at once,
+ * each within a timeout, and remembers each result (an answer or its
+ * absence) for a while, so repeated selections do not measure everything
+ * again.
+ */
+export class LatencyMeasurements {
+  readonly concurrency: number
+  readonly timeoutMs: number
+  readonly cacheTtlMs: number
+  readonly #probe: LatencyProbe
+  readonly #now: () => number
+  readonly #cache = new Map<string, Measurement>()
+
+  constructor (init: LatencyMeasurementsInit) {
+    this.#probe = init.probe
+    this.#now = init.now ?? Date.now
+    this.concurrency = checkNumberOption(init.concurrency, `${init.owner}.concurrency`, DEFAULT_PROBE_CONCURRENCY, 'positive integer')
+    this.timeoutMs = checkNumberOption(init.timeoutMs, `${init.owner}.timeoutMs`, DEFAULT_PROBE_TIMEOUT_MS, 'positive number')
+    this.cacheTtlMs = checkNumberOption(init.cacheTtlMs, `${init.owner}.cacheTtlMs`, DEFAULT_LATENCY_CACHE_TTL_MS, 'non-negative number')
+  }
+
+  /**
+   * The round trip to each of `resources` by node id, `undefined` for those
+   * that did not answer in time; fresh cached results are reused.
+   *
+   * @throws AbortError if `signal` aborts
+   */
+  async measure (resources: readonly Resource[], signal?: AbortSignal): Promise<Map<string, number | undefined>> {
+    throwIfAborted(signal)
+    this.#prune()
+    const results = new Map<string, number | undefined>()
+    const queue: Resource[] = []
+    for (const resource of resources) {
+      const cached = this.#cache.get(resource.nodeId)
+      if (cached === undefined) {
+        queue.push(resource)
+      } else {
+        results.set(resource.nodeId, cached.rttMs)
+      }
+    }
+    const worker = async (): Promise<void> => {
+      for (let resource = queue.shift(); resource !== undefined; resource = queue.shift()) {
+        const rttMs = await this.#measureOne(resource, signal)
+        this.#cache.set(resource.nodeId, { rttMs, at: this.#now() })
+        results.set(resource.nodeId, rttMs)
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker))
+    return results
+  }
+
+  async #measureOne (resource: Resource, signal: AbortSignal | undefined): Promise<number | undefined> {
+    throwIfAborted(signal)
+    const bounded = combineSignals([signal], this.timeoutMs)
+    try {
+      // raceAbort enforces the timeout even on a probe that ignores its signal
+      const rttMs = await raceAbort(this.#probe.measure(resource, { signal: bounded.signal, timeoutMs: this.timeoutMs }), bounded.signal)
+      return Number.isFinite(rttMs) && rttMs >= 0 ? rttMs : undefined
+    } catch {
+      if (signal?.aborted === true) {
+        throw toAbortError(signal)
+      }
+      return undefined
+    } finally {
+      bounded.clear()
+    }
+  }
+
+  #prune (): void {
+    const now = this.#now()
+    for (const [nodeId, { at }] of this.#cache) {
+      if (now - at >= this.cacheTtlMs) {
+        this.#cache.delete(nodeId)
+      }
+    }
+  }
+}
