@@ -19,6 +19,8 @@ function importsOf (path: string): string[] {
 
 /** Core's interface files: what plugins and other implementations depend on. */
 const INTERFACE_FILES = [
+  'cache/cached-resource.ts',
+  'cache/resource-cache.ts',
   'client/resource-client-events.ts',
   'discovery/discoverer.ts',
   'logging/logger.ts',
@@ -32,6 +34,7 @@ const INTERFACE_FILES = [
   'util/abort.ts',
   'util/startable.ts',
   'verification/verdict.ts',
+  'verification/verifier-change.ts',
   'verification/verifier.ts'
 ]
 

@@ -28,6 +28,7 @@
  */
 import './polyfill.js'
 
+export * from './cache/index.js'
 export * from './client/index.js'
 export * from './container/index.js'
 export * from './discovery/index.js'

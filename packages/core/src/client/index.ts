@@ -1,5 +1,10 @@
 export {
+  DEFAULT_CACHE_SAVE_DELAY_MS,
+  DEFAULT_CACHE_TTL_MS,
   DEFAULT_DISCOVERY_TIMEOUT_MS,
+  DEFAULT_LIVENESS_FAILURES,
+  DEFAULT_LIVENESS_INTERVAL_MS,
+  DEFAULT_LIVENESS_TIMEOUT_MS,
   DEFAULT_REDISCOVER_INTERVAL_MS,
   DEFAULT_REVERIFY_INTERVAL_MS,
   DEFAULT_VERIFY_BATCH_DELAY_MS,
@@ -22,4 +27,4 @@ export {
   type FailoverContext,
   type FailoverOptions
 } from './connect-with-failover.js'
-export { ResourceWatch, type ResourceWatchTiming } from './resource-watch.js'
+export { LIVENESS_RETRY_MS, ResourceWatch, type ResourceWatchComponents, type ResourceWatchTiming } from './resource-watch.js'

@@ -1,4 +1,5 @@
 import { inject, injectable, optional } from 'inversify'
+import { ResourceCache } from '../cache/resource-cache.js'
 import { Discoverer } from '../discovery/discoverer.js'
 import { AbortError, NoTrustedResourceError, NotStartedError } from '../errors.js'
 import { TypedEventTarget } from '../events/typed-event-target.js'
@@ -6,12 +7,14 @@ import { Logger, silentLogger } from '../logging/logger.js'
 import type { Resource } from '../resource/resource.js'
 import type { ResourceKind } from '../resource/resource-kind.js'
 import { ResourceKinds } from '../resource/resource-kinds.js'
+import { LatencyProbe } from '../selection/latency-probe.js'
 import type { SelectionContext, SelectionFailure } from '../selection/selector.js'
 import { Selectors } from '../selection/selectors.js'
 import { combineSignals, throwIfAborted, type AbortOptions } from '../util/abort.js'
 import { startAll, stopAll } from '../util/startable.js'
 import { isTrusted, type TrustedVerdict, type Verdict } from '../verification/verdict.js'
 import { Verifier } from '../verification/verifier.js'
+import type { VerifierChange } from '../verification/verifier-change.js'
 import { connectWithFailover, type ConnectOptions, type ConnectResult } from './connect-with-failover.js'
 import type { ResourceClientEvents } from './resource-client-events.js'
 import type { ResourceConnector } from './resource-connector.js'
@@ -25,6 +28,16 @@ export const DEFAULT_REDISCOVER_INTERVAL_MS = 30_000
 export const DEFAULT_REVERIFY_INTERVAL_MS = 15_000
 /** How long a watch gathers new servers into one verification batch, by default. */
 export const DEFAULT_VERIFY_BATCH_DELAY_MS = 50
+/** How often a watch checks that its selected server answers (with a bound {@link LatencyProbe}), by default. */
+export const DEFAULT_LIVENESS_INTERVAL_MS = 10_000
+/** How long one liveness check waits for the answer, by default. */
+export const DEFAULT_LIVENESS_TIMEOUT_MS = 2_000
+/** Failed liveness checks in a row after which a watch replaces its selected server, by default. */
+export const DEFAULT_LIVENESS_FAILURES = 2
+/** How long a verified server stays in the {@link ResourceCache} after its last verification, by default (24 h). */
+export const DEFAULT_CACHE_TTL_MS = 86_400_000
+/** How long a watch gathers changes of its verified set before it saves the cache, by default. */
+export const DEFAULT_CACHE_SAVE_DELAY_MS = 1_000
 
 /** Options of {@link ResourceClient}; every field is optional. */
 export interface ResourceClientInit {
@@ -36,6 +49,20 @@ export interface ResourceClientInit {
   reverifyIntervalMs?: number
   /** How long a watch gathers new servers into one verification batch (ms). Default {@link DEFAULT_VERIFY_BATCH_DELAY_MS}. */
   verifyBatchDelayMs?: number
+  /**
+   * How often a watch checks that its selected server answers (ms), through
+   * the bound {@link LatencyProbe}; 0 turns the checks off. Without a probe
+   * there are no checks. Default {@link DEFAULT_LIVENESS_INTERVAL_MS}.
+   */
+  livenessIntervalMs?: number
+  /** How long one liveness check waits (ms). Default {@link DEFAULT_LIVENESS_TIMEOUT_MS}. */
+  livenessTimeoutMs?: number
+  /** Failed liveness checks in a row after which the selected server is replaced. Default {@link DEFAULT_LIVENESS_FAILURES}. */
+  livenessFailures?: number
+  /** How long a verified server stays in the {@link ResourceCache} after its last verification (ms). Default {@link DEFAULT_CACHE_TTL_MS}. */
+  cacheTtlMs?: number
+  /** How long changes of a watch's verified set are gathered before the cache is saved (ms). Default {@link DEFAULT_CACHE_SAVE_DELAY_MS}. */
+  cacheSaveDelayMs?: number
 }
 
 /** DI token of the {@link ResourceClientInit}. */
@@ -83,9 +110,12 @@ export class ResourceClient extends TypedEventTarget<ResourceClientEvents> {
   readonly #verifier: Verifier
   readonly #selectors: Selectors
   readonly #logger: Logger
+  readonly #cache: ResourceCache | undefined
+  readonly #probe: LatencyProbe | undefined
   readonly #init: Required<ResourceClientInit>
   readonly #watches = new Map<string, ResourceWatch>()
   readonly #running = new Set<AbortController>()
+  #unsubscribe: (() => void) | undefined
   #started = false
 
   constructor (
@@ -94,19 +124,28 @@ export class ResourceClient extends TypedEventTarget<ResourceClientEvents> {
     @inject(Verifier) verifier: Verifier,
     @inject(Selectors) selectors: Selectors,
     @inject(Logger) @optional() logger: Logger = silentLogger,
-    @inject(ResourceClientInit) @optional() init: ResourceClientInit = {}
+    @inject(ResourceClientInit) @optional() init: ResourceClientInit = {},
+    @inject(ResourceCache) @optional() cache?: ResourceCache,
+    @inject(LatencyProbe) @optional() probe?: LatencyProbe
   ) {
     super()
     this.#kinds = kinds
     this.#discoverer = discoverer
     this.#verifier = verifier
     this.#selectors = selectors
+    this.#cache = cache
+    this.#probe = probe
     this.#logger = logger.child({ component: 'resource-client' })
     this.#init = {
       discoveryTimeoutMs: init.discoveryTimeoutMs ?? DEFAULT_DISCOVERY_TIMEOUT_MS,
       rediscoverIntervalMs: init.rediscoverIntervalMs ?? DEFAULT_REDISCOVER_INTERVAL_MS,
       reverifyIntervalMs: init.reverifyIntervalMs ?? DEFAULT_REVERIFY_INTERVAL_MS,
-      verifyBatchDelayMs: init.verifyBatchDelayMs ?? DEFAULT_VERIFY_BATCH_DELAY_MS
+      verifyBatchDelayMs: init.verifyBatchDelayMs ?? DEFAULT_VERIFY_BATCH_DELAY_MS,
+      livenessIntervalMs: init.livenessIntervalMs ?? DEFAULT_LIVENESS_INTERVAL_MS,
+      livenessTimeoutMs: init.livenessTimeoutMs ?? DEFAULT_LIVENESS_TIMEOUT_MS,
+      livenessFailures: init.livenessFailures ?? DEFAULT_LIVENESS_FAILURES,
+      cacheTtlMs: init.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS,
+      cacheSaveDelayMs: init.cacheSaveDelayMs ?? DEFAULT_CACHE_SAVE_DELAY_MS
     }
   }
 
@@ -115,12 +154,17 @@ export class ResourceClient extends TypedEventTarget<ResourceClientEvents> {
     return this.#started
   }
 
-  /** Starts the discoverer and verifier (sockets, chain sync). Idempotent. */
+  /**
+   * Starts the discoverer and verifier (sockets, chain sync), and listens to
+   * the verifier's changes (see {@link Verifier.onChange}): each makes every
+   * watch verify again at once. Idempotent.
+   */
   async start (): Promise<void> {
     if (this.#started) {
       return
     }
     await startAll([this.#discoverer, this.#verifier])
+    this.#unsubscribe = this.#verifier.onChange?.((change) => { this.#onVerifierChange(change) })
     this.#started = true
     this.#logger.debug({ kinds: this.#kinds.list().map((kind) => kind.name) }, 'started')
   }
@@ -131,6 +175,8 @@ export class ResourceClient extends TypedEventTarget<ResourceClientEvents> {
       return
     }
     this.#started = false
+    this.#unsubscribe?.()
+    this.#unsubscribe = undefined
     for (const controller of this.#running) {
       controller.abort(new AbortError('The client was stopped'))
     }
@@ -274,7 +320,9 @@ export class ResourceClient extends TypedEventTarget<ResourceClientEvents> {
       verifier: this.#verifier,
       selector: this.#selectors.forKind(kindName),
       events: this,
-      logger: this.#logger.child({ kind: kindName })
+      logger: this.#logger.child({ kind: kindName }),
+      ...(this.#cache === undefined ? {} : { cache: this.#cache }),
+      ...(this.#probe === undefined ? {} : { probe: this.#probe })
     }, this.#init)
     this.#watches.set(kindName, watch)
     return watch
@@ -310,6 +358,14 @@ export class ResourceClient extends TypedEventTarget<ResourceClientEvents> {
       bounded.clear()
     }
     return resources
+  }
+
+  /** The verifier learnt of a change: every watch verifies again now, with the change as the reason. */
+  #onVerifierChange (change: VerifierChange): void {
+    this.#logger.debug({ reason: change.reason, block: change.block, watches: this.#watches.size }, 'the verifier reported a change; verifying again')
+    for (const watch of this.#watches.values()) {
+      void watch.reverify(change.reason)
+    }
   }
 
   #assertStarted (): void {

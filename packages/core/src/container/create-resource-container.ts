@@ -6,6 +6,8 @@ import { Verifier } from '../verification/verifier.js'
 import type { Logger } from '../logging/logger.js'
 import type { RegistryVerifierInit } from '../registry/registry-verifier.js'
 import type { ResourceClientInit } from '../client/resource-client.js'
+import { ResourceCache } from '../cache/resource-cache.js'
+import type { FileResourceCacheInit } from '../cache/file-resource-cache.js'
 import { coreModule } from './core-module.js'
 
 /** Options of {@link createResourceContainer}; every field is optional. */
@@ -24,6 +26,12 @@ export interface ResourceContainerInit {
   logger?: Logger
   /** Options of the {@link ResourceClient}. */
   client?: ResourceClientInit
+  /**
+   * Keep verified servers between runs in a JSON file in `cache.dir` (see
+   * {@link FileResourceCache}): a client that starts again tries them first,
+   * verified again. Or bind your own {@link ResourceCache} in `modules`.
+   */
+  cache?: FileResourceCacheInit
   /** Modules loaded after core and the plugins: extra contributions, or rebinding of any token. */
   modules?: readonly ContainerModule[]
 }
@@ -50,11 +58,15 @@ export function createResourceContainer (init: ResourceContainerInit = {}): Cont
     staticDiscoverer: { servers: init.servers ?? [] },
     allowList: { nodeIds: init.trustedNodeIds ?? [] },
     ...(init.registry === undefined ? {} : { registry: init.registry }),
-    client: init.client ?? {}
+    client: init.client ?? {},
+    ...(init.cache === undefined ? {} : { cache: init.cache })
   }))
   container.load(...(init.plugins ?? []), ...(init.modules ?? []))
   // resolving these now reports bad configuration here rather than at first use
   container.get(Verifier)
+  if (container.isBound(ResourceCache)) {
+    container.get(ResourceCache)
+  }
   const staticDiscoverer = container.get(StaticDiscoverer)
   const allowList = container.get(AllowListVerifier)
   init.userServers?.forEach((server, index) => {

@@ -10,6 +10,7 @@ import { delay, throwIfAborted } from '../util/abort.js'
 import type { Startable } from '../util/startable.js'
 import type { Verdict } from '../verification/verdict.js'
 import type { Verifier, VerifyOptions } from '../verification/verifier.js'
+import type { VerifierChange, VerifierChangeListener } from '../verification/verifier-change.js'
 import type { RegistryEvent } from './registry-event.js'
 import { DEFAULT_CHECK_CALL_GAS, RegistryRpc } from './registry-rpc.js'
 import { RegistrySync } from './registry-sync.js'
@@ -74,7 +75,16 @@ export interface RegistryVerifierEvents {
   'registry:synced': CustomEvent<{ readonly head: number, readonly events: readonly RegistryEvent[], readonly reorg: boolean }>
   /** The chain could not be read; verification fails closed once the index is too old. */
   'registry:unavailable': CustomEvent<RegistryUnavailableError>
+  /**
+   * Verdicts may have changed: a sync brought registry events (or a
+   * reorganisation), or the trusted providers changed. What
+   * {@link RegistryVerifier.onChange} listens to.
+   */
+  'verifier:changed': CustomEvent<VerifierChange>
 }
+
+/** Most registry events a {@link VerifierChange} reason lists one by one. */
+const MAX_DESCRIBED_EVENTS = 3
 
 /**
  * Trusts a server if a provider the user trusts registered its node id for
@@ -150,6 +160,19 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
    */
   setTrustedProviders (providers: readonly string[]): void {
     this.#trusted = parseProviders(providers, 'trustedProviders')
+    this.safeDispatchEvent('verifier:changed', { reason: `the trusted registry providers changed to ${this.#trusted.join(', ') || 'none'}` })
+  }
+
+  /**
+   * Calls `listener` when verdicts may have changed: after a sync that
+   * brought registry events or found a reorganisation (with the block and
+   * what happened), or when the trusted providers change. Returns the
+   * unsubscribe function.
+   */
+  onChange (listener: VerifierChangeListener): () => void {
+    const handler = (event: CustomEvent<VerifierChange>): void => { listener(event.detail) }
+    this.addEventListener('verifier:changed', handler)
+    return () => { this.removeEventListener('verifier:changed', handler) }
   }
 
   /** The state of the index. */
@@ -211,13 +234,13 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
     return resources.map((resource) => {
       const answer = index.lookup(kind.kindId, resource.nodeId, trusted, overlay)
       if (answer.provider !== undefined) {
-        return { resource, trusted: true, provider: answer.provider, reason: `registered by trusted provider ${answer.provider} (block ${block})`, verifier: this.name }
+        return { resource, trusted: true, provider: answer.provider, reason: `registered by trusted provider ${answer.provider} (block ${block})`, verifier: this.name, block }
       }
       if (answer.inactive.length > 0) {
         const why = answer.inactive.map(({ provider, status }) => status === 'approved' ? `${provider} revoked it in a recent block` : `${provider} is ${status}`).join(', ')
-        return this.#untrusted(resource, `registered only by trusted providers that do not vouch now: ${why}`)
+        return { ...this.#untrusted(resource, `registered only by trusted providers that do not vouch now: ${why}`), block }
       }
-      return this.#untrusted(resource, `not registered as ${kind.name} by any trusted provider`)
+      return { ...this.#untrusted(resource, `not registered as ${kind.name} by any trusted provider`), block }
     })
   }
 
@@ -279,6 +302,9 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
         this.#logger.debug({ head: result.head.number, events: result.events.length }, 'registry index synced')
       }
       this.safeDispatchEvent('registry:synced', { head: result.head.number, events: result.events, reorg: result.reorg })
+      if (result.events.length > 0 || result.reorg) {
+        this.safeDispatchEvent('verifier:changed', { reason: describeChange(result.head.number, result.events, result.reorg), block: result.head.number })
+      }
       return true
     } catch (err) {
       if (signal.aborted) {
@@ -295,6 +321,28 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
     this.safeDispatchEvent('registry:unavailable', error)
     return error
   }
+}
+
+/** One registry event in words, e.g. `1a2b3c4d removed from the registry by its provider 0xAbC... at block 42`. */
+function describeEvent (event: RegistryEvent): string {
+  switch (event.type) {
+    case 'resource-removed':
+      return `${event.nodeId.slice(0, 8)} removed from the registry by its provider ${event.provider} at block ${event.blockNumber}`
+    case 'resource-added':
+      return `${event.nodeId.slice(0, 8)} registered by provider ${event.provider} at block ${event.blockNumber}`
+    case 'provider-status':
+      return `provider ${event.provider} ${event.status} at block ${event.blockNumber}`
+  }
+}
+
+/** What a sync changed, in words: the first few events, then how many more. */
+function describeChange (head: number, events: readonly RegistryEvent[], reorg: boolean): string {
+  const described = events.slice(0, MAX_DESCRIBED_EVENTS).map(describeEvent)
+  if (events.length > MAX_DESCRIBED_EVENTS) {
+    described.push(`${events.length - MAX_DESCRIBED_EVENTS} more events`)
+  }
+  // after a reorganisation the index was rebuilt from every event: listing them says nothing
+  return `registry changed at block ${head}: ${reorg ? 'chain reorganisation; index rebuilt' : described.join('; ')}`
 }
 
 function parseRpcUrl (rpcUrl: string | undefined): string {

@@ -4,6 +4,7 @@ import type { ResourceKind } from '../resource/resource-kind.js'
 import { startAll, stopAll, type Startable } from '../util/startable.js'
 import type { Verdict } from './verdict.js'
 import type { Verifier, VerifyOptions } from './verifier.js'
+import type { VerifierChangeListener } from './verifier-change.js'
 import { verifySafely } from './verify-safely.js'
 
 /**
@@ -32,6 +33,16 @@ export abstract class CompositeVerifier implements Verifier, Startable {
 
   async stop (): Promise<void> {
     await stopAll(this.#verifiers)
+  }
+
+  /** Forwards the changes of every member that reports them (see {@link Verifier.onChange}). */
+  onChange (listener: VerifierChangeListener): () => void {
+    const unsubscribes = this.#verifiers.flatMap((verifier) => verifier.onChange === undefined ? [] : [verifier.onChange(listener)])
+    return () => {
+      for (const unsubscribe of unsubscribes.splice(0)) {
+        unsubscribe()
+      }
+    }
   }
 
   abstract verify (kind: ResourceKind, resources: readonly Resource[], options?: VerifyOptions): Promise<Verdict[]>

@@ -4,3 +4,4 @@ export { AllowListVerifier, AllowListVerifierInit, USER_PROVIDER } from './allow
 export { AnyOfVerifier } from './any-of-verifier.js'
 export { isTrusted, type TrustedVerdict, type Verdict } from './verdict.js'
 export { Verifier, VerifierContribution, type VerifyOptions } from './verifier.js'
+export type { VerifierChange, VerifierChangeListener } from './verifier-change.js'

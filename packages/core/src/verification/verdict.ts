@@ -15,6 +15,8 @@ export interface Verdict {
   readonly reason: string
   /** The name of the verifier that decided. */
   readonly verifier: string
+  /** The chain block the verdict reflects, when the verifier reads a chain index (the index's synced block). */
+  readonly block?: number
 }
 
 /** A verdict that trusts its resource, naming who vouches for it. */

@@ -2,6 +2,7 @@ import type { Resource } from '../resource/resource.js'
 import type { ResourceKind } from '../resource/resource-kind.js'
 import type { AbortOptions } from '../util/abort.js'
 import type { Verdict } from './verdict.js'
+import type { VerifierChangeListener } from './verifier-change.js'
 
 /** Options of {@link Verifier.verify}. */
 export type VerifyOptions = AbortOptions
@@ -17,6 +18,14 @@ export interface Verifier {
   /** A short name for logs and verdicts, e.g. `allow-list`, `registry`. */
   readonly name: string
   verify: (kind: ResourceKind, resources: readonly Resource[], options?: VerifyOptions) => Promise<Verdict[]>
+  /**
+   * Optional: calls `listener` whenever the verifier learns of something
+   * that may change its verdicts (e.g. the registry verifier saw a removal or
+   * a suspension in a new block), so a watch verifies again at once rather
+   * than at its next periodic re-verification. Returns a function that
+   * unsubscribes. Composite verifiers forward the changes of their members.
+   */
+  onChange?: (listener: VerifierChangeListener) => () => void
 }
 
 /** DI token of the application's {@link Verifier} (by default, any of the contributions). */

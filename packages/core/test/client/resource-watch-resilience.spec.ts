@@ -1,0 +1,184 @@
+import { createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { expect } from 'chai'
+import { ContainerModule } from 'inversify'
+import {
+  createResourceContainer, defineResourceKind, KindSelector, LatencyProbe, ResourceClient, ResourceKindContribution, StickyFailoverSelector,
+  VerifierContribution, type ResourceClientEvents, type Selector, type SelectionChange, type Verdict, type Verifier, type VerifierChangeListener
+} from '../../src/index.js'
+import { FakeProbe } from '../selection/fakes.js'
+
+const mail = defineResourceKind({ name: 'mailserver' })
+
+/** Trusts the node ids in `trusted`; tells its listeners when a test says it changed. */
+class ChangingVerifier implements Verifier {
+  readonly name = 'changing'
+  readonly trusted = new Set<string>()
+  readonly #listeners = new Set<VerifierChangeListener>()
+
+  async verify (_kind: unknown, resources: readonly Verdict['resource'][]): Promise<Verdict[]> {
+    return resources.map((resource) => this.trusted.has(resource.nodeId)
+      ? { resource, trusted: true, provider: '0x00000000000000000000000000000000000000aa', reason: 'test says so', verifier: this.name }
+      : { resource, trusted: false, reason: 'removed by the test', verifier: this.name })
+  }
+
+  onChange (listener: VerifierChangeListener): () => void {
+    this.#listeners.add(listener)
+    return () => { this.#listeners.delete(listener) }
+  }
+
+  get listeners (): number {
+    return this.#listeners.size
+  }
+
+  changed (reason: string): void {
+    for (const listener of this.#listeners) listener({ reason, block: 7 })
+  }
+}
+
+/** Picks the first candidate in `order()`. */
+function orderedSelector (order: () => readonly string[]): Selector {
+  return {
+    name: 'ordered',
+    async select (_kind, candidates) {
+      for (const nodeId of order()) {
+        const found = candidates.find((candidate) => candidate.resource.nodeId === nodeId)
+        if (found !== undefined) return found
+      }
+      return candidates[0]
+    }
+  }
+}
+
+async function nextEvent<K extends keyof ResourceClientEvents> (client: ResourceClient, type: K, timeoutMs = 3000): Promise<ResourceClientEvents[K]['detail']> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.removeEventListener(type, listener)
+      reject(new Error(`timed out waiting for ${type}`))
+    }, timeoutMs)
+    const listener = (event: ResourceClientEvents[K]): void => {
+      clearTimeout(timer)
+      client.removeEventListener(type, listener)
+      resolve(event.detail)
+    }
+    client.addEventListener(type, listener)
+  })
+}
+
+describe('ResourceWatch resilience', () => {
+  let client: ResourceClient | undefined
+  let records: Array<ReturnType<typeof createNodeRecord>>
+  let ids: string[]
+
+  beforeEach(() => {
+    records = [createNodeRecord(), createNodeRecord(), createNodeRecord()]
+    ids = records.map((record) => record.nodeId)
+  })
+
+  afterEach(async () => {
+    await client?.stop()
+    client = undefined
+  })
+
+  describe('verifier changes', () => {
+    it('behavior: a change the verifier reports makes the watch verify again at once, and the selection says why', async () => {
+      const verifier = new ChangingVerifier()
+      ids.forEach((id) => verifier.trusted.add(id))
+      client = createResourceContainer({
+        servers: records.map((record) => ({ kind: 'mailserver', address: record.enr })),
+        // the periodic re-verification is far away: only the change can explain a quick switch
+        client: { reverifyIntervalMs: 600_000, rediscoverIntervalMs: 600_000 },
+        modules: [new ContainerModule(({ bind }) => {
+          bind(ResourceKindContribution).toConstantValue(mail)
+          bind(VerifierContribution).toConstantValue(verifier)
+          bind(KindSelector).toConstantValue({ kind: 'mailserver', selector: orderedSelector(() => ids) })
+        })]
+      }).get(ResourceClient)
+      await client.start()
+      expect(verifier.listeners, 'the any-of verifier forwards its member\'s changes to the client').to.equal(1)
+      const watch = client.watch('mailserver')
+      await watch.ready()
+      expect(watch.selected?.resource.nodeId).to.equal(ids[0])
+
+      verifier.trusted.delete(ids[0] as string)
+      const changed = nextEvent(client, 'selection:changed', 1000)
+      verifier.changed('registry changed at block 7: 11111111 removed from the registry by its provider 0xAa at block 7')
+      const change: SelectionChange = await changed
+      expect(change.previous?.resource.nodeId).to.equal(ids[0])
+      expect(change.current?.resource.nodeId).to.equal(ids[1])
+      expect(change.reason).to.contain(`${ids[0]?.slice(0, 8)} is no longer trusted`)
+      expect(change.reason).to.contain('removed from the registry by its provider 0xAa at block 7')
+      expect(watch.verified.map((verdict) => verdict.resource.nodeId)).to.not.include(ids[0])
+
+      await client.stop()
+      expect(verifier.listeners, 'stop() unsubscribes').to.equal(0)
+    })
+  })
+
+  describe('liveness', () => {
+    function livenessClient (probe: FakeProbe, selector: Selector, init: { livenessIntervalMs?: number } = {}): ResourceClient {
+      return createResourceContainer({
+        userServers: records.map((record) => ({ kind: 'mailserver', address: record.enr })),
+        client: { livenessIntervalMs: init.livenessIntervalMs ?? 40, livenessTimeoutMs: 200, livenessFailures: 2, rediscoverIntervalMs: 600_000 },
+        modules: [new ContainerModule(({ bind }) => {
+          bind(ResourceKindContribution).toConstantValue(mail)
+          bind(LatencyProbe).toConstantValue(probe)
+          bind(KindSelector).toConstantValue({ kind: 'mailserver', selector })
+        })]
+      }).get(ResourceClient)
+    }
+
+    it('behavior: a selected server that stops answering is reported to the selector and replaced; it is a candidate again once it answers', async () => {
+      const probe = new FakeProbe()
+      const failures: string[] = []
+      const ordered = orderedSelector(() => ids)
+      const selector: Selector = { ...ordered, reportFailure: (_kind, verdict) => { failures.push(verdict.resource.nodeId) } }
+      client = livenessClient(probe, selector)
+      await client.start()
+      const watch = client.watch('mailserver')
+      await watch.ready()
+      expect(watch.selected?.resource.nodeId).to.equal(ids[0])
+
+      probe.unreachable.add(ids[0] as string)
+      const change = await nextEvent(client, 'selection:changed')
+      expect(change.current?.resource.nodeId).to.equal(ids[1])
+      expect(change.reason).to.equal(`${ids[0]?.slice(0, 8)} stopped answering (2 liveness checks failed)`)
+      expect(failures).to.deep.equal([ids[0]])
+      expect(watch.verified, 'it is still trusted, only not selected').to.have.length(3)
+
+      // it answers again, then the stand-in stops answering: the first one can be chosen again
+      probe.unreachable.delete(ids[0] as string)
+      await new Promise((resolve) => setTimeout(resolve, 150))
+      probe.unreachable.add(ids[1] as string)
+      const back = await nextEvent(client, 'selection:changed')
+      expect(back.current?.resource.nodeId).to.equal(ids[0])
+    })
+
+    it('behavior: with a sticky selector the replaced server backs off, and the reason carries the selector\'s note', async () => {
+      const probe = new FakeProbe()
+      client = livenessClient(probe, new StickyFailoverSelector({ inner: orderedSelector(() => ids), maxFailures: 1 }))
+      await client.start()
+      const watch = client.watch('mailserver')
+      await watch.ready()
+      const first = watch.selected?.resource.nodeId as string
+      probe.unreachable.add(first)
+      const change = await nextEvent(client, 'selection:changed')
+      expect(change.reason).to.contain(`${first.slice(0, 8)} stopped answering (2 liveness checks failed)`)
+      expect(change.reason).to.contain('sticky:')
+      expect(change.current?.resource.nodeId).to.not.equal(first)
+    })
+
+    it('behavior: a server that answers is kept, checked every interval', async () => {
+      const probe = new FakeProbe()
+      client = livenessClient(probe, orderedSelector(() => ids), { livenessIntervalMs: 30 })
+      await client.start()
+      let changes = 0
+      client.addEventListener('selection:changed', () => { changes++ })
+      const watch = client.watch('mailserver')
+      await watch.ready()
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(changes).to.equal(1)
+      expect(probe.calls.filter((call) => call.nodeId === ids[0]).length).to.be.at.least(3)
+      expect(probe.calls.every((call) => call.options?.timeoutMs === 200)).to.equal(true)
+    })
+  })
+})

@@ -1,0 +1,82 @@
+/**
+ * Helpers of the resilience tests: a client of the scenario's registry, and
+ * waiting for client events.
+ */
+import {
+  createResourceContainer, KindSelector, ResourceClient, ResourceKindContribution, type ResourceClientEvents, type ResourceClientInit,
+  type ResourceContainerInit, type Selector
+} from '@resource-discovery/core'
+import { ContainerModule } from 'inversify'
+import { mail, type RegistryScenario, type TestNode } from '../support/registry-scenario.js'
+
+/** How often the clients' registry verifiers poll the chain in these tests (ms). */
+export const POLL_INTERVAL_MS = 25
+
+export interface RegistryClientInit {
+  /** Servers the client ships with (verified against the registry). */
+  servers?: readonly TestNode[]
+  /** The providers the client trusts; default alice. */
+  trustedProviders?: readonly string[]
+  cacheDir?: string
+  selector?: Selector
+  client?: ResourceClientInit
+  modules?: ResourceContainerInit['modules']
+  logger?: ResourceContainerInit['logger']
+}
+
+/** A client verifying against the scenario's registry (polled every {@link POLL_INTERVAL_MS}). */
+export function registryClient (scenario: RegistryScenario, init: RegistryClientInit = {}): ResourceClient {
+  return createResourceContainer({
+    servers: (init.servers ?? []).map((node) => ({ kind: 'mailserver', address: node.resource.enr as string })),
+    registry: {
+      rpcUrl: scenario.chain.rpcUrl,
+      registryAddress: scenario.registry.address,
+      defaultProvider: scenario.alice.address,
+      ...(init.trustedProviders === undefined ? {} : { trustedProviders: init.trustedProviders }),
+      pollIntervalMs: POLL_INTERVAL_MS
+    },
+    client: { reverifyIntervalMs: 600_000, rediscoverIntervalMs: 600_000, cacheSaveDelayMs: 20, ...init.client },
+    ...(init.cacheDir === undefined ? {} : { cache: { dir: init.cacheDir } }),
+    ...(init.logger === undefined ? {} : { logger: init.logger }),
+    modules: [
+      new ContainerModule(({ bind }) => {
+        bind(ResourceKindContribution).toConstantValue(mail)
+        if (init.selector !== undefined) {
+          bind(KindSelector).toConstantValue({ kind: 'mailserver', selector: init.selector })
+        }
+      }),
+      ...(init.modules ?? [])
+    ]
+  }).get(ResourceClient)
+}
+
+/** Resolves with the next `type` event of `client` that `accept` takes. */
+export async function nextEvent<K extends keyof ResourceClientEvents> (
+  client: ResourceClient,
+  type: K,
+  accept: (detail: ResourceClientEvents[K]['detail']) => boolean = () => true,
+  timeoutMs = 5000
+): Promise<ResourceClientEvents[K]['detail']> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.removeEventListener(type, listener)
+      reject(new Error(`timed out waiting for ${type}`))
+    }, timeoutMs)
+    const listener = (event: ResourceClientEvents[K]): void => {
+      if (accept(event.detail)) {
+        clearTimeout(timer)
+        client.removeEventListener(type, listener)
+        resolve(event.detail)
+      }
+    }
+    client.addEventListener(type, listener)
+  })
+}
+
+/** Picks the first candidate it is given: shows the order candidates arrive in. */
+export const firstCandidate: Selector = {
+  name: 'first',
+  async select (_kind, candidates) {
+    return candidates[0]
+  }
+}
