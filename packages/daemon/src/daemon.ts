@@ -1,0 +1,392 @@
+import { join } from 'node:path'
+import {
+  AllowListVerifier, createResourceContainer, InvalidConfigurationError, LifecycleGuard, NotStartedError, raceAbort,
+  RegistryVerifier, ResourceClient, ResourceKinds, Selectors, StaticDiscoverer,
+  type AbortOptions, type ResourceClientEvents, type ResourceContainerInit, type ResourceKind, type Startable
+} from '@resource-discovery/core'
+import type { FastifyInstance } from 'fastify'
+import { pino, type Logger } from 'pino'
+import { CustomServers } from './custom-servers/custom-servers.js'
+import { DaemonListenError } from './errors.js'
+import { EventStream } from './events/event-stream.js'
+import { createHttpServer } from './http/create-http-server.js'
+import {
+  connectionFailureView, registryStatusView, resourceView, selectionChangeView, verdictView,
+  type HealthView, type TrustView
+} from './http/views.js'
+import { KindMonitor } from './kinds/kind-monitor.js'
+import { DaemonMetrics } from './metrics/daemon-metrics.js'
+import { blameStateFile } from './state/daemon-state.js'
+import { StateStore } from './state/state-store.js'
+import { TrustSettings } from './trust/trust-settings.js'
+
+/** The port the daemon listens on unless told otherwise. */
+export const DEFAULT_DAEMON_PORT = 8645
+/** The host the daemon binds unless told otherwise: loopback only, the API has no authentication. */
+export const DEFAULT_DAEMON_HOST = '127.0.0.1'
+/** Connections the kernel may queue before the daemon accepts them (capped by `net.core.somaxconn`). */
+export const LISTEN_BACKLOG = 8192
+
+/** Options of {@link Daemon}: the container's options (plugins, servers, registry, client timing...) plus the daemon's own. */
+export interface DaemonInit extends Omit<ResourceContainerInit, 'userServers' | 'logger'> {
+  /** Directory for persistent state: trust settings and custom servers (created if missing). */
+  dataDir: string
+  /** HTTP bind host. Default {@link DEFAULT_DAEMON_HOST}. */
+  host?: string
+  /** HTTP port; 0 picks a free one. Default {@link DEFAULT_DAEMON_PORT}. */
+  port?: number
+  /** Kind names to watch. Default: every kind the plugins provide. */
+  kinds?: readonly string[]
+  /** A pino logger (see {@link createLogger}). Default: silent. */
+  logger?: Logger
+  /** How often an open event stream gets a heartbeat comment (ms). Default 15 000 (`DEFAULT_HEARTBEAT_INTERVAL_MS`). */
+  heartbeatIntervalMs?: number
+}
+
+/** Everything a started daemon runs; dropped at stop. */
+interface Running {
+  readonly client: ResourceClient
+  readonly monitors: ReadonlyMap<string, KindMonitor>
+  readonly app: FastifyInstance
+  readonly url: string
+  readonly port: number
+  readonly stop: () => Promise<void>
+}
+
+/**
+ * The long-running discovery service: it watches every kind, keeps the
+ * verified servers and the selection of each fresh, and serves them over an
+ * HTTP API, so that applications only ask it.
+ *
+ * Built on core's {@link ResourceClient} (from `createResourceContainer`);
+ * adds trust settings and custom servers that persist in `dataDir`,
+ * server-sent events, health and Prometheus metrics. See the package README
+ * for the API.
+ *
+ * @example
+ * ```ts
+ * const daemon = new Daemon({
+ *   dataDir: '/var/lib/rdisc',
+ *   plugins: [mailserver()],
+ *   registry: { rpcUrl, registryAddress, defaultProvider },
+ *   logger: createLogger()
+ * })
+ * await daemon.start()
+ * console.log(`listening on ${daemon.url}`)   // GET /v1/kinds/mailserver/selection
+ * await daemon.stop()
+ * ```
+ */
+export class Daemon implements Startable {
+  readonly #init: DaemonInit
+  readonly #host: string
+  readonly #port: number
+  readonly #logger: Logger
+  readonly #lifecycle = new LifecycleGuard()
+  #running: Running | undefined
+  #client: ResourceClient | undefined
+
+  /**
+   * @throws {@link InvalidConfigurationError} naming the bad option (`dataDir`, `host`, `port`, `kinds[1]`, `registry.rpcUrl`...)
+   */
+  constructor (init: DaemonInit) {
+    if (typeof init.dataDir !== 'string' || init.dataDir.trim() === '') {
+      throw new InvalidConfigurationError('dataDir', 'a directory for the daemon\'s state is required')
+    }
+    const host = init.host ?? DEFAULT_DAEMON_HOST
+    if (typeof host !== 'string' || host.trim() === '') {
+      throw new InvalidConfigurationError('host', `expected a host name or IP address to bind, got ${JSON.stringify(host)}`)
+    }
+    const port = init.port ?? DEFAULT_DAEMON_PORT
+    if (!Number.isSafeInteger(port) || port < 0 || port > 65_535) {
+      throw new InvalidConfigurationError('port', `expected a port from 0 (any free one) to 65535, got ${JSON.stringify(port)}`)
+    }
+    if (init.kinds !== undefined) {
+      if (!Array.isArray(init.kinds) || init.kinds.length === 0) {
+        throw new InvalidConfigurationError('kinds', 'expected a non-empty list of kind names, or no option to watch every kind')
+      }
+      init.kinds.forEach((kind, index) => {
+        if (typeof kind !== 'string' || init.kinds?.indexOf(kind) !== index) {
+          throw new InvalidConfigurationError(`kinds[${index}]`, `expected a kind name listed once, got ${JSON.stringify(kind)}`)
+        }
+      })
+    }
+    const heartbeat = init.heartbeatIntervalMs
+    if (heartbeat !== undefined && (!Number.isSafeInteger(heartbeat) || heartbeat < 1)) {
+      throw new InvalidConfigurationError('heartbeatIntervalMs', `expected a whole number of milliseconds, got ${JSON.stringify(heartbeat)}`)
+    }
+    if (init.registry !== undefined) {
+      // the registry verifier's constructor checks every registry option (and does no I/O)
+      new RegistryVerifier(init.registry)
+    }
+    this.#init = init
+    this.#host = host
+    this.#port = port
+    this.#logger = init.logger ?? pino({ level: 'silent' })
+  }
+
+  /** The base URL of the HTTP API, e.g. `http://127.0.0.1:8645`. */
+  get url (): string {
+    return this.#started().url
+  }
+
+  /** The port the HTTP API listens on (the one picked, if 0 was asked). */
+  get port (): number {
+    return this.#started().port
+  }
+
+  /** The resource client the daemon runs (its `watch()`es hold the verified sets). */
+  get client (): ResourceClient {
+    const client = this.#running?.client ?? this.#client
+    if (client === undefined) {
+      throw new NotStartedError('Daemon')
+    }
+    return client
+  }
+
+  /** Whether `start()` completed and `stop()` was not called since. */
+  isStarted (): boolean {
+    return this.#running !== undefined
+  }
+
+  /**
+   * Loads the state in `dataDir`, builds the container with the custom
+   * servers restored, applies the persisted trust settings, starts the
+   * client, watches the kinds and listens. Idempotent.
+   *
+   * @throws {@link InvalidStateFileError} if the state file is corrupt (nothing is started then)
+   * @throws {@link InvalidConfigurationError} for configuration only checkable now (an unknown kind in `kinds`, a bad server)
+   * @throws {@link DaemonListenError} if the port cannot be bound
+   */
+  async start (): Promise<void> {
+    await this.#lifecycle.start(() => this.#running !== undefined, async () => {
+      this.#running = await this.#start()
+    })
+  }
+
+  /** Closes the HTTP API (open event streams included) and stops the watches and the client. Idempotent. */
+  async stop (): Promise<void> {
+    await this.#lifecycle.stop(async () => {
+      const running = this.#running
+      this.#running = undefined
+      await running?.stop()
+    })
+  }
+
+  /**
+   * Resolves once every watched kind has finished its first discovery pass
+   * and verification (so the selection answers, if any server is trusted).
+   *
+   * @throws {@link NotStartedError} before `start()`
+   * @throws {@link AbortError} if `options.signal` aborts
+   */
+  async ready (options: AbortOptions = {}): Promise<void> {
+    const { monitors } = this.#started()
+    await raceAbort(Promise.all([...monitors.values()].map(async (monitor) => { await monitor.watch.ready() })), options.signal)
+  }
+
+  #started (): Running {
+    if (this.#running === undefined) {
+      throw new NotStartedError('Daemon')
+    }
+    return this.#running
+  }
+
+  async #start (): Promise<Running> {
+    const { dataDir, host: _host, port: _port, kinds: watchedKinds, logger: _logger, heartbeatIntervalMs, ...containerInit } = this.#init
+    const logger = this.#logger
+    const startedAt = Date.now()
+    const store = new StateStore(dataDir)
+    const state = await store.load()
+
+    let container
+    try {
+      container = createResourceContainer({
+        ...containerInit,
+        // verified servers survive a restart: the daemon answers from them while discovery runs again
+        cache: containerInit.cache ?? { dir: join(dataDir, 'cache') },
+        userServers: state.customServers.map(({ kind, address }) => ({ kind, address })),
+        logger
+      })
+    } catch (err) {
+      throw blameStateFile(store.path, err)
+    }
+    const kinds = container.get<ResourceKinds>(ResourceKinds)
+    const watched = resolveKinds(kinds, watchedKinds)
+    const verifier = this.#init.registry === undefined ? undefined : container.get(RegistryVerifier)
+    const client = container.get(ResourceClient)
+    const selectors = container.get(Selectors)
+    const monitors = new Map<string, KindMonitor>()
+    const events = new EventStream({ logger, ...(heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs }) })
+    const trust = new TrustSettings({ store, ...(verifier === undefined ? {} : { verifier }) }, this.#init.registry)
+    trust.restore()
+    if (trust.ignoredPersisted) {
+      logger.warn({ path: store.path }, 'the state file holds trust settings but no registry is configured; they are kept but not applied')
+    }
+    const customServers = new CustomServers({
+      staticDiscoverer: container.get(StaticDiscoverer),
+      allowList: container.get(AllowListVerifier),
+      kinds,
+      monitors,
+      store,
+      onChange: (change, servers) => {
+        logger.info({ change, servers: servers.map(({ kind, nodeId }) => ({ kind, nodeId })) }, 'custom servers changed')
+        events.publish('custom-servers:changed', () => ({ change, servers }))
+      }
+    }, {
+      configuredServers: containerInit.servers ?? [],
+      trustedNodeIds: containerInit.trustedNodeIds ?? []
+    })
+    const metrics = new DaemonMetrics({
+      monitors: () => monitors.values(),
+      ...(verifier === undefined ? {} : { registryStatus: () => verifier.status() }),
+      eventClients: () => events.size,
+      customServers: () => customServers.list().length
+    })
+
+    const reverifyAll = async (why: string): Promise<void> => {
+      await Promise.all([...monitors.values()].map(async (monitor) => { await monitor.watch.reverify(why) }))
+    }
+    const setTrust = async (providers: readonly string[]): Promise<TrustView> => {
+      await trust.set(providers)
+      // the client re-verifies on the verifier's change already, without waiting: this waits
+      // for it (each watch's work runs in order), so the answer reflects the new trust
+      await reverifyAll('trusted providers changed')
+      const view = trust.view()
+      logger.info({ trustedProviders: view.trustedProviders }, 'trusted providers changed')
+      events.publish('trust:changed', () => view)
+      return view
+    }
+    const health = (): HealthView => {
+      const registry = registryStatusView(this.#init.registry?.registryAddress, verifier?.status())
+      const problems = registry.configured && !registry.fresh
+        ? [registry.lastSyncAt === null ? 'the registry index has not synced yet' : `the registry index last synced at ${registry.lastSyncAt}; registry servers are checked on chain or untrusted until it catches up`]
+        : []
+      return {
+        status: problems.length === 0 ? 'ok' : 'degraded',
+        uptimeMs: Date.now() - startedAt,
+        problems,
+        kinds: [...monitors.values()].map((monitor) => ({ name: monitor.kind.name, verified: monitor.watch.verified.length, selected: monitor.selected?.resource.nodeId ?? null })),
+        registry
+      }
+    }
+
+    const detach = attachListeners(client, monitors, events, metrics, logger)
+    const app = createHttpServer({ monitors, kinds, trust, setTrust, customServers, events, metrics, health, logger })
+    const stop = async (): Promise<void> => {
+      events.close()
+      await app.close()
+      detach()
+      await client.stop()
+      await store.flush()
+    }
+    try {
+      await client.start()
+      for (const kind of watched) {
+        monitors.set(kind.name, new KindMonitor(kind, client.watch(kind.name), selectors.forKind(kind.name).name))
+      }
+      try {
+        await app.listen({ host: this.#host, port: this.#port, backlog: LISTEN_BACKLOG })
+      } catch (err) {
+        throw new DaemonListenError(this.#host, this.#port, { cause: err })
+      }
+    } catch (err) {
+      await stop().catch((stopErr: unknown) => { logger.warn({ err: stopErr }, 'cleaning up after a failed start failed') })
+      throw err
+    }
+    const address = app.server.address()
+    const port = typeof address === 'object' && address !== null ? address.port : this.#port
+    const url = `http://${urlHost(this.#host)}:${port}`
+    this.#client = client
+    logger.info({
+      url,
+      kinds: watched.map((kind) => kind.name),
+      registry: this.#init.registry?.registryAddress ?? null,
+      customServers: state.customServers.length,
+      dataDir
+    }, `daemon listening on ${url}`)
+    return { client, monitors, app, url, port, stop }
+  }
+}
+
+/** The kinds to watch: those named (each must be provided), or every kind. */
+function resolveKinds (kinds: ResourceKinds, names: readonly string[] | undefined): ResourceKind[] {
+  if (names === undefined) {
+    return kinds.list()
+  }
+  return names.map((name, index) => {
+    if (!kinds.has(name)) {
+      const known = kinds.list().map((kind) => kind.name)
+      throw new InvalidConfigurationError(`kinds[${index}]`, `unknown kind "${name}" (known kinds: ${known.join(', ') || 'none'}); load its plugin`)
+    }
+    return kinds.get(name)
+  })
+}
+
+/** The host part of a URL that reaches `host`: a wildcard bind is reached on loopback. */
+function urlHost (host: string): string {
+  if (host === '0.0.0.0') {
+    return '127.0.0.1'
+  }
+  if (host === '::') {
+    return '[::1]'
+  }
+  return host.includes(':') ? `[${host}]` : host
+}
+
+/**
+ * Routes the client's events to the kind monitors, the event stream, the
+ * metrics and the log. Returns what detaches them.
+ *
+ * A registry change needs nothing here: the client re-verifies every watch as
+ * soon as its verifier reports a change (a sync that brought events, new
+ * trusted providers), so a removal or a suspension reaches the selection
+ * within one poll of its block.
+ */
+function attachListeners (
+  client: ResourceClient,
+  monitors: ReadonlyMap<string, KindMonitor>,
+  events: EventStream,
+  metrics: DaemonMetrics,
+  logger: Logger
+): () => void {
+  const listeners: { [K in keyof ResourceClientEvents]: (event: ResourceClientEvents[K]) => void } = {
+    'resource:discovered': ({ detail }) => {
+      monitors.get(detail.kind)?.discovered(detail)
+      events.publish('resource:discovered', () => resourceView(detail))
+    },
+    'resource:verified': ({ detail }) => {
+      monitors.get(detail.resource.kind)?.judged()
+      logger.debug({ kind: detail.resource.kind, nodeId: detail.resource.nodeId, provider: detail.provider }, 'server verified')
+      events.publish('resource:verified', () => verdictView(detail))
+    },
+    'resource:rejected': ({ detail }) => {
+      monitors.get(detail.resource.kind)?.judged()
+      logger.debug({ kind: detail.resource.kind, nodeId: detail.resource.nodeId, reason: detail.reason }, 'server rejected')
+      events.publish('resource:rejected', () => verdictView(detail))
+    },
+    'resource:revoked': ({ detail }) => {
+      monitors.get(detail.resource.kind)?.judged()
+      logger.info({ kind: detail.resource.kind, nodeId: detail.resource.nodeId, reason: detail.reason }, 'server no longer trusted')
+      events.publish('resource:revoked', () => verdictView(detail))
+    },
+    'selection:changed': ({ detail }) => {
+      const at = Date.now()
+      monitors.get(detail.kind)?.selectionChanged(detail, at)
+      metrics.selectionChanged(detail.kind)
+      logger.info({ kind: detail.kind, selected: detail.current?.resource.nodeId ?? null, previous: detail.previous?.resource.nodeId ?? null, reason: detail.reason }, 'selection changed')
+      events.publish('selection:changed', () => selectionChangeView(detail, at))
+    },
+    'connection:failed': ({ detail }) => {
+      events.publish('connection:failed', () => connectionFailureView(detail))
+    }
+  }
+  const names = Object.keys(listeners) as Array<keyof ResourceClientEvents>
+  for (const name of names) {
+    client.addEventListener(name, listeners[name] as (event: Event) => void)
+  }
+  return () => {
+    for (const name of names) {
+      client.removeEventListener(name, listeners[name] as (event: Event) => void)
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import { ResourceDiscoveryError, type ResourceDiscoveryErrorOptions } from '@resource-discovery/core'
+
+/**
+ * Errors thrown by `@resource-discovery/daemon`.
+ *
+ * Like core's, one class per condition, each with a stable `name` (branch on
+ * `err.name` or `instanceof`), a message that says what to do, and `cause`
+ * chaining. The HTTP API answers each with `{ error: <name>, message, statusCode }`.
+ */
+
+/**
+ * The daemon's state file exists but cannot be used: it is not JSON, has a
+ * shape or version this daemon does not know, or holds an entry that no
+ * longer parses. The daemon refuses to start rather than drop the user's
+ * settings.
+ */
+export class InvalidStateFileError extends ResourceDiscoveryError {
+  static override readonly name = 'InvalidStateFileError'
+  override readonly name = 'InvalidStateFileError'
+  /** The path of the state file. */
+  readonly path: string
+
+  constructor (path: string, problem: string, options: ResourceDiscoveryErrorOptions = {}) {
+    super(
+      `The daemon's state file ${path} is unusable: ${problem}`,
+      'Fix the file, or move it away to start with no custom servers and the configured trust settings',
+      { ...options, details: { path, ...options.details } }
+    )
+    this.path = path
+  }
+}
+
+/** The daemon's state could not be written to its data directory. */
+export class StateFileWriteError extends ResourceDiscoveryError {
+  static override readonly name = 'StateFileWriteError'
+  override readonly name = 'StateFileWriteError'
+  /** The path of the state file. */
+  readonly path: string
+
+  constructor (path: string, options: ResourceDiscoveryErrorOptions = {}) {
+    const cause = options.cause instanceof Error ? `: ${options.cause.message}` : ''
+    super(
+      `Could not save the daemon's state to ${path}${cause}`,
+      'The change was not applied; check that the data directory is writable and the disk is not full',
+      { ...options, details: { path, ...options.details } }
+    )
+    this.path = path
+  }
+}
+
+/** Trust settings were changed on a daemon that has no registry configured. */
+export class RegistryNotConfiguredError extends ResourceDiscoveryError {
+  static override readonly name = 'RegistryNotConfiguredError'
+  override readonly name = 'RegistryNotConfiguredError'
+
+  constructor (options: ResourceDiscoveryErrorOptions = {}) {
+    super(
+      'This daemon has no registry configured, so there are no registry providers to trust',
+      'Start it with a registry (rpcUrl and registryAddress) to choose providers; custom servers work without one',
+      options
+    )
+  }
+}
+
+/** A kind is known to the plugins but the daemon does not watch it. */
+export class KindNotWatchedError extends ResourceDiscoveryError {
+  static override readonly name = 'KindNotWatchedError'
+  override readonly name = 'KindNotWatchedError'
+
+  constructor (kind: string, watched: readonly string[], options: ResourceDiscoveryErrorOptions = {}) {
+    super(
+      `The daemon does not watch "${kind}" (watched kinds: ${watched.join(', ') || 'none'})`,
+      `Start the daemon with kinds that include "${kind}"`,
+      { ...options, details: { kind, watched, ...options.details } }
+    )
+  }
+}
+
+/** No custom server matches the node id (and kind) given. */
+export class CustomServerNotFoundError extends ResourceDiscoveryError {
+  static override readonly name = 'CustomServerNotFoundError'
+  override readonly name = 'CustomServerNotFoundError'
+
+  constructor (nodeId: string, kind?: string, options: ResourceDiscoveryErrorOptions = {}) {
+    super(
+      `No custom server has node id ${nodeId}${kind === undefined ? '' : ` for kind "${kind}"`}`,
+      'List the custom servers with GET /v1/custom-servers',
+      { ...options, details: { nodeId, kind, ...options.details } }
+    )
+  }
+}
+
+/** A custom server of this kind and node id exists already, with another address. */
+export class CustomServerExistsError extends ResourceDiscoveryError {
+  static override readonly name = 'CustomServerExistsError'
+  override readonly name = 'CustomServerExistsError'
+
+  constructor (kind: string, nodeId: string, address: string, options: ResourceDiscoveryErrorOptions = {}) {
+    super(
+      `A custom "${kind}" server with node id ${nodeId} exists already, with the address ${address}`,
+      `To change its address, remove it first (DELETE /v1/custom-servers/${nodeId}?kind=${kind}), then add it again`,
+      { ...options, details: { kind, nodeId, address, ...options.details } }
+    )
+  }
+}
+
+/** The HTTP API could not listen on the configured host and port. */
+export class DaemonListenError extends ResourceDiscoveryError {
+  static override readonly name = 'DaemonListenError'
+  override readonly name = 'DaemonListenError'
+
+  constructor (host: string, port: number, options: ResourceDiscoveryErrorOptions = {}) {
+    const code = (options.cause as { code?: unknown } | undefined)?.code
+    const problem = code === 'EADDRINUSE'
+      ? 'the address is in use'
+      : options.cause instanceof Error ? options.cause.message : String(options.cause)
+    super(
+      `The daemon could not listen on ${host}:${port}: ${problem}`,
+      'Another daemon may be running there: stop it, or choose another port (0 picks a free one)',
+      { ...options, details: { host, port, ...options.details } }
+    )
+  }
+}

@@ -1,0 +1,215 @@
+import type { ConnectionFailure, RegistryVerifierStatus, Resource, SelectionChange, Verdict } from '@resource-discovery/core'
+import type { CustomServer } from '../state/daemon-state.js'
+
+/**
+ * The JSON bodies of the daemon's HTTP API and of its server-sent events.
+ * Times are ISO 8601 strings; a value that is absent is `null`.
+ */
+
+/** A server as discovered, before or without a verdict. */
+export interface ResourceView {
+  readonly kind: string
+  readonly nodeId: string
+  readonly peerId: string
+  readonly multiaddrs: readonly string[]
+  /** The signed node record, when the source had one. */
+  readonly enr: string | null
+  /** The ENR sequence number, as a decimal string. */
+  readonly seq: string | null
+  /** `discv5`, `static` (the configuration's servers), `user` (custom servers)... */
+  readonly origin: string
+  readonly firstSeen: string
+  readonly lastSeen: string
+}
+
+/** A server with the verdict on it. */
+export interface VerdictView extends ResourceView {
+  readonly trusted: boolean
+  /** Who vouches for it: a provider address, or `user` for custom servers; `null` when untrusted. */
+  readonly provider: string | null
+  /** Why it is trusted or not, in words. */
+  readonly reason: string
+  /** The verifier that decided: `registry`, `allow-list`... */
+  readonly verifier: string
+}
+
+/** A kind the daemon watches (`GET /v1/kinds`). */
+export interface KindView {
+  readonly name: string
+  readonly kindId: string
+  readonly topic: string
+  readonly protocols: readonly string[]
+  readonly description: string
+  readonly counts: { readonly discovered: number, readonly verified: number, readonly rejected: number }
+  /** The selection strategy of the kind, e.g. `random` or `sticky>latency` (`rdisc daemon --selector`). */
+  readonly selector: string
+  /** The node id of the selected server, `null` while no trusted one is known. */
+  readonly selected: string | null
+}
+
+/** The selected server of a kind (`GET /v1/kinds/:kind/selection`). */
+export interface SelectionView {
+  readonly kind: string
+  readonly selected: VerdictView
+  /** Why the selection last changed. */
+  readonly reason: string
+  /** When it last changed. */
+  readonly since: string
+}
+
+/** The registry and its index, as far as the daemon knows. */
+export interface RegistryStatusView {
+  /** Whether a registry is configured; without one only custom and allow-listed servers are trusted. */
+  readonly configured: boolean
+  /** The registry contract's address. */
+  readonly address: string | null
+  /** Whether the index synced recently enough to answer alone. */
+  readonly fresh: boolean
+  /** The last block whose events are in the index. */
+  readonly syncedBlock: number | null
+  /** When the index last synced. */
+  readonly lastSyncAt: string | null
+  /** Registrations in the index. */
+  readonly registrations: number
+}
+
+/** Whom the daemon trusts in the registry (`GET /v1/trust`, `PUT /v1/trust`, `trust:changed`). */
+export interface TrustView {
+  /** Checksummed provider addresses, in order of preference. */
+  readonly trustedProviders: readonly string[]
+  /** The configured default provider, checksummed. */
+  readonly defaultProvider: string | null
+  /** `configuration` until trust is set through the API, then `api` (and persisted). */
+  readonly source: 'configuration' | 'api'
+  /** When trust was last set through the API. */
+  readonly updatedAt: string | null
+  readonly registry: RegistryStatusView
+}
+
+/** The daemon's health (`GET /healthz`). */
+export interface HealthView {
+  /** `degraded` (with status 503) while the registry index is not fresh. */
+  readonly status: 'ok' | 'degraded'
+  readonly uptimeMs: number
+  /** What is wrong, when degraded. */
+  readonly problems: readonly string[]
+  readonly kinds: ReadonlyArray<{ readonly name: string, readonly verified: number, readonly selected: string | null }>
+  readonly registry: RegistryStatusView
+}
+
+/** The body of every error answer. */
+export interface ErrorBody {
+  /** The error's name, e.g. `InvalidEnrError`, `ValidationError`. */
+  readonly error: string
+  /** What went wrong and what to do. */
+  readonly message: string
+  readonly statusCode: number
+}
+
+/** A `selection:changed` event. */
+export interface SelectionChangeView {
+  readonly kind: string
+  readonly previous: VerdictView | null
+  readonly current: VerdictView | null
+  readonly reason: string
+  readonly at: string
+}
+
+/** A `connection:failed` event. */
+export interface ConnectionFailureView {
+  readonly kind: string
+  readonly nodeId: string
+  readonly phase: 'connect' | 'request'
+  readonly attempt: number
+  readonly error: { readonly name: string, readonly message: string }
+  /** The node id tried next. */
+  readonly next: string | null
+}
+
+/** A `custom-servers:changed` event. */
+export interface CustomServersChangeView {
+  readonly change: 'added' | 'removed'
+  readonly servers: readonly CustomServer[]
+}
+
+/** The server-sent events of `GET /v1/events`, by name. */
+export interface DaemonEventViews {
+  'resource:discovered': ResourceView
+  'resource:verified': VerdictView
+  'resource:rejected': VerdictView
+  'resource:revoked': VerdictView
+  'selection:changed': SelectionChangeView
+  'connection:failed': ConnectionFailureView
+  'trust:changed': TrustView
+  'custom-servers:changed': CustomServersChangeView
+}
+
+/** The name of a server-sent event. */
+export type DaemonEventName = keyof DaemonEventViews
+
+/** Milliseconds since the epoch as ISO 8601. */
+export function isoTime (ms: number): string {
+  return new Date(ms).toISOString()
+}
+
+/** The view of a resource. */
+export function resourceView (resource: Resource): ResourceView {
+  return {
+    kind: resource.kind,
+    nodeId: resource.nodeId,
+    peerId: resource.peerId,
+    multiaddrs: resource.multiaddrs,
+    enr: resource.enr ?? null,
+    seq: resource.seq === undefined ? null : resource.seq.toString(),
+    origin: resource.origin,
+    firstSeen: isoTime(resource.firstSeen),
+    lastSeen: isoTime(resource.lastSeen)
+  }
+}
+
+/** The view of a verdict. */
+export function verdictView (verdict: Verdict): VerdictView {
+  return {
+    ...resourceView(verdict.resource),
+    trusted: verdict.trusted,
+    provider: verdict.provider ?? null,
+    reason: verdict.reason,
+    verifier: verdict.verifier
+  }
+}
+
+/** The view of a selection change, at `at`. */
+export function selectionChangeView (change: SelectionChange, at: number): SelectionChangeView {
+  return {
+    kind: change.kind,
+    previous: change.previous === undefined ? null : verdictView(change.previous),
+    current: change.current === undefined ? null : verdictView(change.current),
+    reason: change.reason,
+    at: isoTime(at)
+  }
+}
+
+/** The view of a connection failure. */
+export function connectionFailureView (failure: ConnectionFailure): ConnectionFailureView {
+  const { error } = failure
+  return {
+    kind: failure.kind,
+    nodeId: failure.verdict.resource.nodeId,
+    phase: failure.phase,
+    attempt: failure.attempt,
+    error: error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) },
+    next: failure.next?.resource.nodeId ?? null
+  }
+}
+
+/** The view of the registry's status; `address` undefined means no registry is configured. */
+export function registryStatusView (address: string | undefined, status: RegistryVerifierStatus | undefined): RegistryStatusView {
+  return {
+    configured: address !== undefined,
+    address: address ?? null,
+    fresh: status?.fresh ?? false,
+    syncedBlock: status?.syncedBlock ?? null,
+    lastSyncAt: status?.lastSyncAt === undefined ? null : isoTime(status.lastSyncAt),
+    registrations: status?.registrations ?? 0
+  }
+}

@@ -1,0 +1,1 @@
+export { KindMonitor, type KindCounts, type PreparedResponse, type VerdictStatus } from './kind-monitor.js'

@@ -1,0 +1,1 @@
+export { checksumProviders, TrustSettings, type TrustSettingsComponents } from './trust-settings.js'

@@ -1,0 +1,74 @@
+/**
+ * A ResourceRegistry on a real anvil chain, with two approved providers
+ * (`alice`, `bob`) and a helper to register real signed nodes with their
+ * consent.
+ */
+import { type ResourceKind } from '@resource-discovery/core'
+import { startDevChain, type DevChain } from '@resource-discovery/devchain'
+import { createNodeKey, createNodeRecord, type NodeKey } from '@resource-discovery/interface-compliance-tests'
+import { createNodeConsent, createRpcProvider, deployResourceRegistry, type ResourceRegistryClient } from '@resource-discovery/registry'
+import { Wallet, type JsonRpcProvider } from 'ethers'
+import { mail } from './daemon-harness.js'
+
+/** A server node: its key, its signed ENR and node id. */
+export interface ChainNode {
+  readonly key: NodeKey
+  readonly enr: string
+  readonly nodeId: string
+}
+
+export interface RegistryChain {
+  readonly chain: DevChain
+  readonly registry: ResourceRegistryClient
+  readonly alice: Wallet
+  readonly bob: Wallet
+  /** A fresh node with a real signed ENR. */
+  node: () => ChainNode
+  /** `provider` registers `node` for `kind` (with the node's consent). */
+  register: (provider: Wallet, node: ChainNode, kind?: ResourceKind) => Promise<void>
+  /** `provider` removes `node` for `kind`. */
+  remove: (provider: Wallet, node: ChainNode, kind?: ResourceKind) => Promise<void>
+  stop: () => Promise<void>
+}
+
+export async function startRegistryChain (): Promise<RegistryChain> {
+  const chain = await startDevChain({ accountCount: 3 })
+  let provider: JsonRpcProvider | undefined
+  try {
+    provider = await createRpcProvider(chain.rpcUrl, { chainId: chain.chainId, pollingIntervalMs: 20, batch: false })
+    const [curator, alice, bob] = chain.accounts.map((account) => new Wallet(account.privateKey, provider))
+    if (curator === undefined || alice === undefined || bob === undefined) {
+      throw new Error('the dev chain has too few accounts')
+    }
+    const { client: registry } = await deployResourceRegistry(curator, { rpcUrl: chain.rpcUrl })
+    await registry.addProvider(alice.address, 'Alice (default provider)', 'https://alice.example/provider.json')
+    await registry.addProvider(bob.address, 'Bob', 'https://bob.example/provider.json')
+    const rpc = provider
+    return {
+      chain,
+      registry,
+      alice,
+      bob,
+      node: () => {
+        const key = createNodeKey()
+        const record = createNodeRecord({ key })
+        return { key, enr: record.enr, nodeId: record.nodeId }
+      },
+      register: async (from, node, kind = mail) => {
+        const consent = createNodeConsent(node.key.privateKeyHex, { registry: registry.address, chainId: chain.chainId, kindId: kind.kindId, provider: from.address })
+        await registry.connect(from).addResource(consent)
+      },
+      remove: async (from, node, kind = mail) => {
+        await registry.connect(from).removeResource(kind.kindId, `0x${node.nodeId}`)
+      },
+      stop: async () => {
+        rpc.destroy()
+        await chain.stop()
+      }
+    }
+  } catch (err) {
+    provider?.destroy()
+    await chain.stop()
+    throw err
+  }
+}
