@@ -157,12 +157,14 @@ export class ResourceWatch {
 
   /**
    * Takes servers learnt outside discovery (a server the user just added)
-   * as discovered, and verifies them now.
+   * as discovered, and verifies them now, known ones included.
    */
   async consider (resources: readonly Resource[], why: string): Promise<void> {
     for (const resource of resources) {
       if (resource.kind === this.kind.name) {
         this.#onDiscovered(resource)
+        // verified now even if known with the same record: it may have been rejected before
+        this.#pending.set(resource.nodeId, this.#resources.get(resource.nodeId) ?? resource)
       }
     }
     await this.#flush(why)
@@ -397,14 +399,20 @@ export class ResourceWatch {
   #onDiscovered (resource: Resource): void {
     const known = this.#resources.get(resource.nodeId)
     const newer = known === undefined || (resource.seq ?? 0n) > (known.seq ?? 0n)
-    if (!newer) {
+    // a cached record seen again from a live source is verified again under that source's origin
+    const confirmed = !newer && known.origin === 'cache' && resource.origin !== 'cache'
+    if (!newer && !confirmed) {
       this.#resources.set(resource.nodeId, { ...known, lastSeen: resource.lastSeen })
       return
     }
-    const merged = known === undefined ? resource : { ...resource, firstSeen: known.firstSeen }
+    const merged = known === undefined
+      ? resource
+      : confirmed ? { ...known, origin: resource.origin, lastSeen: resource.lastSeen } : { ...resource, firstSeen: known.firstSeen }
     this.#resources.set(resource.nodeId, merged)
     this.#pending.set(resource.nodeId, merged)
-    this.#components.events.safeDispatchEvent('resource:discovered', merged)
+    if (!confirmed) {
+      this.#components.events.safeDispatchEvent('resource:discovered', merged)
+    }
     if (this.#batchTimer === undefined) {
       this.#batchTimer = setTimeout(() => {
         this.#batchTimer = undefined
