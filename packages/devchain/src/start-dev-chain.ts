@@ -34,6 +34,8 @@ const LISTENING_PATTERN = /Listening on 127\.0\.0\.1:(\d+)/
 export interface StartDevChainOptions extends AbortOptions {
   /** Chain id (default {@link DEFAULT_DEV_CHAIN_ID}). */
   chainId?: number
+  /** TCP port on 127.0.0.1 to serve JSON-RPC on (default 0: a free port, chosen by anvil without a race). */
+  port?: number
   /** Number of funded accounts (default {@link DEFAULT_DEV_ACCOUNT_COUNT}). */
   accountCount?: number
   /** Balance of each account, in ether (default: anvil's, 10000). */
@@ -52,7 +54,7 @@ export interface StartDevChainOptions extends AbortOptions {
 
 /**
  * Starts anvil on a free port of 127.0.0.1 (anvil binds port 0 and reports
- * the port it got, so there is no race for it), waits until its JSON-RPC
+ * the port it got, so there is no race for it) or on `options.port`, waits until its JSON-RPC
  * server answers, and returns the running chain with its funded accounts.
  *
  * Accounts derive from a fixed mnemonic, so addresses and keys are the same
@@ -87,6 +89,10 @@ export async function startDevChain (options: StartDevChainOptions = {}): Promis
   checkPositiveInteger('chainId', chainId)
   checkPositiveInteger('accountCount', accountCount)
   checkPositiveInteger('startTimeoutMs', startTimeoutMs)
+  const port = options.port ?? 0
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidDevChainOptionsError('port', `expected a port from 0 to 65535, got ${port}`)
+  }
   if (options.blockTimeSeconds !== undefined && !(options.blockTimeSeconds > 0)) {
     throw new InvalidDevChainOptionsError('blockTimeSeconds', `expected a positive number of seconds, got ${options.blockTimeSeconds}`)
   }
@@ -107,7 +113,7 @@ export async function startDevChain (options: StartDevChainOptions = {}): Promis
 
   const args = [
     '--host', '127.0.0.1',
-    '--port', '0',
+    '--port', String(port),
     '--chain-id', String(chainId),
     '--accounts', String(accountCount),
     '--mnemonic', mnemonic,

@@ -1,0 +1,133 @@
+import type { ContainerModule } from 'inversify'
+import { RpcUnavailableError, type RegistryVerifierInit } from '@resource-discovery/core'
+import { discv5Discovery } from '@resource-discovery/discv5'
+import { checkAddress, checkEnr, parseServerEntry, type ServerEntry } from '../config/check-values.js'
+import type { ResolvedOptions } from '../config/resolve-options.js'
+import { UsageError } from '../errors.js'
+import type { PluginCatalog } from '../plugins/plugin-catalog.js'
+import { clientProfileFor, type ClientNetworkProfile } from '../runtime/network-profile.js'
+import { openRegistry, openRpc } from '../runtime/open-registry.js'
+import type { Output } from '../output/output.js'
+
+/**
+ * What `find` and `daemon` build their resource container from: the
+ * discovery network (bootnodes), the registry and trusted providers, and the
+ * user's own servers, all checked before anything starts.
+ */
+export interface ClientSettings {
+  /** The bootnodes' ENRs (signatures checked). */
+  readonly bootnodes: readonly string[]
+  /** Local or internet discv5 settings, from where the bootnodes are. */
+  readonly profile: ClientNetworkProfile
+  /** The registry verifier's options, if `--rpc-url` and `--registry` are given. */
+  readonly registry?: RegistryVerifierInit
+  /** The user's own servers (`--server`), each with its kind if it named one. */
+  readonly servers: readonly ServerEntry[]
+}
+
+/** The places a client looks for servers: bootnodes and the user's own servers, checked. */
+export interface ClientSources {
+  /** The bootnodes' records (signatures checked). */
+  readonly bootnodes: ReadonlyArray<ReturnType<typeof checkEnr>>
+  /** The user's own servers (`--server`), each with its kind if it named one. */
+  readonly servers: readonly ServerEntry[]
+}
+
+/**
+ * Checks `--bootnode` and `--server` (each ENR's signature, each
+ * multiaddr's peer id), before any plugin is loaded, so a malformed one
+ * fails at once.
+ *
+ * @throws {@link InvalidOptionValueError} (a usage error) naming the option and what is wrong
+ */
+export function checkSources (options: ResolvedOptions): ClientSources {
+  return {
+    bootnodes: options.list('bootnodes').map((enr) => checkEnr(options.where('bootnodes'), enr)),
+    servers: options.list('servers').map((entry) => parseServerEntry(options.where('servers'), entry))
+  }
+}
+
+/**
+ * Checks and gathers the client options. With a registry, the RPC endpoint
+ * is asked once and the contract's code checked, so an unreachable endpoint
+ * or a wrong address fails here with one clear line. A long-running client
+ * (`tolerateUnreachableRpc`, the daemon) starts anyway when the endpoint
+ * is down, with a warning: its verifier fails closed and recovers by itself.
+ *
+ * @throws {@link UsageError} for a malformed value, an unknown kind or half of the registry options
+ * @throws RpcUnavailableError (core) if the RPC endpoint does not answer
+ * @throws RegistryNotDeployedError (registry) if no contract is at the registry address
+ */
+export async function clientSettings (
+  options: ResolvedOptions,
+  sources: ClientSources,
+  catalog: PluginCatalog,
+  output: Output,
+  signal: AbortSignal,
+  { tolerateUnreachableRpc = false }: { tolerateUnreachableRpc?: boolean } = {}
+): Promise<ClientSettings> {
+  const { servers } = sources
+  for (const server of servers) {
+    if (server.kind !== undefined) {
+      catalog.requireKind(server.kind)
+    }
+  }
+  const bootnodes = sources.bootnodes.map((record) => record.enr)
+  const profile = clientProfileFor(sources.bootnodes.map((record) => record.ip))
+  if (options.given('rpcUrl') !== options.given('registry')) {
+    throw options.missing(options.given('rpcUrl') ? 'registry' : 'rpcUrl')
+  }
+  if (!options.given('rpcUrl')) {
+    return { bootnodes, profile, servers }
+  }
+  const trusted = options.list('trust').map((address) => checkAddress(options.where('trust'), address))
+  const defaultProvider = options.given('defaultProvider') ? checkAddress(options.where('defaultProvider'), options.requireString('defaultProvider')) : undefined
+  if (trusted.length === 0 && defaultProvider === undefined) {
+    output.warn('no registry provider is trusted, so the registry vouches for no server: give --trust or --default-provider')
+  }
+  const rpcUrl = options.requireString('rpcUrl')
+  let registryAddress: string
+  try {
+    const rpc = await openRpc(options, signal)
+    try {
+      registryAddress = (await openRegistry(options, rpc, undefined, signal)).address
+    } finally {
+      rpc.provider.destroy()
+    }
+  } catch (err) {
+    if (!tolerateUnreachableRpc || !(err instanceof RpcUnavailableError)) {
+      throw err
+    }
+    output.warn(`${err.shortMessage}; starting anyway: servers the registry vouches for stay untrusted until the endpoint answers`)
+    registryAddress = checkAddress(options.where('registry'), options.requireString('registry'))
+  }
+  const registry: RegistryVerifierInit = {
+    rpcUrl,
+    registryAddress,
+    ...(defaultProvider === undefined ? {} : { defaultProvider }),
+    ...(trusted.length === 0 ? {} : { trustedProviders: trusted }),
+    ...(profile.registryPollIntervalMs === undefined ? {} : { pollIntervalMs: profile.registryPollIntervalMs })
+  }
+  return { bootnodes, profile, registry, servers }
+}
+
+/** Fails unless there is somewhere to look for servers. */
+export function requireSources (sources: ClientSources, command: string): void {
+  if (sources.bootnodes.length === 0 && sources.servers.length === 0) {
+    throw new UsageError(`${command} needs somewhere to look for servers: --bootnode (discv5) or --server (your own)`, `See \`rdisc ${command} --help\``)
+  }
+}
+
+/** The discv5 discovery module for the bootnodes, or none without bootnodes. */
+export function discoveryModules (settings: ClientSettings, passTimeoutMs?: number): ContainerModule[] {
+  if (settings.bootnodes.length === 0) {
+    return []
+  }
+  const pass = passTimeoutMs ?? settings.profile.passTimeoutMs
+  return [discv5Discovery({
+    ...settings.profile.discv5,
+    bindHost: settings.profile.bindHost,
+    bootnodes: settings.bootnodes,
+    ...(pass === undefined ? {} : { passTimeoutMs: pass })
+  })]
+}

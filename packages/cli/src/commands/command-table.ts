@@ -1,0 +1,169 @@
+import type { OptionName } from '../config/options.js'
+import type { CommandGroupSpec, CommandSpec } from './command-spec.js'
+
+const CURATOR_KEY: readonly OptionName[] = ['curatorKeyFile', 'keyFile', 'keyEnv', 'unsafeKey']
+const PROVIDER_KEY: readonly OptionName[] = ['providerKeyFile', 'keyFile', 'keyEnv', 'unsafeKey']
+const NODE_KEY: readonly OptionName[] = ['nodeKeyFile', 'keyFile', 'keyEnv', 'unsafeKey']
+const REGISTRY: readonly OptionName[] = ['rpcUrl', 'registry']
+const CLIENT: readonly OptionName[] = ['bootnodes', 'rpcUrl', 'registry', 'trust', 'defaultProvider', 'servers', 'selectors', 'plugins']
+
+/** Words that group commands. */
+export const COMMAND_GROUPS: readonly CommandGroupSpec[] = [
+  {
+    name: 'registry',
+    summary: 'deploy the registry contract and run its life cycle (curator, providers, resources)',
+    description: 'The curator deploys the ResourceRegistry and approves, rejects, suspends and reinstates providers; an approved provider registers the server nodes it runs, each with the node\'s consent signature. Reverted transactions print the contract\'s reason.'
+  }
+]
+
+/** Curator commands on one provider: same options, one positional. */
+function curatorOnProvider (name: string, method: string, summary: string): CommandSpec {
+  return {
+    name: `registry ${name}`,
+    summary,
+    positionals: [{ name: 'provider', description: 'the provider\'s account address' }],
+    options: [...REGISTRY, ...CURATOR_KEY],
+    examples: [`rdisc registry ${name} 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --curator-key-file curator.key`],
+    load: async () => (await import('./registry/curator-commands.js')).curatorCommand(method)
+  }
+}
+
+/** Every command of `rdisc`, in the order `rdisc --help` lists them. */
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'chain',
+    summary: 'run a local anvil dev chain and print its RPC URL and funded test keys',
+    description: 'Starts anvil on 127.0.0.1 with funded accounts that derive from the well-known test mnemonic ("test test ... junk"): their keys are public, for local development only. Prints the RPC URL, the chain id, the accounts and export lines to paste; runs until SIGINT/SIGTERM, then stops anvil.',
+    positionals: [],
+    options: ['port', 'accounts', 'blockTime', 'chainId', 'keyDir'],
+    examples: ['rdisc chain', 'rdisc chain --port 8545 --key-dir ./keys'],
+    load: async () => (await import('./chain.js')).runChain
+  },
+  {
+    name: 'keygen',
+    summary: 'write a new secp256k1 key to a file and print its address, node id and peer id',
+    description: 'One key serves as an account (curator, provider) or as a server node\'s identity (its discv5 node id, libp2p peer id and Ethereum address).',
+    positionals: [],
+    options: ['out'],
+    examples: ['rdisc keygen --out node.key'],
+    load: async () => (await import('./keygen.js')).runKeygen
+  },
+  {
+    name: 'registry deploy',
+    summary: 'deploy a ResourceRegistry contract, the signing account as its curator',
+    positionals: [],
+    options: ['rpcUrl', ...CURATOR_KEY],
+    examples: ['rdisc registry deploy --rpc-url http://127.0.0.1:8545 --curator-key-file curator.key'],
+    load: async () => (await import('./registry/deploy.js')).runDeploy
+  },
+  {
+    name: 'registry add-provider',
+    summary: 'curator: add an approved provider directly (e.g. the default provider)',
+    positionals: [{ name: 'provider', description: 'the provider\'s account address' }],
+    options: [...REGISTRY, ...CURATOR_KEY, 'name', 'metadataUri'],
+    examples: ['rdisc registry add-provider 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --name "Default provider" --curator-key-file curator.key'],
+    load: async () => (await import('./registry/provider-commands.js')).runAddProvider
+  },
+  {
+    name: 'registry apply',
+    summary: 'provider: apply to the curator with a name and a metadata URI',
+    positionals: [],
+    options: [...REGISTRY, ...PROVIDER_KEY, 'name', 'metadataUri'],
+    examples: ['rdisc registry apply --name "Acme mail" --metadata-uri https://acme.example/provider.json --provider-key-file provider.key'],
+    load: async () => (await import('./registry/provider-commands.js')).runApply
+  },
+  curatorOnProvider('approve', 'approveProvider', 'curator: approve a pending application'),
+  curatorOnProvider('reject', 'rejectProvider', 'curator: reject a pending application'),
+  curatorOnProvider('suspend', 'suspendProvider', 'curator: suspend an approved provider (its resources stop verifying)'),
+  curatorOnProvider('reinstate', 'reinstateProvider', 'curator: reinstate a suspended provider'),
+  curatorOnProvider('remove-provider', 'removeProvider', 'curator: remove an approved or suspended provider and its resources'),
+  {
+    name: 'registry consent',
+    summary: 'node operator: sign the node\'s consent to be registered by a provider, without handing over the node key',
+    description: 'Run where the node key is. Prints the node id and the signature to hand to the provider, who passes them to `rdisc registry add-resource --node-id ID --signature SIG`. The signature is valid only for this registry, chain, kind and provider. The chain id is asked of --rpc-url unless --chain-id is given.',
+    positionals: [],
+    options: [...REGISTRY, 'chainId', 'kind', 'provider', ...NODE_KEY, 'plugins'],
+    examples: ['rdisc registry consent --kind mailserver --provider 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --node-key-file node.key --registry 0x5FbDB2315678afecb367f032d93F642f64180aa3 --chain-id 31337'],
+    load: async () => (await import('./registry/resource-commands.js')).runConsent
+  },
+  {
+    name: 'registry add-resource',
+    summary: 'provider: register a server node for a kind, with the node\'s consent',
+    description: 'The consent is signed here from --node-key-file, or made beforehand by the node\'s operator with `rdisc registry consent` and given as --node-id and --signature (the node\'s public key is recovered from the signature and checked against the node id).',
+    positionals: [],
+    options: [...REGISTRY, ...PROVIDER_KEY, 'kind', 'nodeKeyFile', 'nodeId', 'signature', 'plugins'],
+    examples: [
+      'rdisc registry add-resource --kind mailserver --node-key-file node.key --provider-key-file provider.key',
+      'rdisc registry add-resource --kind mailserver --node-id 5a4c... --signature 0x9f2e... --provider-key-file provider.key'
+    ],
+    load: async () => (await import('./registry/resource-commands.js')).runAddResource
+  },
+  {
+    name: 'registry remove-resource',
+    summary: 'provider: remove a node it registered for a kind',
+    positionals: [],
+    options: [...REGISTRY, ...PROVIDER_KEY, 'kind', 'nodeId', 'plugins'],
+    examples: ['rdisc registry remove-resource --kind mailserver --node-id 5a4c... --provider-key-file provider.key'],
+    load: async () => (await import('./registry/resource-commands.js')).runRemoveResource
+  },
+  {
+    name: 'registry list',
+    summary: 'list the providers with their status, name and metadata, and their resources per kind',
+    positionals: [],
+    options: [...REGISTRY, 'kinds', 'plugins'],
+    examples: ['rdisc registry list', 'rdisc registry list --kind mailserver --json'],
+    load: async () => (await import('./registry/list.js')).runList
+  },
+  {
+    name: 'bootnode',
+    summary: 'run a discv5 bootnode (also a topic registrar) and print its ENR',
+    description: 'Its key comes from --node-key-file (or --key-file, --key-env); without one it runs on a fresh key, and its ENR changes at every start. Serves until SIGINT/SIGTERM.',
+    positionals: [],
+    options: ['host', 'udpPort', 'announceHost', 'bootnodes', ...NODE_KEY],
+    examples: ['rdisc bootnode --udp-port 9000', 'rdisc bootnode --host 0.0.0.0 --announce-host 203.0.113.7 --udp-port 9000 --node-key-file bootnode.key'],
+    load: async () => (await import('./bootnode.js')).runBootnode
+  },
+  {
+    name: 'serve',
+    summary: 'run a server of a plugin\'s kind, advertised on discv5',
+    description: 'Runs a resource server (libp2p and discv5 on the node key) with the kind\'s service, prints its ENR, node id, peer id, Ethereum address and multiaddrs, and serves until SIGINT/SIGTERM. Without a node key it runs on a fresh one (a warning says so): register the node with a key that persists. The service keeps its data in --data-dir/serve/<kind>-<node id>.',
+    positionals: [{ name: 'kind', description: 'the kind to serve' }],
+    options: ['host', 'tcpPort', 'udpPort', 'bootnodes', 'dataDir', 'serviceOptions', ...NODE_KEY, 'plugins'],
+    examples: ['rdisc serve mailserver --node-key-file node.key --bootnode enr:-IS4Q...', 'rdisc serve push --option gateway=https://push.example/notify --node-key-file node.key'],
+    helpDetails: async (plugins, cwd) => (await import('./serve-help.js')).serveHelpDetails(plugins, cwd),
+    load: async () => (await import('./serve.js')).runServe
+  },
+  {
+    name: 'find',
+    summary: 'discover servers of a kind, verify each, and select one',
+    description: 'Discovers on discv5 through --bootnode, verifies against the registry (with --rpc-url and --registry, trusting --trust or else --default-provider) and trusts your own --server entries, then selects one. Prints every server found with its verdict, the provider that vouches for it and the reason. Exits 1 if none is trusted.',
+    positionals: [{ name: 'kind', description: 'the kind to find' }],
+    options: [...CLIENT, 'timeout'],
+    examples: ['rdisc find mailserver --bootnode enr:-IS4Q... --rpc-url http://127.0.0.1:8545 --registry 0x5FbD... --trust 0x7099...'],
+    load: async () => (await import('./find.js')).runFind
+  },
+  {
+    name: 'daemon',
+    summary: 'run the resource-discovery daemon: verified servers of each kind over an HTTP API',
+    description: 'Keeps the verified servers of each kind fresh and serves them over HTTP on --host:--http-port (GET /healthz and the API of @resource-discovery/daemon). Its state lives in --data-dir/daemon. If the RPC endpoint does not answer at start it starts anyway, with a warning: registry verification fails closed until the endpoint answers, and recovers by itself. Runs until SIGINT/SIGTERM.',
+    positionals: [],
+    options: [...CLIENT, 'host', 'httpPort', 'dataDir', 'kinds'],
+    examples: ['rdisc daemon --bootnode enr:-IS4Q... --rpc-url http://127.0.0.1:8545 --registry 0x5FbD... --default-provider 0x7099...'],
+    load: async () => (await import('./daemon.js')).runDaemon
+  },
+  {
+    name: 'demo',
+    summary: 'run the whole picture on 127.0.0.1 and print a table of every server\'s verdict',
+    description: 'Starts a dev chain with the registry, providers, a bootnode and servers of each kind, then finds, verifies and selects them as a client. Progress goes to stderr, the report to stdout.',
+    positionals: [],
+    options: ['keepRunning'],
+    examples: ['rdisc demo', 'rdisc demo --json', 'rdisc demo --keep-running'],
+    load: async () => (await import('./demo.js')).runDemoCommand
+  }
+]
+
+/** The command named by `words`, the first words of the command line. */
+export function findCommand (words: readonly string[]): CommandSpec | undefined {
+  const two = words.slice(0, 2).join(' ')
+  return COMMANDS.find((command) => command.name === two) ?? COMMANDS.find((command) => command.name === words[0])
+}

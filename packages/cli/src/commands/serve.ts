@@ -1,0 +1,75 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { InvalidConfigurationError, type Startable } from '@resource-discovery/core'
+import { ResourceServer, type ResourceServicePlugin } from '@resource-discovery/server'
+import { computeAddress, hexlify } from 'ethers'
+import { checkNodeHost } from '../config/check-host.js'
+import { checkEnr } from '../config/check-values.js'
+import { InvalidOptionValueError } from '../errors.js'
+import { loadPluginCatalog } from '../plugins/load-plugin-catalog.js'
+import { discv5SettingsFor } from '../runtime/network-profile.js'
+import { nodeKeyOrFresh } from '../runtime/node-key.js'
+import { waitForAbort } from '../runtime/shutdown-signals.js'
+import type { CommandContext } from './command-spec.js'
+
+/** Builds the kind's service; an option the plugin refuses is a usage error naming `--option <name>`. */
+async function createService (plugin: ResourceServicePlugin, context: Parameters<ResourceServicePlugin['createService']>[0]): Promise<Startable> {
+  try {
+    return await plugin.createService(context)
+  } catch (err) {
+    if (err instanceof InvalidConfigurationError && err.option.startsWith('options.')) {
+      throw new InvalidOptionValueError(`--option ${err.option.slice('options.'.length)}`, err.shortMessage.replace(/^Invalid configuration at \S+: /, ''), { cause: err })
+    }
+    throw err
+  }
+}
+
+/**
+ * `rdisc serve <kind>`: a resource server of the kind with the plugin's
+ * service, advertised on discv5, serving until SIGINT/SIGTERM.
+ */
+export async function runServe (context: CommandContext): Promise<void> {
+  const { options, output, signal, positionals, cwd } = context
+  const catalog = await loadPluginCatalog(options.list('plugins'), cwd)
+  const plugin = catalog.servicePlugin(positionals[0] ?? '')
+  const host = checkNodeHost(options, 'host')
+  const bootnodes = options.list('bootnodes').map((enr) => checkEnr(options.where('bootnodes'), enr).enr)
+  const key = await nodeKeyOrFresh(context, 'server')
+  const dataDir = join(options.requireString('dataDir'), 'serve', `${plugin.kind.name}-${key.nodeId.slice(0, 16)}`)
+  await mkdir(dataDir, { recursive: true })
+  const logger = await context.logger()
+  const server = new ResourceServer({
+    privateKey: key.privateKey,
+    host,
+    tcpPort: options.number('tcpPort'),
+    udpPort: options.number('udpPort'),
+    kinds: [plugin.kind],
+    bootnodes,
+    discv5: discv5SettingsFor(host),
+    logger
+  })
+  const service = await createService(plugin, { server, privateKey: key.privateKey, dataDir, logger, options: options.map('serviceOptions', plugin.kind.name) })
+  try {
+    await service.start()
+    await server.start()
+    const address = computeAddress(hexlify(key.privateKey))
+    output.result(
+      { kind: plugin.kind.name, enr: server.enr, nodeId: server.nodeId, peerId: server.peerId, address, multiaddrs: server.multiaddrs, tcpPort: server.tcpPort, udpPort: server.udpPort, dataDir },
+      [
+        `serving ${plugin.kind.name}`,
+        `node id    ${server.nodeId}`,
+        `peer id    ${server.peerId}`,
+        `address    ${address}`,
+        ...server.multiaddrs.map((multiaddr) => `multiaddr  ${multiaddr}`),
+        `enr        ${server.enr}`,
+        `data dir   ${dataDir}`
+      ].join('\n')
+    )
+    output.progress(`the ${plugin.kind.name} server runs until Ctrl-C (SIGINT) or SIGTERM`)
+    await waitForAbort(signal)
+    output.progress(`stopping the ${plugin.kind.name} server`)
+  } finally {
+    await server.stop()
+    await service.stop()
+  }
+}

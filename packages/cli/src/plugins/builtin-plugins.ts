@@ -1,0 +1,9 @@
+import { mailserver, mailserverServicePlugin } from '@resource-discovery/plugin-mailserver'
+import { push, pushServicePlugin } from '@resource-discovery/plugin-push'
+import type { RdiscPlugin } from './rdisc-plugin.js'
+
+/** The plugins `rdisc` always loads, by name. */
+export const BUILTIN_PLUGINS: ReadonlyMap<string, RdiscPlugin> = new Map([
+  ['mailserver', { module: mailserver, service: mailserverServicePlugin }],
+  ['push', { module: push, service: pushServicePlugin }]
+])

@@ -1,0 +1,239 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseNodePrivateKey } from '@resource-discovery/core'
+import { expect } from 'chai'
+import { COMMAND_GROUPS, COMMANDS } from '../src/commands/command-table.js'
+import { parseJson, rdisc, stopAllRdisc, type RdiscExit } from './support/rdisc-process.js'
+
+const NODE_KEY = '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a'
+const PROVIDER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
+const REGISTRIES = ['0x5FbDB2315678afecb367f032d93F642f64180aa3', '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0']
+
+/** A TCP port of 127.0.0.1 nothing listens on. */
+async function closedPort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise<void>((resolve) => server.close(() => { resolve() }))
+  return typeof address === 'object' && address !== null ? address.port : 1
+}
+
+/** The one line rdisc prints on stderr for an error. */
+function errorLine (exit: RdiscExit): string {
+  const lines = exit.stderr.split('\n').filter((line) => line.startsWith('rdisc: ') && !line.startsWith('rdisc: warning:'))
+  expect(lines, exit.stderr).to.have.length(1)
+  return lines[0] ?? ''
+}
+
+describe('rdisc: usage', function () {
+  this.timeout(30_000)
+  let dir: string
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rdisc-usage-'))
+    await writeFile(join(dir, 'node.key'), `${NODE_KEY}\n`, { mode: 0o600 })
+    await writeFile(join(dir, 'bad-hex.key'), 'not a key\n', { mode: 0o600 })
+  })
+
+  afterEach(stopAllRdisc)
+  after(async () => { await rm(dir, { recursive: true, force: true }) })
+
+  describe('--help', () => {
+    const helps = new Map<string, RdiscExit>()
+
+    before(async function () {
+      this.timeout(60_000)
+      // all at once: each is a process of its own
+      const names = [...COMMANDS.map((command) => command.name), ...COMMAND_GROUPS.map((group) => group.name)]
+      const exits = await Promise.all(names.map(async (name) => rdisc([...name.split(' '), '--help'])))
+      names.forEach((name, index) => helps.set(name, exits[index]!))
+    })
+
+    for (const command of COMMANDS) {
+      it(`behavior: rdisc ${command.name} --help prints its usage and options, exit 0`, () => {
+        const exit = helps.get(command.name)!
+        expect(exit.code, exit.stderr).to.equal(0)
+        expect(exit.stdout).to.match(new RegExp(`^Usage: rdisc ${command.name}`))
+        expect(exit.stdout).to.contain('Global options:')
+        expect(exit.stderr).to.equal('')
+      })
+    }
+
+    it('behavior: rdisc registry --help lists the registry commands', () => {
+      const exit = helps.get('registry')!
+      expect(exit.code).to.equal(0)
+      for (const name of ['deploy', 'apply', 'approve', 'reject', 'suspend', 'reinstate', 'consent', 'add-resource', 'remove-resource', 'list']) {
+        expect(exit.stdout).to.contain(`registry ${name} `)
+      }
+    })
+
+    it('behavior: rdisc serve --help lists every kind with its description and options', () => {
+      const help = helps.get('serve')!.stdout
+      expect(help).to.contain('mailserver  stores envelopes and answers encrypted history requests')
+      expect(help).to.contain('--option maxClockSkewMs=VALUE')
+      expect(help).to.contain('push        holds device registrations')
+      expect(help).to.contain('--option gateway=VALUE')
+    })
+
+    it('behavior: rdisc --help lists every command; rdisc alone prints it on stderr and exits 2', async () => {
+      const [help, bare, version] = await Promise.all([rdisc(['--help']), rdisc([]), rdisc(['--version'])])
+      expect(help.code).to.equal(0)
+      for (const command of COMMANDS) {
+        expect(help.stdout).to.contain(`  ${command.name} `)
+      }
+      expect(bare.code).to.equal(2)
+      expect(bare.stdout).to.equal('')
+      expect(bare.stderr).to.contain('Usage: rdisc <command>')
+      expect(version.code).to.equal(0)
+      expect(version.stdout).to.match(/^\d+\.\d+\.\d+\n$/)
+    })
+  })
+
+  describe('errors', () => {
+    it('error: an unknown command exits 2 naming the commands', async () => {
+      const exit = await rdisc(['frobnicate'])
+      expect(exit.code).to.equal(2)
+      expect(errorLine(exit)).to.match(/^rdisc: unknown command "frobnicate" \(commands: chain, keygen, registry, bootnode, serve, find, daemon, demo\)/)
+      const sub = await rdisc(['registry', 'destroy'])
+      expect(sub.code).to.equal(2)
+      expect(errorLine(sub)).to.contain('unknown command "registry destroy" (commands: registry deploy,')
+    })
+
+    it('error: an unknown flag, a missing argument or an extra one exits 2', async () => {
+      const [flag, missing, extra, group] = await Promise.all([
+        rdisc(['find', 'mailserver', '--frob']),
+        rdisc(['serve']),
+        rdisc(['find', 'mailserver', 'push']),
+        rdisc(['registry'])
+      ])
+      expect(flag.code).to.equal(2)
+      expect(errorLine(flag)).to.contain('find: Unknown option \'--frob\'')
+      expect(missing.code).to.equal(2)
+      expect(errorLine(missing)).to.contain('serve needs <kind>')
+      expect(extra.code).to.equal(2)
+      expect(errorLine(extra)).to.contain('find: unexpected argument "push"')
+      expect(group.code).to.equal(2)
+      expect(errorLine(group)).to.contain('registry needs a command (deploy, add-provider, apply,')
+    })
+
+    it('error: an unknown kind exits 2 naming the known kinds, for clients and for servers', async () => {
+      const [find, serve] = await Promise.all([
+        rdisc(['find', 'gopher']),
+        rdisc(['serve', 'gopher'])
+      ])
+      expect(find.code).to.equal(2)
+      expect(errorLine(find)).to.contain('unknown resource kind "gopher" (known kinds: mailserver, push)')
+      expect(serve.code).to.equal(2)
+      expect(errorLine(serve)).to.contain('no plugin runs a server of kind "gopher" (known kinds: mailserver, push)')
+    })
+
+    it('error: a bad ENR in --server exits 2 with what is wrong with it', async () => {
+      const exit = await rdisc(['find', 'mailserver', '--server', 'enr:-not-a-record'])
+      expect(exit.code).to.equal(2)
+      expect(errorLine(exit)).to.match(/^rdisc: --server: Invalid ENR: .*Expected the text form of an EIP-778 node record/)
+    })
+
+    it('error: a bad --selector exits 2 naming the strategy and what is wrong', async () => {
+      const [badOption, noKind, unknownKind] = await Promise.all([
+        rdisc(['daemon', '--selector', 'mailserver=latency:speed=1']),
+        rdisc(['daemon'], { env: { RDISC_SELECTORS: 'sticky' } }),
+        rdisc(['daemon', '--selector', 'ftp=random'])
+      ])
+      expect(badOption.code).to.equal(2)
+      expect(errorLine(badOption)).to.match(/^rdisc: --selector: .*latency: unknown option "speed"/)
+      expect(noKind.code).to.equal(2)
+      expect(errorLine(noKind)).to.contain('is not KIND=SPEC')
+      expect(unknownKind.code).to.equal(2)
+      expect(errorLine(unknownKind)).to.match(/ftp/)
+    })
+
+    it('error: a malformed number names the flag or the environment variable', async () => {
+      const [flag, env] = await Promise.all([
+        rdisc(['bootnode', '--udp-port', 'abc']),
+        rdisc(['bootnode'], { env: { RDISC_UDP_PORT: '99999' } })
+      ])
+      expect(flag.code).to.equal(2)
+      expect(errorLine(flag)).to.equal('rdisc: --udp-port: expected a whole number, got "abc"')
+      expect(env.code).to.equal(2)
+      expect(errorLine(env)).to.equal('rdisc: RDISC_UDP_PORT: expected a number from 0 to 65535, got 99999')
+    })
+
+    it('error: a missing or malformed key file exits 2 naming the flag and the file', async () => {
+      const missing = join(dir, 'missing.key')
+      const badHex = join(dir, 'bad-hex.key')
+      const [noFile, notHex] = await Promise.all([
+        rdisc(['registry', 'deploy', '--rpc-url', 'http://127.0.0.1:1', '--curator-key-file', missing]),
+        rdisc(['registry', 'deploy', '--rpc-url', 'http://127.0.0.1:1'], { env: { RDISC_KEY_FILE: badHex } })
+      ])
+      expect(noFile.code).to.equal(2)
+      expect(errorLine(noFile)).to.match(new RegExp(`^rdisc: --curator-key-file ${missing}: no such file\\. A key file holds one secp256k1 private key`))
+      expect(notHex.code).to.equal(2)
+      expect(errorLine(notHex)).to.contain(`RDISC_KEY_FILE ${badHex}: is not hex`)
+    })
+
+    it('error: an unreachable RPC endpoint exits 1 with one line naming the URL; --verbose adds the stack', async () => {
+      const url = `http://127.0.0.1:${await closedPort()}`
+      const args = ['registry', 'list', '--rpc-url', url, '--registry', REGISTRIES[0]!]
+      const [exit, verbose] = await Promise.all([rdisc(args), rdisc([...args, '--verbose'])])
+      expect(exit.code).to.equal(1)
+      expect(errorLine(exit)).to.match(new RegExp(`^rdisc: The Ethereum JSON-RPC endpoint ${url} is unavailable: .*Check that the node is running`))
+      expect(exit.stderr, 'no stack without --verbose').to.not.contain('    at ')
+      expect(verbose.code).to.equal(1)
+      expect(verbose.stderr).to.contain('RpcUnavailableError: The Ethereum JSON-RPC endpoint')
+      expect(verbose.stderr).to.contain('    at ')
+    })
+
+    it('error: with --json, an error is also one JSON document on stdout', async () => {
+      const exit = await rdisc(['find', 'mailserver', '--timeout', 'soon', '--json'])
+      expect(exit.code).to.equal(2)
+      const document = parseJson(exit) as { error: { name: string, message: string, exitCode: number } }
+      expect(document.error).to.deep.equal({ name: 'InvalidOptionValueError', message: '--timeout: expected a duration (5000, 500ms, 5s, 1m), got "soon"', exitCode: 2 })
+    })
+  })
+
+  describe('configuration', () => {
+    it('behavior: a flag beats the environment, which beats the config file (one run, each setting from another layer)', async () => {
+      const configPath = join(dir, 'rdisc.json')
+      // registry: in all three layers; chain id: in the file and the environment; node key file: in the file only
+      await writeFile(configPath, JSON.stringify({ registry: REGISTRIES[0], chainId: 1, nodeKeyFile: 'node.key' }))
+      const exit = await rdisc(
+        ['registry', 'consent', '--kind', 'mailserver', '--provider', PROVIDER, '--registry', REGISTRIES[2]!, '--json'],
+        { env: { RDISC_CONFIG: configPath, RDISC_REGISTRY: REGISTRIES[1], RDISC_CHAIN_ID: '31337' } }
+      )
+      expect(exit.code, exit.stderr).to.equal(0)
+      const consent = parseJson(exit)
+      expect(consent.registry).to.equal(REGISTRIES[2])
+      expect(consent.chainId).to.equal(31337)
+      // the key file named in the config file was found next to it: the node id is that key's
+      expect(consent.nodeId).to.equal(`0x${parseNodePrivateKey(NODE_KEY).nodeId}`)
+      expect(consent.signature).to.match(/^0x[0-9a-f]{130}$/)
+    })
+
+    it('error: an unknown key in the config file exits 2 naming the key and the file', async () => {
+      const configPath = join(dir, 'typo.json')
+      await writeFile(configPath, JSON.stringify({ rpcURL: 'http://127.0.0.1:8545' }))
+      const exit = await rdisc(['registry', 'list', '--config', configPath])
+      expect(exit.code).to.equal(2)
+      expect(errorLine(exit)).to.contain(`config file ${configPath}: unknown key "rpcURL"`)
+    })
+  })
+
+  describe('plugins', () => {
+    it('behavior: --plugin loads a plugin module, and a module that is missing or exports no rdiscPlugin exits 2', async () => {
+      const [help, missing, notPlugin] = await Promise.all([
+        rdisc(['serve', '--help', '--plugin', 'packages/cli/test/fixtures/echo-plugin.ts']),
+        rdisc(['serve', 'echo', '--plugin', './no-such-plugin.ts']),
+        rdisc(['serve', 'echo'], { env: { RDISC_PLUGINS: 'packages/cli/test/fixtures/not-a-plugin.ts' } })
+      ])
+      expect(help.code, help.stderr).to.equal(0)
+      expect(help.stdout).to.contain('echo        answers each message with itself (test plugin)')
+      expect(help.stdout).to.contain('--option prefix=VALUE')
+      expect(missing.code).to.equal(2)
+      expect(errorLine(missing)).to.contain('plugin ./no-such-plugin.ts: cannot be found at ')
+      expect(notPlugin.code).to.equal(2)
+      expect(errorLine(notPlugin)).to.contain('plugin packages/cli/test/fixtures/not-a-plugin.ts: the module does not export `rdiscPlugin`')
+    })
+  })
+})

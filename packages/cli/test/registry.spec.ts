@@ -1,0 +1,152 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseNodePrivateKey, resourceKindId } from '@resource-discovery/core'
+import { startDevChain, type DevChain } from '@resource-discovery/devchain'
+import { createRpcProvider, ResourceRegistryClient } from '@resource-discovery/registry'
+import { expect } from 'chai'
+import type { JsonRpcProvider } from 'ethers'
+import { parseJson, rdisc, stopAllRdisc, type JsonDocument, type RdiscExit } from './support/rdisc-process.js'
+
+const NODE_KEYS = [
+  '0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318',
+  '0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba'
+]
+const MAILSERVER_ID = resourceKindId('mailserver')
+
+interface Transaction { hash: string, blockNumber: number, gasUsed: string, events: Array<{ name: string, args: Record<string, unknown> }> }
+
+/** The one JSON document of a successful run. */
+function ok (exit: RdiscExit): JsonDocument {
+  expect(exit.code, `exit code\nstdout: ${exit.stdout}\nstderr: ${exit.stderr}`).to.equal(0)
+  return parseJson(exit)
+}
+
+describe('rdisc registry', function () {
+  this.timeout(30_000)
+  let chain: DevChain
+  let ethers: JsonRpcProvider
+  let dir: string
+  let env: Record<string, string>
+  let curator: string
+  let provider: string
+  let applicant: string
+  let reader: ResourceRegistryClient
+  const nodes = NODE_KEYS.map((key) => ({ key, nodeId: `0x${parseNodePrivateKey(key).nodeId}` }))
+  const keyFile = (name: string): string => join(dir, name)
+
+  before(async () => {
+    chain = await startDevChain({ accountCount: 3 })
+    ethers = await createRpcProvider(chain.rpcUrl, { chainId: chain.chainId, batch: false, pollingIntervalMs: 50 })
+    dir = await mkdtemp(join(tmpdir(), 'rdisc-registry-'))
+    const [curatorAccount, providerAccount, applicantAccount] = chain.accounts
+    curator = curatorAccount!.address
+    provider = providerAccount!.address
+    applicant = applicantAccount!.address
+    await writeFile(keyFile('curator.key'), curatorAccount!.privateKey, { mode: 0o600 })
+    await writeFile(keyFile('provider.key'), providerAccount!.privateKey, { mode: 0o600 })
+    await writeFile(keyFile('applicant.key'), applicantAccount!.privateKey, { mode: 0o600 })
+    for (const [index, node] of nodes.entries()) {
+      await writeFile(keyFile(`node-${index}.key`), `${node.key}\n`, { mode: 0o600 })
+    }
+    env = { RDISC_RPC_URL: chain.rpcUrl, RDISC_CURATOR_KEY_FILE: keyFile('curator.key'), RDISC_PROVIDER_KEY_FILE: keyFile('provider.key') }
+  })
+
+  afterEach(stopAllRdisc)
+
+  after(async () => {
+    ethers.destroy()
+    await chain.stop()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('behavior: deploy prints the new registry, the curator being the signing account', async () => {
+    const deployed = ok(await rdisc(['registry', 'deploy', '--json'], { env })) as { registry: string, curator: string, chainId: string, transaction: Transaction }
+    expect(deployed.curator).to.equal(curator)
+    expect(deployed.chainId).to.equal('31337')
+    expect(deployed.transaction.events.map((event) => event.name)).to.deep.equal(['CuratorTransferred'])
+    reader = new ResourceRegistryClient(deployed.registry, ethers)
+    expect(await reader.curator()).to.equal(curator)
+    env.RDISC_REGISTRY = deployed.registry
+  })
+
+  it('behavior: a provider applies and the curator approves it; approving twice reverts with the contract\'s reason, exit 1', async () => {
+    const applied = ok(await rdisc(['registry', 'apply', '--name', 'Acme mail', '--metadata-uri', 'https://acme.example/provider.json', '--json'], { env }))
+    expect(applied).to.include({ provider, name: 'Acme mail', status: 'pending' })
+    const approved = ok(await rdisc(['registry', 'approve', provider, '--json'], { env }))
+    expect(approved).to.include({ provider, action: 'approved', status: 'approved' })
+    expect((await reader.getProvider(provider)).status).to.equal('approved')
+
+    const again = await rdisc(['registry', 'approve', provider], { env })
+    expect(again.code).to.equal(1)
+    expect(again.stderr.trim()).to.match(/^rdisc: approveProvider reverted with ProviderNotPending\(provider=0x70997970C51812dc3A010C7d01b50e0d17dc79C8, status=approved\)\. Only a pending application can be approved or rejected/)
+    expect(again.stderr.trim().split('\n')).to.have.length(1)
+  })
+
+  it('behavior: add-resource registers a node with the consent signed from its key file', async () => {
+    const added = ok(await rdisc(['registry', 'add-resource', '--kind', 'mailserver', '--node-key-file', keyFile('node-0.key'), '--json'], { env })) as { nodeId: string, provider: string, transaction: Transaction }
+    expect(added.nodeId).to.equal(nodes[0]!.nodeId)
+    expect(added.provider).to.equal(provider)
+    expect(added.transaction.events.map((event) => event.name)).to.deep.equal(['ResourceAdded'])
+    expect(await reader.isVerified(MAILSERVER_ID, nodes[0]!.nodeId, provider)).to.equal(true)
+  })
+
+  it('behavior: add-resource takes a consent signed beforehand where the node key is (consent), and refuses one for another kind', async () => {
+    // the node operator signs, with nothing but the node key and the chain id asked of the RPC endpoint
+    const consent = ok(await rdisc(
+      ['registry', 'consent', '--kind', 'mailserver', '--provider', provider, '--json'],
+      { env: { RDISC_RPC_URL: chain.rpcUrl, RDISC_REGISTRY: env.RDISC_REGISTRY, RDISC_NODE_KEY_FILE: keyFile('node-1.key') } }
+    )) as { nodeId: string, signature: string, chainId: number }
+    expect(consent.nodeId).to.equal(nodes[1]!.nodeId)
+    expect(consent.chainId).to.equal(31337)
+
+    const wrongKind = await rdisc(['registry', 'add-resource', '--kind', 'push', '--node-id', consent.nodeId, '--signature', consent.signature], { env })
+    expect(wrongKind.code).to.equal(2)
+    expect(wrongKind.stderr).to.contain(`rdisc: --signature: was not made by node ${consent.nodeId} for registry ${env.RDISC_REGISTRY ?? ''}, chain 31337, kind push and provider ${provider}`)
+    expect(await reader.isRegistered(resourceKindId('push'), consent.nodeId, provider)).to.equal(false)
+
+    // the provider registers it, the node id given without 0x as discv5 prints it
+    const added = ok(await rdisc(['registry', 'add-resource', '--kind', 'mailserver', '--node-id', consent.nodeId.slice(2), '--signature', consent.signature, '--json'], { env })) as { nodeId: string }
+    expect(added.nodeId).to.equal(nodes[1]!.nodeId)
+    expect(await reader.isVerified(MAILSERVER_ID, nodes[1]!.nodeId, provider)).to.equal(true)
+  })
+
+  it('behavior: list shows each provider with status, name, metadata and resources per kind', async () => {
+    const listed = ok(await rdisc(['registry', 'list', '--json'], { env })) as { registry: string, curator: string, providers: Array<Record<string, unknown>> }
+    expect(listed.registry).to.equal(env.RDISC_REGISTRY)
+    expect(listed.curator).to.equal(curator)
+    expect(listed.providers).to.have.length(1)
+    const [entry] = listed.providers
+    expect(entry).to.include({ address: provider, status: 'approved', name: 'Acme mail', metadataUri: 'https://acme.example/provider.json' })
+    expect((entry!.resources as Record<string, string[]>).mailserver).to.have.members(nodes.map((node) => node.nodeId))
+    expect((entry!.resources as Record<string, string[]>).push).to.deep.equal([])
+
+    const text = await rdisc(['registry', 'list', '--kind', 'mailserver'], { env })
+    expect(text.code, text.stderr).to.equal(0)
+    expect(text.stdout).to.match(new RegExp(`^${provider}\\s+approved\\s+Acme mail\\s+mailserver 2\\s+https://acme\\.example/provider\\.json$`, 'm'))
+    for (const node of nodes) {
+      expect(text.stdout).to.match(new RegExp(`^${provider}\\s+mailserver\\s+${node.nodeId}$`, 'm'))
+    }
+  })
+
+  it('behavior: suspend stops the provider\'s resources from verifying, reinstate brings them back', async () => {
+    expect(ok(await rdisc(['registry', 'suspend', provider, '--json'], { env }))).to.include({ action: 'suspended', status: 'suspended' })
+    expect(await reader.isVerified(MAILSERVER_ID, nodes[0]!.nodeId, provider)).to.equal(false)
+    expect(ok(await rdisc(['registry', 'reinstate', provider, '--json'], { env }))).to.include({ action: 'reinstated', status: 'approved' })
+    expect(await reader.isVerified(MAILSERVER_ID, nodes[0]!.nodeId, provider)).to.equal(true)
+  })
+
+  it('behavior: remove-resource removes one node the provider registered', async () => {
+    const removed = ok(await rdisc(['registry', 'remove-resource', '--kind', 'mailserver', '--node-id', nodes[0]!.nodeId, '--json'], { env })) as { nodeId: string, transaction: Transaction }
+    expect(removed.nodeId).to.equal(nodes[0]!.nodeId)
+    expect(removed.transaction.events.map((event) => event.name)).to.deep.equal(['ResourceRemoved'])
+    expect(await reader.isRegistered(MAILSERVER_ID, nodes[0]!.nodeId, provider)).to.equal(false)
+    expect(await reader.isRegistered(MAILSERVER_ID, nodes[1]!.nodeId, provider)).to.equal(true)
+  })
+
+  it('behavior: the curator rejects a pending application', async () => {
+    ok(await rdisc(['registry', 'apply', '--name', 'Fly-by-night', '--json'], { env: { ...env, RDISC_PROVIDER_KEY_FILE: keyFile('applicant.key') } }))
+    expect(ok(await rdisc(['registry', 'reject', applicant, '--json'], { env }))).to.include({ provider: applicant, action: 'rejected', status: 'rejected' })
+    expect((await reader.getProvider(applicant)).status).to.equal('rejected')
+  })
+})
