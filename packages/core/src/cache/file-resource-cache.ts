@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename } from 'node:fs/promises'
+import { mkdir, readFile, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { inject, injectable, optional } from 'inversify'
 import { InvalidConfigurationError } from '../errors.js'
 import { isNodeId } from '../identity/node-identity.js'
 import { Logger, silentLogger } from '../logging/logger.js'
 import { throwIfAborted, type AbortOptions } from '../util/abort.js'
+import { writeFileAtomic } from '../util/write-file-atomic.js'
 import type { CachedResource } from './cached-resource.js'
 import type { ResourceCache } from './resource-cache.js'
 
@@ -205,28 +205,10 @@ export class FileResourceCache implements ResourceCache {
     return { version: CACHE_FILE_VERSION, kinds }
   }
 
-  /** Writes `file` atomically: temporary file, fsync, rename, then fsync of the directory (where supported). */
+  /** Writes `file` atomically (see {@link writeFileAtomic}). */
   async #write (file: CacheFile): Promise<void> {
     await mkdir(this.#dir, { recursive: true })
-    const temporary = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-    const handle = await open(temporary, 'w', 0o600)
-    try {
-      await handle.writeFile(`${JSON.stringify(file, null, 2)}\n`, 'utf8')
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    await rename(temporary, this.path)
-    try {
-      const dir = await open(this.#dir, 'r')
-      try {
-        await dir.sync()
-      } finally {
-        await dir.close()
-      }
-    } catch {
-      // not every platform can fsync a directory; the rename is still atomic
-    }
+    await writeFileAtomic(this.path, `${JSON.stringify(file, null, 2)}\n`)
   }
 
   async #setAside (problem: unknown): Promise<void> {

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto'
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
-import { InvalidConfigurationError } from '@resource-discovery/core'
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { atomicTemporaryPrefix, InvalidConfigurationError, writeFileAtomic } from '@resource-discovery/core'
 import { InvalidStateFileError, StateFileWriteError } from '../errors.js'
 import { EMPTY_STATE, parseState, serializeState, STATE_FILE_NAME, type DaemonState } from './daemon-state.js'
 
@@ -101,51 +100,14 @@ export class StateStore {
   }
 
   async #write (text: string): Promise<void> {
-    const temporary = join(this.#dir, `.${basename(this.path)}.${randomUUID()}.tmp`)
-    try {
-      const file = await open(temporary, 'w')
-      try {
-        await file.writeFile(text, 'utf8')
-        await file.sync()
-      } finally {
-        await file.close()
-      }
-      await rename(temporary, this.path)
-    } catch (err) {
-      await rm(temporary, { force: true })
-      throw err
-    }
-    await syncDirectory(dirname(this.path))
+    await writeFileAtomic(this.path, text)
   }
 
   async #removeLeftovers (): Promise<void> {
-    const prefix = `.${basename(this.path)}.`
+    const prefix = atomicTemporaryPrefix(this.path)
     const names = await readdir(this.#dir).catch(() => [])
     await Promise.all(names
       .filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'))
       .map(async (name) => { await rm(join(this.#dir, name), { force: true }) }))
-  }
-}
-
-/** Makes a rename in `dir` durable. Platforms that cannot open a directory for fsync (Windows) skip it. */
-async function syncDirectory (dir: string): Promise<void> {
-  let handle
-  try {
-    handle = await open(dir, 'r')
-  } catch (err) {
-    if (process.platform === 'win32') {
-      return
-    }
-    throw err
-  }
-  try {
-    await handle.sync()
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM') {
-      throw err
-    }
-  } finally {
-    await handle.close()
   }
 }
