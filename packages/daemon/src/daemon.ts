@@ -10,6 +10,7 @@ import { CustomServers } from './custom-servers/custom-servers.js'
 import { DaemonListenError } from './errors.js'
 import { EventStream } from './events/event-stream.js'
 import { createHttpServer } from './http/create-http-server.js'
+import { HttpRateLimiter, type HttpRateLimitInit } from './http/rate-limit.js'
 import {
   connectionFailureView, registryStatusView, resourceView, selectionChangeView, verdictView,
   type HealthView, type TrustView
@@ -41,6 +42,13 @@ export interface DaemonInit extends Omit<ResourceContainerInit, 'userServers' | 
   logger?: Logger
   /** How often an open event stream gets a heartbeat comment (ms). Default 15 000 (`DEFAULT_HEARTBEAT_INTERVAL_MS`). */
   heartbeatIntervalMs?: number
+  /**
+   * Per-client-IP rate limit of the HTTP API: a client over it gets 429
+   * `RateLimitedError` with `retry-after`. Default on, 100 requests/s with
+   * bursts of 200 per IP, loopback clients exempt (`limitLoopback`); `false`
+   * turns it off.
+   */
+  rateLimit?: HttpRateLimitInit | false
 }
 
 /** Everything a started daemon runs; dropped at stop. */
@@ -113,6 +121,13 @@ export class Daemon implements Startable {
     const heartbeat = init.heartbeatIntervalMs
     if (heartbeat !== undefined && (!Number.isSafeInteger(heartbeat) || heartbeat < 1)) {
       throw new InvalidConfigurationError('heartbeatIntervalMs', `expected a whole number of milliseconds, got ${JSON.stringify(heartbeat)}`)
+    }
+    if (init.rateLimit !== undefined && init.rateLimit !== false) {
+      try {
+        new HttpRateLimiter(init.rateLimit)
+      } catch (err) {
+        throw new InvalidConfigurationError('rateLimit', err instanceof Error ? err.message : 'expected positive numbers', { cause: err })
+      }
     }
     if (init.registry !== undefined) {
       // the registry verifier's constructor checks every registry option (and does no I/O)
@@ -192,7 +207,7 @@ export class Daemon implements Startable {
   }
 
   async #start (): Promise<Running> {
-    const { dataDir, host: _host, port: _port, kinds: watchedKinds, logger: _logger, heartbeatIntervalMs, ...containerInit } = this.#init
+    const { dataDir, host: _host, port: _port, kinds: watchedKinds, logger: _logger, heartbeatIntervalMs, rateLimit, ...containerInit } = this.#init
     const logger = this.#logger
     const startedAt = Date.now()
     const store = new StateStore(dataDir)
@@ -271,7 +286,7 @@ export class Daemon implements Startable {
     }
 
     const detach = attachListeners(client, monitors, events, metrics, logger)
-    const app = createHttpServer({ monitors, kinds, trust, setTrust, customServers, events, metrics, health, logger })
+    const app = createHttpServer({ monitors, kinds, trust, setTrust, customServers, events, metrics, health, logger, ...(rateLimit === undefined ? {} : { rateLimit }) })
     const stop = async (): Promise<void> => {
       events.close()
       await app.close()

@@ -44,7 +44,7 @@ export {
 } from './errors.js'
 export { DEFAULT_REQUEST_TIMEOUT_MS, jsonRpcRequest, parseQuantity, type JsonRpcRequestOptions } from '@resource-discovery/core'
 export { mineBlocks } from './mine-blocks.js'
-export { startRpcProxy, type RpcProxy } from './rpc-proxy.js'
+export { RPC_PROXY_ERROR_CODE, startRpcProxy, type RpcProxy, type RpcProxyFault, type RpcProxyFaultOptions } from './rpc-proxy.js'
 export {
   DEFAULT_DEV_ACCOUNT_COUNT,
   DEFAULT_DEV_CHAIN_ID,

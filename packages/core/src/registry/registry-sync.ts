@@ -77,11 +77,12 @@ export class RegistrySync {
     const index = reorg ? new RegistryIndex() : this.#index
     const from = reorg || this.#synced === undefined ? this.#init.fromBlock : this.#synced.number + 1
     const safe = head.number - this.#init.confirmations
-    const events = from <= head.number ? await this.#rpc.events(from, head.number, options) : []
-    const confirmed = events.filter((event) => event.blockNumber <= safe)
-    const unconfirmed = events.filter((event) => event.blockNumber > safe)
     let synced = reorg ? undefined : this.#synced
     if (safe >= from) {
+      // The safe block's hash is read BEFORE its events: if the chain reorganises between the
+      // two calls, the hash is the old chain's and the next sync sees the mismatch and rebuilds.
+      // Read after, it could be the new chain's hash next to the old chain's events, and the
+      // dropped events would never be noticed.
       const hash = safe === head.number ? head.hash : await this.#rpc.blockHash(safe, options)
       if (hash === undefined) {
         // the chain shrank while we read it; try again next time
@@ -89,6 +90,9 @@ export class RegistrySync {
       }
       synced = { number: safe, hash }
     }
+    const events = from <= head.number ? await this.#rpc.events(from, head.number, options) : []
+    const confirmed = events.filter((event) => event.blockNumber <= safe)
+    const unconfirmed = events.filter((event) => event.blockNumber > safe)
     for (const event of confirmed) {
       index.apply(event)
     }

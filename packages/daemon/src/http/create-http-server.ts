@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import { UnknownResourceKindError, type ResourceKinds } from '@resource-discovery/core'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type onResponseHookHandler } from 'fastify'
 import type { Logger } from 'pino'
@@ -8,6 +10,7 @@ import type { KindMonitor, VerdictStatus } from '../kinds/kind-monitor.js'
 import type { DaemonMetrics } from '../metrics/daemon-metrics.js'
 import type { TrustSettings } from '../trust/trust-settings.js'
 import { errorBody, withStatus } from './error-body.js'
+import { addRateLimit, HttpRateLimiter, type HttpRateLimitInit } from './rate-limit.js'
 import {
   addCustomServerSchema, getTrustSchema, healthSchema, listCustomServersSchema, listKindsSchema, listResourcesSchema,
   putTrustSchema, removeCustomServerSchema, selectionSchema
@@ -41,6 +44,28 @@ export interface HttpServerComponents {
   readonly metrics: DaemonMetrics
   readonly health: () => HealthView
   readonly logger: Logger
+  /** Per-client-IP rate limit of every route (default on, loopback exempt), or `false`. */
+  readonly rateLimit?: HttpRateLimitInit | false
+}
+
+/**
+ * Answers a request that is not valid HTTP (a byte outside the request-line
+ * alphabet, headers too large, a timeout) as fastify does, with the API's
+ * error body, but says `Connection: close`: the socket is closed next, and a
+ * keep-alive client that is not told so sends its next request into it and
+ * gets "socket hang up".
+ */
+function answerClientError (err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) {
+    return
+  }
+  const statusCode = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
+  const message = statusCode === 408 ? 'The request was not received in time' : statusCode === 431 ? 'The request headers are too large' : 'The request is not valid HTTP'
+  const body = JSON.stringify({ error: STATUS_CODES[statusCode] ?? 'Bad Request', message, statusCode } satisfies ErrorBody)
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? ''}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\n\r\n${body}`)
+  }
+  socket.destroy(err)
 }
 
 /**
@@ -56,6 +81,12 @@ export function createHttpServer (components: HttpServerComponents): FastifyInst
     bodyLimit: BODY_LIMIT_BYTES,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     return503OnClosing: true,
+    // a URL the router cannot read (a bad %-escape, a parameter over its length) gets the API's error body too, not fastify's own
+    frameworkErrors: (err, _request, reply: FastifyReply) => {
+      const body = errorBody(err)
+      void reply.code(body.statusCode).send(body)
+    },
+    clientErrorHandler: answerClientError,
     ajv: {
       // extra fields are errors, not silently dropped; a body is never coerced; errors carry the schema and data for messages
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false, verbose: true }
@@ -77,6 +108,17 @@ export function createHttpServer (components: HttpServerComponents): FastifyInst
     if (logger.isLevelEnabled('debug')) {
       logger.debug({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request')
     }
+  }
+
+  if (components.rateLimit !== false) {
+    const limiter = new HttpRateLimiter(components.rateLimit)
+    addRateLimit(app, limiter, (request, reply) => {
+      // routes that record their requests in their handler never get there
+      const route = request.routeOptions
+      if (route.config.observedInHandler === true && route.url !== undefined) {
+        observe(request, reply, route.url)
+      }
+    })
   }
 
   // Each route records its requests in an onResponse hook of its own, with

@@ -2,3 +2,12 @@ export { BODY_LIMIT_BYTES, createHttpServer, KEEP_ALIVE_TIMEOUT_MS, type HttpSer
 export { ERROR_STATUS, errorBody, validationMessage, withStatus } from './error-body.js'
 export * from './schemas.js'
 export * from './views.js'
+export {
+  addRateLimit,
+  DEFAULT_HTTP_BURST,
+  DEFAULT_HTTP_RATE_LIMIT_MAX_CLIENTS,
+  DEFAULT_HTTP_REQUESTS_PER_SECOND,
+  HttpRateLimiter,
+  isLoopback,
+  type HttpRateLimitInit
+} from './rate-limit.js'

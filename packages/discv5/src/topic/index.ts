@@ -20,6 +20,13 @@ export {
   type TopicResponse
 } from './messages.js'
 export { IpTree } from './ip-tree.js'
+export {
+  DEFAULT_RATE_LIMIT_MAX_SOURCES,
+  DEFAULT_TALK_BURST,
+  DEFAULT_TALK_REQUESTS_PER_SECOND,
+  TokenBucketLimiter,
+  type RateLimitInit
+} from './rate-limiter.js'
 export { TICKET_TAG_BYTES, TicketSealer, type TicketContent } from './ticket.js'
 export {
   DEFAULT_ADVERTISE_REFRESH_INTERVAL_MS,

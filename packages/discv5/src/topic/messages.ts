@@ -45,7 +45,9 @@ export const TopicErrorCode = {
   /** The ENR of a REGTOPIC does not verify or is not the sender's. */
   INVALID_ENR: 3,
   /** The node is a discv5 node without the registrar role. */
-  NOT_A_REGISTRAR: 4
+  NOT_A_REGISTRAR: 4,
+  /** The sender's address is over the registrar's request rate limit: ask another registrar, or again later. */
+  RATE_LIMITED: 5
 } as const
 
 /** REGTOPIC: ask a registrar to store an ad for `topic`. */

@@ -62,7 +62,7 @@ export class TopicProtocol {
     this.#timeoutMs = init.requestTimeoutMs ?? DEFAULT_TOPIC_REQUEST_TIMEOUT_MS
     this.#maxAuxNodes = Math.max(0, init.maxAuxNodes ?? DEFAULT_MAX_AUX_NODES)
     if (registrar !== undefined) {
-      adapter.handle(TOPIC_PROTOCOL_ID, (from, payload) => this.answer(from, payload))
+      adapter.handle(TOPIC_PROTOCOL_ID, (from, payload) => this.handleRequest(from, payload))
     }
   }
 
@@ -106,8 +106,22 @@ export class TopicProtocol {
   }
 
   /**
-   * The registrar side: the TALKRESP payload for one TALKREQ payload. Never
-   * throws: a malformed request gets an ERROR message.
+   * The registrar's TALKREQ handler: a request within its source IP's rate
+   * limit (see `TopicRegistrarInit.rateLimit`) is answered by
+   * {@link TopicProtocol.answer}; one over it gets ERROR `RATE_LIMITED` at
+   * once, before any decoding or signature check, and is counted in
+   * `registrar.requestsLimited`. Never throws.
+   */
+  handleRequest (from: TalkSender, payload: Uint8Array): Uint8Array {
+    if (this.registrar?.allowRequest(from.ip) === false) {
+      return RATE_LIMITED_ANSWER
+    }
+    return this.answer(from, payload)
+  }
+
+  /**
+   * The registrar side: the TALKRESP payload for one TALKREQ payload, without
+   * the rate limit. Never throws: a malformed request gets an ERROR message.
    */
   answer (from: TalkSender, payload: Uint8Array): Uint8Array {
     const registrar = this.registrar
@@ -207,6 +221,9 @@ export class TopicProtocol {
     return answer
   }
 }
+
+/** The answer to every request over its source's rate limit, encoded once. */
+const RATE_LIMITED_ANSWER = encodeTopicMessage({ type: TopicMessageType.ERROR, code: TopicErrorCode.RATE_LIMITED, message: 'rate limited: ask another registrar, or again later' })
 
 /** The largest encoding (`encode(count)` with `count` from `max` down) that fits in one answer packet. */
 function fit (encode: (count: number) => Uint8Array, max: number): Uint8Array {

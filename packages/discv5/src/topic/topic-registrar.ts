@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto'
 import { TicketSealer } from './ticket.js'
 import { IpTree } from './ip-tree.js'
+import { TokenBucketLimiter, type RateLimitInit } from './rate-limiter.js'
 
 /** Default ad cache capacity `C`, in ads (devp2p TopDisc). */
 export const DEFAULT_AD_CACHE_CAPACITY = 1000
@@ -49,6 +50,14 @@ export interface TopicRegistrarInit {
   ipv6PrefixBits?: number
   /** `F_return`: most ads one answer carries. */
   maxAdsPerAnswer?: number
+  /**
+   * Per-source-IP token bucket over the topic requests (REGTOPIC and
+   * TOPICQUERY) this registrar answers; a request over the limit is answered
+   * with ERROR `RATE_LIMITED` before any work (no decoding, no signature
+   * check). Default 50 requests/s, burst 100, 10 000 sources remembered;
+   * `false` turns it off (a simulation where every node shares one address).
+   */
+  rateLimit?: RateLimitInit | false
   /** The clock, in milliseconds since the epoch (a test may pass a fake one). */
   now?: () => number
   /** The ticket key; a fresh random one if absent. */
@@ -67,6 +76,8 @@ export interface StoredAd {
   readonly ip: Uint8Array
   /** When it was (last) admitted, ms since the epoch. */
   readonly admittedAt: number
+  /** When the advertiser was first admitted for the topic, ms since the epoch (kept across renewals). */
+  readonly since: number
   /** When it leaves the cache, ms since the epoch. */
   readonly expiresAt: number
 }
@@ -99,6 +110,7 @@ interface MutableAd {
   ip: Uint8Array
   prefix: string
   admittedAt: number
+  since: number
   expiresAt: number
 }
 
@@ -116,6 +128,17 @@ function positive (value: number | undefined, fallback: number, name: string): n
     throw new RangeError(`${name} must be a positive number, got ${result}`)
   }
   return result
+}
+
+/** The same items in random order (Fisher-Yates over `node:crypto`). */
+function shuffle<T> (items: T[]): T[] {
+  for (let index = items.length - 1; index > 0; index--) {
+    const other = randomInt(index + 1)
+    const swap = items[index] as T
+    items[index] = items[other] as T
+    items[other] = swap
+  }
+  return items
 }
 
 /**
@@ -141,6 +164,8 @@ export class TopicRegistrar {
   readonly capacity: number
   /** `E` */
   readonly adLifetimeMs: number
+  /** The per-source-IP limit on topic requests, or `undefined` if it is off. */
+  readonly rateLimiter: TokenBucketLimiter | undefined
   readonly #occupancyExponent: number
   readonly #safetyConstant: number
   readonly #ipScoreWeight: number
@@ -175,6 +200,21 @@ export class TopicRegistrar {
     this.#maxPerAnswer = Math.floor(positive(init.maxAdsPerAnswer, DEFAULT_MAX_ADS_PER_ANSWER, 'maxAdsPerAnswer'))
     this.#now = init.now ?? Date.now
     this.#sealer = new TicketSealer(init.ticketKey)
+    this.rateLimiter = init.rateLimit === false ? undefined : new TokenBucketLimiter({ now: this.#now, ...init.rateLimit })
+  }
+
+  /**
+   * Whether a topic request from `ip` (4 or 16 bytes, as seen on the socket)
+   * is within its source's rate limit; spends one token if so. Always true
+   * when the limit is off.
+   */
+  allowRequest (ip: Uint8Array): boolean {
+    return this.rateLimiter?.take(hex(ip)) ?? true
+  }
+
+  /** Topic requests refused so far for being over their source's rate limit. */
+  get requestsLimited (): number {
+    return this.rateLimiter?.limited ?? 0
   }
 
   /** How many ads the cache holds now. */
@@ -261,18 +301,22 @@ export class TopicRegistrar {
   }
 
   /**
-   * Up to `F_return` ads for a topic, in random order, leaving out the
-   * asking node's own.
+   * Up to `F_return` ads for a topic, leaving out the asking node's own:
+   * the longest-standing half (rounded up) by first admission, the rest at
+   * random from the others, in random order. A flood of new advertisers
+   * then cannot crowd the servers that were there before it out of the
+   * answers (each of them had to wait its way in), while a newcomer still
+   * shows up in random answers.
    */
   query (topic: Uint8Array, requesterNodeId?: string): StoredAd[] {
     const ads = this.ads(topic).filter((ad) => ad.nodeId !== requesterNodeId)
-    for (let index = ads.length - 1; index > 0; index--) {
-      const other = randomInt(index + 1)
-      const swap = ads[index] as StoredAd
-      ads[index] = ads[other] as StoredAd
-      ads[other] = swap
+    if (ads.length <= this.#maxPerAnswer) {
+      return shuffle(ads)
     }
-    return ads.slice(0, this.#maxPerAnswer)
+    ads.sort((a, b) => a.since - b.since)
+    const eldest = Math.ceil(this.#maxPerAnswer / 2)
+    const rest = shuffle(ads.slice(eldest)).slice(0, this.#maxPerAnswer - eldest)
+    return shuffle([...ads.slice(0, eldest), ...rest])
   }
 
   /** Drops every ad (a stopping registrar forgets its cache). */
@@ -284,6 +328,7 @@ export class TopicRegistrar {
     this.#byPrefix.clear()
     this.#topicBounds.clear()
     this.#ipBounds.clear()
+    this.rateLimiter?.clear()
     this.#size = 0
   }
 
@@ -335,6 +380,7 @@ export class TopicRegistrar {
       ip: request.ip,
       prefix,
       admittedAt: now,
+      since: now,
       expiresAt: now + this.adLifetimeMs
     })
     this.#byPrefix.set(prefix, (this.#byPrefix.get(prefix) ?? 0) + 1)

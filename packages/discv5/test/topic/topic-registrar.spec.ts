@@ -138,6 +138,28 @@ describe('TopicRegistrar', () => {
     expect(subject.query(otherTopic)).to.deep.equal([])
   })
 
+  it('behavior: query answers the longest-standing half of F_return every time, the rest at random: a flood of newcomers does not crowd out earlier ads, renewals keep their standing', () => {
+    const { registrar: subject, clock } = registrar({ maxAdsPerAnswer: 4, ipScoreWeight: 0, adLifetimeMs: 1_000_000, adCacheCapacity: 100_000 })
+    registerUntilAdmitted(subject, clock, request(1, ip(10, 0, 1, 1)))
+    registerUntilAdmitted(subject, clock, request(2, ip(10, 0, 2, 1)))
+    clock.now += 100_000
+    // advertiser 1 renews: it keeps its standing
+    registerUntilAdmitted(subject, clock, request(1, ip(10, 0, 1, 1)), 50)
+    for (let index = 100; index < 140; index++) {
+      registerUntilAdmitted(subject, clock, request(index, ip(20, index, 0, 1)), 50)
+    }
+    expect(subject.ads(topic).length).to.be.greaterThan(20)
+    const newcomers = new Set<string>()
+    for (let round = 0; round < 50; round++) {
+      const answer = subject.query(topic).map((ad) => ad.nodeId)
+      expect(answer).to.have.length(4)
+      expect(answer).to.include.members([nodeId(1), nodeId(2)])
+      answer.filter((id) => id !== nodeId(1) && id !== nodeId(2)).forEach((id) => newcomers.add(id))
+    }
+    // the random half still shows the newcomers
+    expect(newcomers.size).to.be.greaterThan(10)
+  })
+
   it('error: a forged, altered or foreign ticket does not count the wait', () => {
     const { registrar: subject, clock } = registrar()
     registerUntilAdmitted(subject, clock, request(1, ip(10, 0, 0, 1)))

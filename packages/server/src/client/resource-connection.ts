@@ -1,10 +1,13 @@
 import type { Connection } from '@libp2p/interface'
 import { combineSignals, throwIfAborted, toAbortError } from '@resource-discovery/core'
-import { ConnectionFailedError, ProtocolNotSupportedError, RequestTimeoutError } from '../errors.js'
+import { ConnectionFailedError, ProtocolNotSupportedError, RequestTimeoutError, StreamClosedError } from '../errors.js'
 import { Libp2pResourceStream, nodeIdOfPeer } from '../stream/libp2p-resource-stream.js'
 
 /** Default longest a request may wait for its whole response, in milliseconds. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
+
+/** Names of libp2p's errors of a stream the remote closed or reset before it was negotiated: a {@link StreamClosedError}. */
+const STREAM_CLOSED_ERROR_NAMES: ReadonlySet<string> = new Set(['UnexpectedEOFError', 'StreamResetError', 'StreamAbortedError', 'StreamStateError'])
 
 /** Options of {@link ResourceConnection.request}. */
 export interface RequestOptions {
@@ -100,6 +103,10 @@ export class ResourceConnection {
     // libp2p rejects a stream racing the connection's close with a bare Event, not an Error
     if (name === 'ConnectionClosedError' || name === 'ConnectionClosingError' || !(err instanceof Error) || !this.open) {
       return new ConnectionFailedError(this.remotePeerId, [this.remoteAddress], 'the connection is closed', { cause: err })
+    }
+    // the server closed or reset the stream while the protocol was negotiated (a busy server's negotiation timeout, say)
+    if (STREAM_CLOSED_ERROR_NAMES.has(name)) {
+      return new StreamClosedError(protocol, { cause: err })
     }
     return err
   }

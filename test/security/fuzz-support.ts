@@ -1,0 +1,188 @@
+/**
+ * Shared parts of the fuzz targets (`fuzz-*.spec.ts`): run sizes, the
+ * "typed error each time" check, time bounds, and generators of malformed
+ * bytes (mutations of valid inputs, random RLP trees).
+ *
+ * A failing property prints fast-check's seed and path; rerun it with
+ * `RDISC_FUZZ_SEED=<seed> RDISC_FUZZ_PATH=<path>`.
+ */
+import { RLP } from '@ethereumjs/rlp'
+import { expect } from 'chai'
+import fc from 'fast-check'
+import { STRESS, stressSize } from './stress.js'
+
+/** Generated inputs per fuzz property under `npm run test:stress`. */
+export const FULL_RUNS = 100_000
+
+/** Longest one synchronous call (a decoder) may take before it counts as a hang, in milliseconds. */
+export const SYNC_CALL_BUDGET_MS = 1000
+
+/** Longest one asynchronous call (an HTTP request, a CLI run) may take, in milliseconds. */
+export const ASYNC_CALL_BUDGET_MS = 5000
+
+/** A class of error a target may throw. */
+export type ErrorClass = abstract new (...args: never[]) => Error
+
+/**
+ * fast-check parameters of one property: `quick` runs under `npm test`,
+ * `full` ({@link FULL_RUNS} unless a property is costly per input) under
+ * stress; a seed from the environment replays a
+ * failure.
+ */
+export function fuzzParameters<T> (quick: number, full: number = FULL_RUNS): fc.Parameters<T> {
+  const seed = process.env.RDISC_FUZZ_SEED
+  const path = process.env.RDISC_FUZZ_PATH
+  return {
+    numRuns: stressSize(quick, full),
+    ...(seed === undefined ? {} : { seed: Number(seed) }),
+    ...(path === undefined ? {} : { path })
+  }
+}
+
+/** Asserts `err` is an instance of one of `allowed`, with the input in the failure message. */
+export function expectTypedError (err: unknown, allowed: readonly ErrorClass[], input: unknown): void {
+  if (allowed.some((type) => err instanceof type)) {
+    return
+  }
+  const described = err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err)
+  expect.fail(`untyped error for input ${printable(input)}: ${described}`)
+}
+
+/**
+ * Runs `action` and checks that it returned, or threw one of `allowed`, within
+ * {@link SYNC_CALL_BUDGET_MS}. Returns what it returned, `undefined` if it threw.
+ */
+export function callTyped<T> (action: () => T, allowed: readonly ErrorClass[], input: unknown): T | undefined {
+  const startedAt = performance.now()
+  let result: T | undefined
+  try {
+    result = action()
+  } catch (err) {
+    expectTypedError(err, allowed, input)
+  }
+  const elapsedMs = performance.now() - startedAt
+  expect(elapsedMs, `a call took ${Math.round(elapsedMs)} ms for input ${printable(input)}`).to.be.below(SYNC_CALL_BUDGET_MS)
+  return result
+}
+
+/** `promise`, or a failure naming `what` if it does not settle within `ms`. */
+export async function within<T> (promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => { reject(new Error(`hang: ${what} did not settle within ${ms} ms`)) }, ms)
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Input as text a person can read in a failure message. */
+export function printable (input: unknown): string {
+  if (input instanceof Uint8Array) {
+    return `0x${Buffer.from(input).toString('hex')}`
+  }
+  const text = typeof input === 'string' ? JSON.stringify(input) : JSON.stringify(input, (_key, value: unknown) => value instanceof Uint8Array ? `0x${Buffer.from(value).toString('hex')}` : value)
+  return text.length > 600 ? `${text.slice(0, 600)}...` : text
+}
+
+/** Bytes as base64url without padding (the alphabet of ENR text). */
+export function base64url (bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64url')
+}
+
+/** One mutation of a byte string. */
+export type ByteMutation =
+  | { readonly op: 'flip', readonly at: number, readonly bit: number }
+  | { readonly op: 'set', readonly at: number, readonly value: number }
+  | { readonly op: 'truncate', readonly at: number }
+  | { readonly op: 'extend', readonly tail: Uint8Array }
+  | { readonly op: 'insert', readonly at: number, readonly bytes: Uint8Array }
+  | { readonly op: 'delete', readonly at: number, readonly count: number }
+  | { readonly op: 'swap', readonly at: number, readonly other: number, readonly count: number }
+
+const position = fc.nat({ max: 0xffff })
+
+/** A random mutation (positions are taken modulo the length of the bytes it is applied to). */
+export const byteMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
+  { arbitrary: fc.record({ op: fc.constant('flip' as const), at: position, bit: fc.integer({ min: 0, max: 7 }) }), weight: 4 },
+  { arbitrary: fc.record({ op: fc.constant('set' as const), at: position, value: fc.integer({ min: 0, max: 255 }) }), weight: 3 },
+  { arbitrary: fc.record({ op: fc.constant('truncate' as const), at: position }), weight: 2 },
+  { arbitrary: fc.record({ op: fc.constant('extend' as const), tail: fc.uint8Array({ minLength: 1, maxLength: 64 }) }), weight: 2 },
+  { arbitrary: fc.record({ op: fc.constant('insert' as const), at: position, bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }), weight: 2 },
+  { arbitrary: fc.record({ op: fc.constant('delete' as const), at: position, count: fc.integer({ min: 1, max: 16 }) }), weight: 2 },
+  { arbitrary: fc.record({ op: fc.constant('swap' as const), at: position, other: position, count: fc.integer({ min: 1, max: 32 }) }), weight: 1 }
+)
+
+/** `bytes` with `mutation` applied (a new array). */
+export function mutate (bytes: Uint8Array, mutation: ByteMutation): Uint8Array {
+  const length = bytes.length
+  const at = (value: number): number => length === 0 ? 0 : value % length
+  switch (mutation.op) {
+    case 'flip': {
+      const out = Uint8Array.from(bytes)
+      if (length > 0) out[at(mutation.at)] = (out[at(mutation.at)] ?? 0) ^ (1 << mutation.bit)
+      return out
+    }
+    case 'set': {
+      const out = Uint8Array.from(bytes)
+      if (length > 0) out[at(mutation.at)] = mutation.value
+      return out
+    }
+    case 'truncate':
+      return bytes.slice(0, at(mutation.at))
+    case 'extend':
+      return Uint8Array.from([...bytes, ...mutation.tail])
+    case 'insert': {
+      const index = at(mutation.at)
+      return Uint8Array.from([...bytes.subarray(0, index), ...mutation.bytes, ...bytes.subarray(index)])
+    }
+    case 'delete': {
+      const index = at(mutation.at)
+      return Uint8Array.from([...bytes.subarray(0, index), ...bytes.subarray(index + mutation.count)])
+    }
+    case 'swap': {
+      const out = Uint8Array.from(bytes)
+      const from = at(mutation.at)
+      const to = at(mutation.other)
+      const count = Math.min(mutation.count, length - Math.max(from, to))
+      const a = bytes.slice(from, from + count)
+      const b = bytes.slice(to, to + count)
+      out.set(b, from)
+      out.set(a, to)
+      return out
+    }
+  }
+}
+
+/** One to four mutations of one of `seeds`. */
+export function mutatedFrom (seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
+  return fc.tuple(fc.constantFrom(...seeds), fc.array(byteMutation, { minLength: 1, maxLength: 4 }))
+    .map(([seed, mutations]) => mutations.reduce(mutate, seed))
+}
+
+/** An RLP item: bytes or a list of items. */
+export type RlpTree = Uint8Array | RlpTree[]
+
+/** Random RLP trees of byte strings (short ones often, up to 80 bytes), nested a few levels. */
+export const rlpTree: fc.Arbitrary<RlpTree> = fc.letrec<{ tree: RlpTree }>((tie) => ({
+  tree: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.uint8Array({ maxLength: 80 }),
+    fc.array(tie('tree'), { maxLength: 8 })
+  )
+})).tree
+
+/** RLP encoding of a tree. */
+export function encodeRlp (tree: RlpTree): Uint8Array {
+  return RLP.encode(tree)
+}
+
+/** Prints how many inputs a property took and how long, under stress (the figures docs/SECURITY.md reports). */
+export function reportRun (target: string, runs: number, startedAt: number): void {
+  if (STRESS) {
+    const seconds = (performance.now() - startedAt) / 1000
+    console.log(`      fuzz ${target}: ${runs.toLocaleString('en-US')} inputs in ${seconds.toFixed(1)} s`)
+  }
+}
