@@ -31,13 +31,13 @@ import {
   adsFrom, median, memoiseEnrVerification, settleRegistrations, startFloodNetwork, timeToFirstVerified, type FirstVerified, type FloodNetwork
 } from './sybil-support.js'
 
-const SYBILS = stressSize(50, 1000)
-const REGISTRARS = stressSize(40, 150)
+const SYBILS = stressSize(50, 250)
+const REGISTRARS = stressSize(40, 100)
 const HONEST = 5
 /** Fresh clients measured per condition; the median is compared. */
 const RUNS = 3
 /** Longest the Sybils' registrations may take to settle (every one answered: admitted or holding a ticket), ms. */
-const FLOOD_SETTLE_MS = stressSize(60_000, 1_200_000)
+const FLOOD_SETTLE_MS = stressSize(60_000, 300_000)
 const SELECTIONS = 1000
 const FINDS = 3
 /**
@@ -96,7 +96,7 @@ describe('security: Sybil flood of the mail-server topic', function () {
     network.sybils.forEach((node) => sybilIds.add(node.nodeId))
     figure('network start', Date.now() - startedAt)
     network.honest.forEach((node) => { node.advertise(mail) })
-    figure('honest servers advertised', await settleRegistrations(network.honest, mail, 8000))
+    figure('honest servers advertised', await settleRegistrations(network.honest, mail, 5000))
   })
 
   after(async function () {
@@ -214,7 +214,7 @@ describe('security: Sybil flood of the mail-server topic', function () {
     await client.start()
     try {
       for (let index = 0; index < FINDS; index++) {
-        const result = await client.find('mailserver', { discoveryTimeoutMs: 3000 })
+        const result = await client.find('mailserver', { discoveryTimeoutMs: 2000 })
         figure(`find ${index}: verified`, result.verified.length, 'resources')
         figure(`find ${index}: rejected`, result.rejected.length, 'resources')
         expect(registered.has(result.selected.resource.nodeId), 'find selected a registered server').to.equal(true)
