@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { TokenBuckets } from '@resource-discovery/core'
 import type { ErrorBody } from './views.js'
 
 /** Default sustained rate of API requests per client IP, in requests per second. */
@@ -27,19 +28,6 @@ export interface HttpRateLimitInit {
   now?: () => number
 }
 
-interface Bucket {
-  tokens: number
-  at: number
-}
-
-function positive (value: number | undefined, fallback: number, name: string): number {
-  const result = value ?? fallback
-  if (!Number.isFinite(result) || result <= 0) {
-    throw new RangeError(`${name} must be a positive number, got ${result}`)
-  }
-  return result
-}
-
 /** Whether `ip` (as node reports a socket's remote address) is a loopback address. */
 export function isLoopback (ip: string): boolean {
   return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.')
@@ -50,26 +38,38 @@ export function isLoopback (ip: string): boolean {
  * limiter of the daemon's API. No timer: a bucket refills when next used.
  */
 export class HttpRateLimiter {
-  readonly requestsPerSecond: number
-  readonly burst: number
-  readonly maxClients: number
   readonly limitLoopback: boolean
-  readonly #now: () => number
-  readonly #buckets = new Map<string, Bucket>()
-  #limited = 0
+  readonly #buckets: TokenBuckets
 
   /** @throws RangeError if a number option is not positive */
   constructor (init: HttpRateLimitInit = {}) {
-    this.requestsPerSecond = positive(init.requestsPerSecond, DEFAULT_HTTP_REQUESTS_PER_SECOND, 'requestsPerSecond')
-    this.burst = Math.max(1, positive(init.burst, DEFAULT_HTTP_BURST, 'burst'))
-    this.maxClients = Math.floor(positive(init.maxClients, DEFAULT_HTTP_RATE_LIMIT_MAX_CLIENTS, 'maxClients'))
+    this.#buckets = new TokenBuckets({
+      requestsPerSecond: init.requestsPerSecond ?? DEFAULT_HTTP_REQUESTS_PER_SECOND,
+      burst: init.burst ?? DEFAULT_HTTP_BURST,
+      maxSources: init.maxClients ?? DEFAULT_HTTP_RATE_LIMIT_MAX_CLIENTS,
+      ...(init.now === undefined ? {} : { now: init.now })
+    })
     this.limitLoopback = init.limitLoopback === true
-    this.#now = init.now ?? Date.now
+  }
+
+  /** Tokens a client IP gets back per second. */
+  get requestsPerSecond (): number {
+    return this.#buckets.requestsPerSecond
+  }
+
+  /** Most tokens a client IP holds. */
+  get burst (): number {
+    return this.#buckets.burst
+  }
+
+  /** Most client IPs remembered. */
+  get maxClients (): number {
+    return this.#buckets.maxSources
   }
 
   /** Requests refused so far. */
   get limited (): number {
-    return this.#limited
+    return this.#buckets.limited
   }
 
   /** Client IPs remembered now (at most `maxClients`). */
@@ -85,27 +85,7 @@ export class HttpRateLimiter {
     if (!this.limitLoopback && isLoopback(ip)) {
       return 0
     }
-    const now = this.#now()
-    const bucket = this.#buckets.get(ip)
-    let tokens = this.burst
-    if (bucket !== undefined) {
-      tokens = Math.min(this.burst, bucket.tokens + Math.max(0, now - bucket.at) * this.requestsPerSecond / 1000)
-      // re-inserted below: the map's order is the order of last use
-      this.#buckets.delete(ip)
-    }
-    const allowed = tokens >= 1
-    this.#buckets.set(ip, { tokens: allowed ? tokens - 1 : tokens, at: now })
-    if (this.#buckets.size > this.maxClients) {
-      const oldest = this.#buckets.keys().next().value
-      if (oldest !== undefined) {
-        this.#buckets.delete(oldest)
-      }
-    }
-    if (allowed) {
-      return 0
-    }
-    this.#limited++
-    return Math.ceil((1 - tokens) * 1000 / this.requestsPerSecond)
+    return this.#buckets.take(ip) ? 0 : this.#buckets.retryAfterMs(ip)
   }
 }
 

@@ -1,3 +1,5 @@
+import { TokenBuckets } from '@resource-discovery/core'
+
 /** Default sustained rate of topic requests (REGTOPIC + TOPICQUERY) a registrar answers per source IP, in requests per second. */
 export const DEFAULT_TALK_REQUESTS_PER_SECOND = 50
 /** Default burst of topic requests per source IP: how many a quiet source may send at once. */
@@ -17,100 +19,20 @@ export interface RateLimitInit {
   now?: () => number
 }
 
-interface Bucket {
-  tokens: number
-  at: number
-}
-
-function positive (value: number | undefined, fallback: number, name: string): number {
-  const result = value ?? fallback
-  if (!Number.isFinite(result) || result <= 0) {
-    throw new RangeError(`${name} must be a positive number, got ${result}`)
-  }
-  return result
-}
-
 /**
- * A token bucket per source (an IP address, say): each source may spend
- * `burst` requests at once and `requestsPerSecond` after that. The buckets
- * live in a least-recently-used map of at most `maxSources` entries: a source
- * forgotten that way starts again with a full bucket, which is the price of
- * bounded memory (a flood from more sources than that is not one source's
- * flood). No timer: buckets refill when they are next used.
+ * The registrar's limiter of topic requests per source IP: core's
+ * {@link TokenBuckets} with the registrar's defaults
+ * ({@link DEFAULT_TALK_REQUESTS_PER_SECOND}, {@link DEFAULT_TALK_BURST},
+ * {@link DEFAULT_RATE_LIMIT_MAX_SOURCES}).
  */
-export class TokenBucketLimiter {
-  readonly requestsPerSecond: number
-  readonly burst: number
-  readonly maxSources: number
-  readonly #now: () => number
-  readonly #buckets = new Map<string, Bucket>()
-  #allowed = 0
-  #limited = 0
-
+export class TokenBucketLimiter extends TokenBuckets {
   /** @throws RangeError if a number option is not positive */
   constructor (init: RateLimitInit = {}) {
-    this.requestsPerSecond = positive(init.requestsPerSecond, DEFAULT_TALK_REQUESTS_PER_SECOND, 'requestsPerSecond')
-    this.burst = Math.max(1, positive(init.burst, DEFAULT_TALK_BURST, 'burst'))
-    this.maxSources = Math.floor(positive(init.maxSources, DEFAULT_RATE_LIMIT_MAX_SOURCES, 'maxSources'))
-    this.#now = init.now ?? Date.now
-  }
-
-  /** Requests allowed so far. */
-  get allowed (): number {
-    return this.#allowed
-  }
-
-  /** Requests refused so far (over their source's limit). */
-  get limited (): number {
-    return this.#limited
-  }
-
-  /** Sources remembered now (at most `maxSources`). */
-  get size (): number {
-    return this.#buckets.size
-  }
-
-  /** Spends one token of `source`: `true` if it had one (serve the request), `false` if it is over its limit. */
-  take (source: string): boolean {
-    const now = this.#now()
-    const bucket = this.#buckets.get(source)
-    let tokens: number
-    if (bucket === undefined) {
-      tokens = this.burst
-    } else {
-      tokens = Math.min(this.burst, bucket.tokens + Math.max(0, now - bucket.at) * this.requestsPerSecond / 1000)
-      // re-inserted below: the map's order is the order of last use
-      this.#buckets.delete(source)
-    }
-    const allowed = tokens >= 1
-    this.#buckets.set(source, { tokens: allowed ? tokens - 1 : tokens, at: now })
-    while (this.#buckets.size > this.maxSources) {
-      const oldest = this.#buckets.keys().next().value
-      if (oldest === undefined) {
-        break
-      }
-      this.#buckets.delete(oldest)
-    }
-    if (allowed) {
-      this.#allowed++
-    } else {
-      this.#limited++
-    }
-    return allowed
-  }
-
-  /** Milliseconds until `source` has a token again (0 if it has one now). */
-  retryAfterMs (source: string): number {
-    const bucket = this.#buckets.get(source)
-    if (bucket === undefined) {
-      return 0
-    }
-    const tokens = Math.min(this.burst, bucket.tokens + Math.max(0, this.#now() - bucket.at) * this.requestsPerSecond / 1000)
-    return tokens >= 1 ? 0 : Math.ceil((1 - tokens) * 1000 / this.requestsPerSecond)
-  }
-
-  /** Forgets every source. */
-  clear (): void {
-    this.#buckets.clear()
+    super({
+      requestsPerSecond: init.requestsPerSecond ?? DEFAULT_TALK_REQUESTS_PER_SECOND,
+      burst: init.burst ?? DEFAULT_TALK_BURST,
+      maxSources: init.maxSources ?? DEFAULT_RATE_LIMIT_MAX_SOURCES,
+      ...(init.now === undefined ? {} : { now: init.now })
+    })
   }
 }
