@@ -29,6 +29,17 @@ export default tseslint.config(
     }
   },
   {
+    // the web page runs in the browser: its own tsconfig brings the DOM types the root one lacks
+    files: ['packages/web/src/page/**/*.ts', 'packages/web/vite.config.ts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: ['packages/web/tsconfig.page.json'],
+        tsconfigRootDir: import.meta.dirname
+      }
+    }
+  },
+  {
     // tests, examples, benchmarks and scripts may print and use chai's expression assertions
     files: ['**/test/**', 'test/**', 'examples/**', 'bench/**', 'scripts/**', '**/scripts/**'],
     rules: {

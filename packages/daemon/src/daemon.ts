@@ -1,22 +1,27 @@
-import { join } from 'node:path'
+import { access } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import {
-  AllowListVerifier, createResourceContainer, InvalidConfigurationError, LifecycleGuard, NotStartedError, raceAbort,
-  RegistryVerifier, ResourceClient, ResourceKinds, Selectors, StaticDiscoverer,
+  AllowListVerifier, createResourceContainer, InvalidConfigurationError, LatencyProbe, LifecycleGuard, NotStartedError, raceAbort,
+  RegistryReader, RegistryVerifier, ResourceClient, ResourceKinds, Selectors, StaticDiscoverer,
   type AbortOptions, type ResourceClientEvents, type ResourceContainerInit, type ResourceKind, type Startable
 } from '@resource-discovery/core'
+import { webAssetsDir } from '@resource-discovery/web'
 import type { FastifyInstance } from 'fastify'
 import { pino, type Logger } from 'pino'
 import { CustomServers } from './custom-servers/custom-servers.js'
 import { DaemonListenError } from './errors.js'
 import { EventStream } from './events/event-stream.js'
 import { createHttpServer } from './http/create-http-server.js'
+import { HostGuard, isLoopbackName } from './http/host-guard.js'
 import { HttpRateLimiter, type HttpRateLimitInit } from './http/rate-limit.js'
 import {
-  connectionFailureView, registryStatusView, resourceView, selectionChangeView, verdictView,
+  connectionFailureView, latencyView, registryStatusView, resourceView, selectionChangeView, verdictView,
   type HealthView, type TrustView
 } from './http/views.js'
 import { KindMonitor } from './kinds/kind-monitor.js'
+import { DEFAULT_LATENCY_INTERVAL_MS, LatencyMeter } from './latency/latency-meter.js'
 import { DaemonMetrics } from './metrics/daemon-metrics.js'
+import { ProviderDirectory } from './providers/provider-directory.js'
 import { blameStateFile } from './state/daemon-state.js'
 import { StateStore } from './state/state-store.js'
 import { TrustSettings } from './trust/trust-settings.js'
@@ -49,6 +54,30 @@ export interface DaemonInit extends Omit<ResourceContainerInit, 'userServers' | 
    * turns it off.
    */
   rateLimit?: HttpRateLimitInit | false
+  /**
+   * The web page served at `/`: the directory of a built page (`index.html`
+   * and `assets/`; a relative path is taken from the working directory),
+   * or `false` for no page. Default: the page of
+   * `@resource-discovery/web` (its `webAssetsDir`). Without a built page,
+   * `GET /` answers 503 `WebPageNotBuiltError`; the API works either way.
+   */
+  web?: false | string
+  /**
+   * More names the daemon answers to, besides loopback ones, while it is
+   * bound to a loopback address (e.g. a name of 127.0.0.1 in /etc/hosts).
+   * A request whose `Host` header names another host gets 403
+   * `ForbiddenHostError` (DNS-rebinding defence); on any other bind every
+   * host is answered.
+   */
+  allowedHosts?: readonly string[]
+  /**
+   * How often the round trip to every verified server is measured, with the
+   * container's `LatencyProbe` when one is bound (`latencyMs` in the API,
+   * `resource:latency` events); a server is also measured when first
+   * verified. Default {@link DEFAULT_LATENCY_INTERVAL_MS} (30 000); 0 measures
+   * nothing.
+   */
+  latencyIntervalMs?: number
 }
 
 /** Everything a started daemon runs; dropped at stop. */
@@ -60,6 +89,9 @@ interface Running {
   readonly port: number
   readonly stop: () => Promise<void>
 }
+
+/** Host names (or IP addresses) of `allowedHosts`: letters, digits, `.`, `-`, `_`, `:` and brackets for IPv6. */
+const HOST_NAME = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)$/
 
 /**
  * The long-running discovery service: it watches every kind, keeps the
@@ -89,12 +121,13 @@ export class Daemon implements Startable {
   readonly #host: string
   readonly #port: number
   readonly #logger: Logger
+  readonly #webDir: string | undefined
   readonly #lifecycle = new LifecycleGuard()
   #running: Running | undefined
   #client: ResourceClient | undefined
 
   /**
-   * @throws {@link InvalidConfigurationError} naming the bad option (`dataDir`, `host`, `port`, `kinds[1]`, `registry.rpcUrl`...)
+   * @throws {@link InvalidConfigurationError} naming the bad option (`dataDir`, `host`, `port`, `kinds[1]`, `web`, `allowedHosts[0]`, `registry.rpcUrl`...)
    */
   constructor (init: DaemonInit) {
     if (typeof init.dataDir !== 'string' || init.dataDir.trim() === '') {
@@ -129,11 +162,29 @@ export class Daemon implements Startable {
         throw new InvalidConfigurationError('rateLimit', err instanceof Error ? err.message : 'expected positive numbers', { cause: err })
       }
     }
+    if (init.web !== undefined && init.web !== false && (typeof init.web !== 'string' || init.web.trim() === '')) {
+      throw new InvalidConfigurationError('web', `expected the directory of a built page, or false for no page, got ${JSON.stringify(init.web)}`)
+    }
+    if (init.allowedHosts !== undefined) {
+      if (!Array.isArray(init.allowedHosts)) {
+        throw new InvalidConfigurationError('allowedHosts', 'expected a list of host names')
+      }
+      init.allowedHosts.forEach((name, index) => {
+        if (typeof name !== 'string' || !HOST_NAME.test(name)) {
+          throw new InvalidConfigurationError(`allowedHosts[${index}]`, `expected a host name or IP address without a scheme or path, e.g. "rdisc.home.arpa", got ${JSON.stringify(name)}`)
+        }
+      })
+    }
+    const latencyInterval = init.latencyIntervalMs
+    if (latencyInterval !== undefined && (!Number.isSafeInteger(latencyInterval) || latencyInterval < 0)) {
+      throw new InvalidConfigurationError('latencyIntervalMs', `expected a whole number of milliseconds, or 0 to measure nothing, got ${JSON.stringify(latencyInterval)}`)
+    }
     if (init.registry !== undefined) {
       // the registry verifier's constructor checks every registry option (and does no I/O)
       new RegistryVerifier(init.registry)
     }
     this.#init = init
+    this.#webDir = init.web === false ? undefined : resolve(init.web ?? webAssetsDir)
     this.#host = host
     this.#port = port
     this.#logger = init.logger ?? pino({ level: 'silent' })
@@ -142,6 +193,12 @@ export class Daemon implements Startable {
   /** The base URL of the HTTP API, e.g. `http://127.0.0.1:8645`. */
   get url (): string {
     return this.#started().url
+  }
+
+  /** The URL of the web page (`http://127.0.0.1:8645/`), or `undefined` if the daemon serves none (`web: false`). */
+  get webUrl (): string | undefined {
+    const { url } = this.#started()
+    return this.#webDir === undefined ? undefined : `${url}/`
   }
 
   /** The port the HTTP API listens on (the one picked, if 0 was asked). */
@@ -207,7 +264,10 @@ export class Daemon implements Startable {
   }
 
   async #start (): Promise<Running> {
-    const { dataDir, host: _host, port: _port, kinds: watchedKinds, logger: _logger, heartbeatIntervalMs, rateLimit, ...containerInit } = this.#init
+    const {
+      dataDir, host: _host, port: _port, kinds: watchedKinds, logger: _logger, heartbeatIntervalMs, rateLimit,
+      web: _web, allowedHosts, latencyIntervalMs = DEFAULT_LATENCY_INTERVAL_MS, ...containerInit
+    } = this.#init
     const logger = this.#logger
     const startedAt = Date.now()
     const store = new StateStore(dataDir)
@@ -230,6 +290,7 @@ export class Daemon implements Startable {
     const verifier = this.#init.registry === undefined ? undefined : container.get(RegistryVerifier)
     const client = container.get(ResourceClient)
     const selectors = container.get(Selectors)
+    const probe = container.isBound(LatencyProbe) ? container.get<LatencyProbe>(LatencyProbe) : undefined
     const monitors = new Map<string, KindMonitor>()
     const events = new EventStream({ logger, ...(heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs }) })
     const trust = new TrustSettings({ store, ...(verifier === undefined ? {} : { verifier }) }, this.#init.registry)
@@ -285,10 +346,42 @@ export class Daemon implements Startable {
       }
     }
 
-    const detach = attachListeners(client, monitors, events, metrics, logger)
-    const app = createHttpServer({ monitors, kinds, trust, setTrust, customServers, events, metrics, health, logger, ...(rateLimit === undefined ? {} : { rateLimit }) })
+    const registry = this.#init.registry
+    const providers = new ProviderDirectory({
+      trust,
+      kinds: () => [...monitors.values()].map((monitor) => monitor.kind),
+      ...(registry === undefined ? {} : { reader: new RegistryReader(registry) })
+    })
+    const meter = probe === undefined || latencyIntervalMs === 0
+      ? undefined
+      : new LatencyMeter({
+        probe,
+        monitors,
+        logger,
+        onMeasured: (kind, nodeId, sample) => { events.publish('resource:latency', () => latencyView(kind, nodeId, sample)) }
+      }, { intervalMs: latencyIntervalMs })
+    const webDir = this.#webDir
+    const hostGuard = isLoopbackName(this.#host) ? new HostGuard(allowedHosts) : undefined
+    const detach = attachListeners(client, monitors, events, metrics, logger, meter)
+    const app = createHttpServer({
+      monitors,
+      kinds,
+      trust,
+      setTrust,
+      customServers,
+      events,
+      metrics,
+      health,
+      providers,
+      logger,
+      ...(rateLimit === undefined ? {} : { rateLimit }),
+      ...(hostGuard === undefined ? {} : { hostGuard }),
+      ...(webDir === undefined ? {} : { webDir })
+    })
     const stop = async (): Promise<void> => {
       events.close()
+      providers.close()
+      await meter?.stop()
       await app.close()
       detach()
       await client.stop()
@@ -299,6 +392,7 @@ export class Daemon implements Startable {
       for (const kind of watched) {
         monitors.set(kind.name, new KindMonitor(kind, client.watch(kind.name), selectors.forKind(kind.name).name))
       }
+      meter?.start()
       try {
         await app.listen({ host: this.#host, port: this.#port, backlog: LISTEN_BACKLOG })
       } catch (err) {
@@ -312,8 +406,12 @@ export class Daemon implements Startable {
     const port = typeof address === 'object' && address !== null ? address.port : this.#port
     const url = `http://${urlHost(this.#host)}:${port}`
     this.#client = client
+    if (webDir !== undefined && !await exists(join(webDir, 'index.html'))) {
+      logger.warn({ dir: webDir }, 'the web page is not built, so GET / answers 503: run `npm run build:web`')
+    }
     logger.info({
       url,
+      web: webDir === undefined ? null : `${url}/`,
       kinds: watched.map((kind) => kind.name),
       registry: this.#init.registry?.registryAddress ?? null,
       customServers: state.customServers.length,
@@ -337,6 +435,11 @@ function resolveKinds (kinds: ResourceKinds, names: readonly string[] | undefine
   })
 }
 
+/** Whether `path` exists. */
+async function exists (path: string): Promise<boolean> {
+  return access(path).then(() => true, () => false)
+}
+
 /** The host part of a URL that reaches `host`: a wildcard bind is reached on loopback. */
 function urlHost (host: string): string {
   if (host === '0.0.0.0') {
@@ -350,7 +453,8 @@ function urlHost (host: string): string {
 
 /**
  * Routes the client's events to the kind monitors, the event stream, the
- * metrics and the log. Returns what detaches them.
+ * metrics and the log, and a newly verified server to the latency meter.
+ * Returns what detaches them.
  *
  * A registry change needs nothing here: the client re-verifies every watch as
  * soon as its verifier reports a change (a sync that brought events, new
@@ -362,34 +466,38 @@ function attachListeners (
   monitors: ReadonlyMap<string, KindMonitor>,
   events: EventStream,
   metrics: DaemonMetrics,
-  logger: Logger
+  logger: Logger,
+  meter: LatencyMeter | undefined
 ): () => void {
+  const latencyOf = (kind: string) => monitors.get(kind)?.latencyOf
   const listeners: { [K in keyof ResourceClientEvents]: (event: ResourceClientEvents[K]) => void } = {
     'resource:discovered': ({ detail }) => {
       monitors.get(detail.kind)?.discovered(detail)
       events.publish('resource:discovered', () => resourceView(detail))
     },
     'resource:verified': ({ detail }) => {
-      monitors.get(detail.resource.kind)?.judged()
-      logger.debug({ kind: detail.resource.kind, nodeId: detail.resource.nodeId, provider: detail.provider }, 'server verified')
-      events.publish('resource:verified', () => verdictView(detail))
+      const { kind, nodeId } = detail.resource
+      monitors.get(kind)?.judged()
+      logger.debug({ kind, nodeId, provider: detail.provider }, 'server verified')
+      events.publish('resource:verified', () => verdictView(detail, latencyOf(kind)))
+      meter?.measureNew(detail.resource)
     },
     'resource:rejected': ({ detail }) => {
       monitors.get(detail.resource.kind)?.judged()
       logger.debug({ kind: detail.resource.kind, nodeId: detail.resource.nodeId, reason: detail.reason }, 'server rejected')
-      events.publish('resource:rejected', () => verdictView(detail))
+      events.publish('resource:rejected', () => verdictView(detail, latencyOf(detail.resource.kind)))
     },
     'resource:revoked': ({ detail }) => {
       monitors.get(detail.resource.kind)?.judged()
       logger.info({ kind: detail.resource.kind, nodeId: detail.resource.nodeId, reason: detail.reason }, 'server no longer trusted')
-      events.publish('resource:revoked', () => verdictView(detail))
+      events.publish('resource:revoked', () => verdictView(detail, latencyOf(detail.resource.kind)))
     },
     'selection:changed': ({ detail }) => {
       const at = Date.now()
       monitors.get(detail.kind)?.selectionChanged(detail, at)
       metrics.selectionChanged(detail.kind)
       logger.info({ kind: detail.kind, selected: detail.current?.resource.nodeId ?? null, previous: detail.previous?.resource.nodeId ?? null, reason: detail.reason }, 'selection changed')
-      events.publish('selection:changed', () => selectionChangeView(detail, at))
+      events.publish('selection:changed', () => selectionChangeView(detail, at, latencyOf(detail.kind)))
     },
     'connection:failed': ({ detail }) => {
       events.publish('connection:failed', () => connectionFailureView(detail))

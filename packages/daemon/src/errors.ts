@@ -121,3 +121,41 @@ export class DaemonListenError extends ResourceDiscoveryError {
     )
   }
 }
+
+/** The daemon serves its web page from a directory that holds no built page (no `index.html`). */
+export class WebPageNotBuiltError extends ResourceDiscoveryError {
+  static override readonly name = 'WebPageNotBuiltError'
+  override readonly name = 'WebPageNotBuiltError'
+  /** The directory the page is served from. */
+  readonly dir: string
+
+  constructor (dir: string, options: ResourceDiscoveryErrorOptions = {}) {
+    super(
+      `The web page is not built: ${dir} has no index.html`,
+      'Run `npm run build:web` in the repository (or `npm run build -w @resource-discovery/web`; Vite writes the page there), or start the daemon without the page (`web: false`, `rdisc daemon --no-web`); the API under /v1/ works either way',
+      { ...options, details: { dir, ...options.details } }
+    )
+    this.dir = dir
+  }
+}
+
+/**
+ * A request named a host in its `Host` header that the daemon does not
+ * answer to. On a loopback bind the daemon answers only loopback names, so
+ * that a web page on another site cannot reach it through DNS rebinding.
+ */
+export class ForbiddenHostError extends ResourceDiscoveryError {
+  static override readonly name = 'ForbiddenHostError'
+  override readonly name = 'ForbiddenHostError'
+  /** The `Host` header of the request. */
+  readonly host: string
+
+  constructor (host: string, options: ResourceDiscoveryErrorOptions = {}) {
+    super(
+      `The daemon does not answer requests for host ${JSON.stringify(host.length > 100 ? `${host.slice(0, 100)}...` : host)}: on a loopback address it answers only loopback names (localhost, 127.0.0.1, [::1]), so that web pages of other sites cannot reach it through DNS rebinding`,
+      'Open it at http://127.0.0.1:<port>/ or http://localhost:<port>/, or add the name to the daemon\'s allowedHosts (`rdisc daemon --allowed-host NAME`)',
+      { ...options, details: { host, ...options.details } }
+    )
+    this.host = host
+  }
+}

@@ -9,8 +9,14 @@
  *   per selection change, so it stays fast under load);
  * - trust settings (`PUT /v1/trust`) and custom servers
  *   (`POST /v1/custom-servers`) take effect at once and persist in `dataDir`;
- * - `GET /v1/events` streams changes as server-sent events;
- *   `GET /healthz` and `GET /metrics` (Prometheus) watch the daemon.
+ * - `GET /v1/providers` lists the registry's providers (status, metadata,
+ *   resources per kind) with the user's trust in each;
+ * - `GET /v1/events` streams changes as server-sent events (latency
+ *   measurements included); `GET /healthz` and `GET /metrics` (Prometheus)
+ *   watch the daemon;
+ * - `GET /` serves the web page of `@resource-discovery/web` for users and
+ *   curators; on a loopback bind only loopback `Host` names are answered
+ *   (DNS-rebinding defence).
  *
  * @example
  * ```ts
@@ -24,6 +30,7 @@
  *   logger: createLogger({ pretty: process.stderr.isTTY })
  * })
  * await daemon.start()
+ * console.log(`open ${daemon.webUrl}`)   // http://127.0.0.1:8645/
  * const answer = await fetch(`${daemon.url}/v1/kinds/mailserver/selection`)
  * console.log(await answer.json())   // { kind, selected: { nodeId, multiaddrs, provider, ... }, reason, since }
  * await daemon.stop()
@@ -40,7 +47,10 @@ export {
   KEEP_ALIVE_TIMEOUT_MS,
   DEFAULT_HTTP_BURST,
   DEFAULT_HTTP_REQUESTS_PER_SECOND,
+  HostGuard,
   HttpRateLimiter,
+  hostHeaderName,
+  isLoopbackName,
   type HttpRateLimitInit,
   type ConnectionFailureView,
   type CustomServersChangeView,
@@ -49,6 +59,9 @@ export {
   type ErrorBody,
   type HealthView,
   type KindView,
+  type LatencyView,
+  type ProvidersView,
+  type ProviderView,
   type RegistryStatusView,
   type ResourceView,
   type SelectionChangeView,
@@ -57,6 +70,8 @@ export {
   type VerdictView
 } from './http/index.js'
 export type { VerdictStatus } from './kinds/index.js'
+export { DEFAULT_LATENCY_INTERVAL_MS, LATENCY_CONCURRENCY, LATENCY_TIMEOUT_MS, type LatencySample } from './latency/index.js'
 export { createLogger, DEFAULT_LOG_DESTINATION, DEFAULT_LOG_LEVEL, type CreateLoggerOptions } from './logging/index.js'
 export { HTTP_DURATION_BUCKETS_SECONDS, METRICS_PREFIX } from './metrics/index.js'
+export { IMMUTABLE_CACHE_CONTROL, REVALIDATE_CACHE_CONTROL, WEB_CONTENT_SECURITY_POLICY, WEB_CONTENT_TYPES } from './web/index.js'
 export { STATE_FILE_NAME, STATE_FILE_VERSION, type CustomServer, type DaemonState, type PersistedTrust } from './state/index.js'

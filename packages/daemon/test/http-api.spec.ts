@@ -112,7 +112,8 @@ describe('Daemon HTTP API', function () {
       expect(body).to.deep.equal({
         error: 'ValidationError',
         message: 'Invalid query string: status must be one of verified, rejected, all, got "trusted"',
-        statusCode: 400
+        statusCode: 400,
+        field: 'status'
       })
     })
 
@@ -229,6 +230,7 @@ describe('Daemon HTTP API', function () {
       expect(status).to.equal(409)
       expect(body.error).to.equal('CustomServerExistsError')
       expect(body.message).to.contain('remove it first')
+      expect(body.field).to.equal('address')
     })
 
     it('behavior: the same node may be a custom server of two kinds; DELETE with ?kind= removes one', async () => {
@@ -269,6 +271,7 @@ describe('Daemon HTTP API', function () {
       expect(status).to.equal(400)
       expect(body.error).to.equal('InvalidEnrError')
       expect(body.message).to.match(/^Invalid ENR: /)
+      expect(body.field).to.equal('address')
     })
 
     it('error: an ENR whose signature does not match is a 400 InvalidEnrSignatureError', async () => {
@@ -279,6 +282,7 @@ describe('Daemon HTTP API', function () {
       const { status, body } = await api<ErrorBody>(daemon, 'POST', '/v1/custom-servers', { kind: 'mailserver', address: tampered })
       expect(status).to.equal(400)
       expect(['InvalidEnrSignatureError', 'InvalidEnrError']).to.include(body.error)
+      expect(body.field).to.equal('address')
     })
 
     it('error: an address that is neither an ENR nor a multiaddr is a 400 saying what is expected', async () => {
@@ -287,6 +291,7 @@ describe('Daemon HTTP API', function () {
       expect(status).to.equal(400)
       expect(body.error).to.equal('InvalidConfigurationError')
       expect(body.message).to.contain('expected an ENR ("enr:...") or a multiaddr ending in /p2p/<peer id>')
+      expect(body.field).to.equal('address')
     })
 
     it('error: a multiaddr without /p2p/ is a 400 InvalidMultiaddrError', async () => {
@@ -294,6 +299,7 @@ describe('Daemon HTTP API', function () {
       const { status, body } = await api<ErrorBody>(daemon, 'POST', '/v1/custom-servers', { kind: 'mailserver', address: '/ip4/127.0.0.1/tcp/4001' })
       expect(status).to.equal(400)
       expect(body.error).to.equal('InvalidMultiaddrError')
+      expect(body.field).to.equal('address')
     })
 
     it('error: an unknown kind in the body is a 400 naming the known kinds', async () => {
@@ -302,20 +308,21 @@ describe('Daemon HTTP API', function () {
       expect(status).to.equal(400)
       expect(body.error).to.equal('UnknownResourceKindError')
       expect(body.message).to.contain('known kinds: mailserver, push')
+      expect(body.field).to.equal('kind')
       expect((await api<CustomServersBody>(daemon, 'GET', '/v1/custom-servers')).body.customServers).to.deep.equal([])
     })
 
-    for (const [name, payload, message] of [
-      ['a missing field', { kind: 'mailserver' }, 'Invalid request body: address is required'],
-      ['an extra field', { kind: 'mailserver', address: 'enr:x', trusted: true }, 'Invalid request body: unknown field "trusted" (allowed: kind, address)'],
-      ['a field of the wrong type', { kind: 'mailserver', address: 42 }, 'Invalid request body: address must be a string, got a number'],
-      ['a body that is not an object', '["mailserver"]', 'Invalid request body: it must be an object, got an array']
+    for (const [name, payload, message, field] of [
+      ['a missing field', { kind: 'mailserver' }, 'Invalid request body: address is required', 'address'],
+      ['an extra field', { kind: 'mailserver', address: 'enr:x', trusted: true }, 'Invalid request body: unknown field "trusted" (allowed: kind, address)', 'trusted'],
+      ['a field of the wrong type', { kind: 'mailserver', address: 42 }, 'Invalid request body: address must be a string, got a number', 'address'],
+      ['a body that is not an object', '["mailserver"]', 'Invalid request body: it must be an object, got an array', undefined]
     ] as const) {
-      it(`error: ${name} is a 400 ValidationError naming the field`, async () => {
+      it(`error: ${name} is a 400 ValidationError naming the field${field === undefined ? ' (none: the whole body)' : ` (field ${field})`}`, async () => {
         const daemon = await harness.started()
         const { status, body } = await api<ErrorBody>(daemon, 'POST', '/v1/custom-servers', payload)
         expect(status).to.equal(400)
-        expect(body).to.deep.equal({ error: 'ValidationError', message, statusCode: 400 })
+        expect(body).to.deep.equal({ error: 'ValidationError', message, statusCode: 400, ...(field === undefined ? {} : { field }) })
       })
     }
 
@@ -475,9 +482,11 @@ describe('Daemon HTTP API', function () {
   })
 
   it('error: an unknown route is a 404 in the common error shape', async () => {
-    const daemon = await harness.started()
+    const daemon = await harness.started({ web: false })
     const { status, body } = await api<ErrorBody>(daemon, 'GET', '/v2/kinds')
     expect(status).to.equal(404)
     expect(body).to.deep.equal({ error: 'NotFound', message: 'There is no route GET /v2/kinds; the API\'s routes start with /v1/, plus /healthz and /metrics', statusCode: 404 })
+    const withPage = await harness.started()
+    expect((await api<ErrorBody>(withPage, 'GET', '/v2/kinds')).body.message).to.match(/and the web page is at \/$/)
   })
 })

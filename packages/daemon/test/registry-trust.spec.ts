@@ -113,16 +113,16 @@ describe('Daemon with a registry', function () {
     expect(nodeIds((await api<ResourcesBody>(daemon, 'GET', '/v1/kinds/mailserver/resources')).body.resources)).to.deep.equal([own.nodeId])
   })
 
-  for (const [name, payload, fragment] of [
-    ['a malformed address', { trustedProviders: ['0x0000000000000000000000000000000000000001', '0xalice'] }, 'Invalid request body: trustedProviders[1] must be an Ethereum address (0x and 40 hex digits), got "0xalice"'],
-    ['a missing list', {}, 'Invalid request body: trustedProviders is required'],
-    ['an extra field', { trustedProviders: [], defaultProvider: '0x0000000000000000000000000000000000000001' }, 'Invalid request body: unknown field "defaultProvider" (allowed: trustedProviders)']
+  for (const [name, payload, fragment, field] of [
+    ['a malformed address', { trustedProviders: ['0x0000000000000000000000000000000000000001', '0xalice'] }, 'Invalid request body: trustedProviders[1] must be an Ethereum address (0x and 40 hex digits), got "0xalice"', 'trustedProviders/1'],
+    ['a missing list', {}, 'Invalid request body: trustedProviders is required', 'trustedProviders'],
+    ['an extra field', { trustedProviders: [], defaultProvider: '0x0000000000000000000000000000000000000001' }, 'Invalid request body: unknown field "defaultProvider" (allowed: trustedProviders)', 'defaultProvider']
   ] as const) {
     it(`error: PUT /v1/trust with ${name} is a 400 ValidationError, and trust is unchanged`, async () => {
       const daemon = await harness.started({ registry: registry() })
       const { status, body } = await api<ErrorBody>(daemon, 'PUT', '/v1/trust', payload)
       expect(status).to.equal(400)
-      expect(body).to.deep.equal({ error: 'ValidationError', message: fragment, statusCode: 400 })
+      expect(body).to.deep.equal({ error: 'ValidationError', message: fragment, statusCode: 400, field })
       expect((await api<TrustView>(daemon, 'GET', '/v1/trust')).body.trustedProviders).to.deep.equal([chain.alice.address])
     })
   }
@@ -137,6 +137,7 @@ describe('Daemon with a registry', function () {
     expect(body.error).to.equal('InvalidConfigurationError')
     expect(body.message).to.contain('trustedProviders[1]')
     expect(body.message).to.contain('EIP-55 checksum')
+    expect(body.field).to.equal('trustedProviders/1')
     expect((await api<TrustView>(daemon, 'GET', '/v1/trust')).body.source).to.equal('configuration')
   })
 

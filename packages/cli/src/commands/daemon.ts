@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { InvalidConfigurationError } from '@resource-discovery/core'
 import { Daemon } from '@resource-discovery/daemon'
 import { UsageError } from '../errors.js'
 import { loadPluginCatalog } from '../plugins/load-plugin-catalog.js'
@@ -9,7 +10,9 @@ import { checkSelectors, selectionSetup } from './selection-modules.js'
 
 /**
  * `rdisc daemon`: the daemon of `@resource-discovery/daemon`, watching every
- * kind (or `--kind`s) and serving them over HTTP until SIGINT/SIGTERM.
+ * kind (or `--kind`s) and serving them over HTTP, with the web page at `/`
+ * (unless `--no-web`), until SIGINT/SIGTERM. Prints the API's and the page's
+ * URLs once it listens.
  */
 export async function runDaemon (context: CommandContext): Promise<void> {
   const { options, output, signal, cwd } = context
@@ -27,9 +30,10 @@ export async function runDaemon (context: CommandContext): Promise<void> {
   const dataDir = join(options.requireString('dataDir'), 'daemon')
   // the ping host: latency-aware selection, and liveness checks of each kind's selected server
   const selection = await selectionSetup(selectorSpecs, { probe: true, signal })
+  const latencyIntervalMs = options.number('latencyInterval')
   let daemon: Daemon | undefined
   try {
-    daemon = new Daemon({
+    daemon = newDaemon(options, {
       dataDir,
       host: options.requireString('host'),
       port: options.number('httpPort'),
@@ -40,13 +44,17 @@ export async function runDaemon (context: CommandContext): Promise<void> {
       // the user's own servers: discovered from configuration, and trusted by node id
       servers: servers.map(({ kind, address }) => ({ kind, address })),
       trustedNodeIds: servers.map((server) => server.nodeId),
+      ...(options.boolean('noWeb') ? { web: false as const } : {}),
+      allowedHosts: options.list('allowedHosts'),
+      ...(latencyIntervalMs === undefined ? {} : { latencyIntervalMs }),
       logger: await context.logger()
     })
     await daemon.start()
     const watched = kinds.length === 0 ? catalog.kinds().map((kind) => kind.name) : kinds
+    const web = daemon.webUrl ?? null
     output.result(
-      { url: daemon.url, port: daemon.port, dataDir, kinds: watched },
-      `daemon listening on ${daemon.url} (kinds ${watched.join(', ')}; state in ${dataDir})\ntry: curl ${daemon.url}/healthz`
+      { url: daemon.url, web, port: daemon.port, dataDir, kinds: watched },
+      `daemon listening on ${daemon.url} (kinds ${watched.join(', ')}; state in ${dataDir})\n${web === null ? '' : `web page: ${web}\n`}try: curl ${daemon.url}/healthz`
     )
     output.progress('the daemon runs until Ctrl-C (SIGINT) or SIGTERM')
     await waitForAbort(signal)
@@ -56,3 +64,21 @@ export async function runDaemon (context: CommandContext): Promise<void> {
     await selection.stop()
   }
 }
+
+/** The daemon, its own option errors given back as usage errors that name the flag (`--allowed-host`...). */
+function newDaemon (options: CommandContext['options'], init: ConstructorParameters<typeof Daemon>[0]): Daemon {
+  try {
+    return new Daemon(init)
+  } catch (err) {
+    if (err instanceof InvalidConfigurationError) {
+      const option = FLAG_OPTIONS.find(([prefix]) => err.option === prefix || err.option.startsWith(`${prefix}[`))
+      if (option !== undefined) {
+        throw options.invalid(option[1], err.message.replace(/^Invalid configuration at [^:]+: /, ''), err)
+      }
+    }
+    throw err
+  }
+}
+
+/** Daemon options that come from a flag of their own: the daemon's option name, and the CLI option's. */
+const FLAG_OPTIONS = [['allowedHosts', 'allowedHosts'], ['latencyIntervalMs', 'latencyInterval']] as const

@@ -4,6 +4,8 @@ import type { OptionSpec } from './option-spec.js'
 
 /** Port of the daemon's HTTP API unless told otherwise (the daemon package's `DEFAULT_DAEMON_PORT`). */
 export const DEFAULT_HTTP_PORT = 8645
+/** How often the daemon measures the round trip to its verified servers unless told otherwise (the daemon package's `DEFAULT_LATENCY_INTERVAL_MS`). */
+export const DEFAULT_LATENCY_INTERVAL_MS = 30_000
 /** Address servers, bootnodes and the daemon bind unless told otherwise: loopback only. */
 export const DEFAULT_HOST = '127.0.0.1'
 /** How long `rdisc find` gathers discovered servers before verifying them, unless told otherwise. */
@@ -78,6 +80,9 @@ export const OPTIONS = [
 
   // ----------------------------------------------------------------- daemon
   { name: 'httpPort', min: 0, max: 65535, flag: '--http-port', valueName: 'PORT', env: 'RDISC_HTTP_PORT', configKey: 'httpPort', type: 'integer', default: DEFAULT_HTTP_PORT, description: 'TCP port of the daemon\'s HTTP API (0: a free port).' },
+  { name: 'noWeb', flag: '--no-web', env: 'RDISC_NO_WEB', configKey: 'noWeb', type: 'boolean', description: 'Do not serve the web page at http://HOST:PORT/ (the trust settings, custom servers and live status for people); the API under /v1/ stays.' },
+  { name: 'allowedHosts', flag: '--allowed-host', valueName: 'NAME', env: 'RDISC_ALLOWED_HOSTS', configKey: 'allowedHosts', type: 'list', defaultText: 'loopback names only', description: 'A name the daemon answers to besides localhost, 127.x.x.x and [::1] while it binds a loopback address (e.g. a name of 127.0.0.1 in /etc/hosts); requests for other hosts get 403, so web pages of other sites cannot reach the API through DNS rebinding.' },
+  { name: 'latencyInterval', flag: '--latency-interval', valueName: 'DURATION', env: 'RDISC_LATENCY_INTERVAL', configKey: 'latencyInterval', type: 'duration', default: DEFAULT_LATENCY_INTERVAL_MS, defaultText: '30s', description: 'How often the daemon pings every verified server (libp2p ping) to show its round trip in the API and the page; a server is also pinged when first verified. 0 turns it off.' },
 
   // ------------------------------------------------------------- demo, keys
   { name: 'keepRunning', flag: '--keep-running', type: 'boolean', description: 'Keep the demo network running after the report, until SIGINT/SIGTERM.' },

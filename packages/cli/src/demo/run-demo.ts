@@ -3,6 +3,7 @@ import {
   delay,
   identityFromPeerId,
   InvalidConfigurationError,
+  LatencyProbe,
   throwIfAborted,
   toAbortError,
   type ResourceClient,
@@ -13,7 +14,8 @@ import { describeProgress, startLocalNetwork, type LocalNetwork, type LocalServe
 import { discv5Discovery } from '@resource-discovery/discv5'
 import { mailserver, MailserverClient, mailserverKind } from '@resource-discovery/plugin-mailserver'
 import { push, pushKind } from '@resource-discovery/plugin-push'
-import { ClientHost } from '@resource-discovery/server'
+import { ClientHost, PingLatencyProbe } from '@resource-discovery/server'
+import { ContainerModule } from 'inversify'
 import { DEMO_PROVIDERS, DEMO_SERVERS, DEMO_TOPIC, DEMO_TRUSTED_PROVIDER, demoEnvelopes } from './demo-network.js'
 import type { DemoMessage, DemoOptions, DemoReport, DemoSelection, DemoServerReport, DemoTimings } from './demo-report.js'
 import { renderDemoReport } from './render-demo-report.js'
@@ -161,6 +163,7 @@ function tryItLines (network: LocalNetwork, daemonUrl: string): string[] {
     '',
     'Everything keeps running until interrupted (Ctrl-C):',
     '',
+    `  web page   ${daemonUrl}/   (servers, verdicts and selection live; choose whom to trust; add your own servers)`,
     `  daemon     ${daemonUrl}`,
     `  chain      ${network.rpcUrl} (chain id ${network.chainId})`,
     `  registry   ${network.registryAddress}`,
@@ -238,7 +241,11 @@ export async function runDemo (options: DemoOptions): Promise<DemoReport> {
     const daemon = new Daemon({
       plugins: [mailserver(), push()],
       registry: network.registryVerifierInit(DEMO_TRUSTED_PROVIDER),
-      modules: [discv5Discovery(network.discv5ClientSettings())],
+      modules: [
+        discv5Discovery(network.discv5ClientSettings()),
+        // pings over the demo's libp2p host: the latency the web page shows, and the selection's liveness checks
+        new ContainerModule(({ bind }) => { bind(LatencyProbe).toConstantValue(new PingLatencyProbe(host)) })
+      ],
       client: { rediscoverIntervalMs: DEMO_REDISCOVER_INTERVAL_MS },
       dataDir: join(network.dataDir, 'daemon'),
       port: 0

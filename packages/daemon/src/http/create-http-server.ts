@@ -1,21 +1,27 @@
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
-import { UnknownResourceKindError, type ResourceKinds } from '@resource-discovery/core'
+import {
+  InvalidConfigurationError, InvalidEnrError, InvalidEnrSignatureError, InvalidMultiaddrError, InvalidPeerIdError,
+  InvalidPublicKeyError, UnknownResourceKindError, type ResourceKinds
+} from '@resource-discovery/core'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type onResponseHookHandler } from 'fastify'
 import type { Logger } from 'pino'
 import type { CustomServers } from '../custom-servers/custom-servers.js'
-import { KindNotWatchedError } from '../errors.js'
+import { CustomServerExistsError, KindNotWatchedError } from '../errors.js'
 import type { EventStream } from '../events/event-stream.js'
 import type { KindMonitor, VerdictStatus } from '../kinds/kind-monitor.js'
 import type { DaemonMetrics } from '../metrics/daemon-metrics.js'
+import type { ProviderDirectory } from '../providers/provider-directory.js'
 import type { TrustSettings } from '../trust/trust-settings.js'
-import { errorBody, withStatus } from './error-body.js'
+import { addWebPage } from '../web/web-page.js'
+import { errorBody, withField, withStatus } from './error-body.js'
+import { addHostGuard, type HostGuard } from './host-guard.js'
 import { addRateLimit, HttpRateLimiter, type HttpRateLimitInit } from './rate-limit.js'
 import {
-  addCustomServerSchema, getTrustSchema, healthSchema, listCustomServersSchema, listKindsSchema, listResourcesSchema,
+  addCustomServerSchema, getTrustSchema, healthSchema, listCustomServersSchema, listKindsSchema, listProvidersSchema, listResourcesSchema,
   putTrustSchema, removeCustomServerSchema, selectionSchema
 } from './schemas.js'
-import { verdictView, type ErrorBody, type HealthView, type TrustView } from './views.js'
+import type { ErrorBody, HealthView, TrustView } from './views.js'
 
 /** How long an idle keep-alive connection stays open: longer than clients that poll every minute wait between requests. */
 export const KEEP_ALIVE_TIMEOUT_MS = 72_000
@@ -43,10 +49,18 @@ export interface HttpServerComponents {
   readonly events: EventStream
   readonly metrics: DaemonMetrics
   readonly health: () => HealthView
+  readonly providers: ProviderDirectory
   readonly logger: Logger
   /** Per-client-IP rate limit of every route (default on, loopback exempt), or `false`. */
   readonly rateLimit?: HttpRateLimitInit | false
+  /** Refuses requests for hosts the daemon does not answer to (on a loopback bind); absent: every host is answered. */
+  readonly hostGuard?: HostGuard
+  /** The directory of the built web page, served at `/`; absent: no page. */
+  readonly webDir?: string
 }
+
+/** Errors about the address of a custom server: the answer names the `address` field. */
+const ADDRESS_ERRORS = [InvalidEnrError, InvalidEnrSignatureError, InvalidMultiaddrError, InvalidPeerIdError, InvalidPublicKeyError, CustomServerExistsError]
 
 /**
  * Answers a request that is not valid HTTP (a byte outside the request-line
@@ -110,15 +124,19 @@ export function createHttpServer (components: HttpServerComponents): FastifyInst
     }
   }
 
+  /** Records a request refused by an onRequest hook on a route that records its requests in its handler (it never gets there). */
+  const observeRefused = (request: FastifyRequest, reply: FastifyReply): void => {
+    const route = request.routeOptions
+    if (route.config.observedInHandler === true && route.url !== undefined) {
+      observe(request, reply, route.url)
+    }
+  }
+
   if (components.rateLimit !== false) {
-    const limiter = new HttpRateLimiter(components.rateLimit)
-    addRateLimit(app, limiter, (request, reply) => {
-      // routes that record their requests in their handler never get there
-      const route = request.routeOptions
-      if (route.config.observedInHandler === true && route.url !== undefined) {
-        observe(request, reply, route.url)
-      }
-    })
+    addRateLimit(app, new HttpRateLimiter(components.rateLimit), observeRefused)
+  }
+  if (components.hostGuard !== undefined) {
+    addHostGuard(app, components.hostGuard, observeRefused)
   }
 
   // Each route records its requests in an onResponse hook of its own, with
@@ -151,7 +169,7 @@ export function createHttpServer (components: HttpServerComponents): FastifyInst
   app.setNotFoundHandler((request, reply) => {
     const body: ErrorBody = {
       error: 'NotFound',
-      message: `There is no route ${request.method} ${request.url.split('?')[0] ?? ''}; the API's routes start with /v1/, plus /healthz and /metrics`,
+      message: `There is no route ${request.method} ${request.url.split('?')[0] ?? ''}; the API's routes start with /v1/, plus /healthz and /metrics${components.webDir === undefined ? '' : ', and the web page is at /'}`,
       statusCode: 404
     }
     void reply.code(404).send(body)
@@ -165,7 +183,8 @@ export function createHttpServer (components: HttpServerComponents): FastifyInst
   app.get<{ Params: { kind: string }, Querystring: { status: VerdictStatus } }>('/v1/kinds/:kind/resources', { schema: listResourcesSchema }, async (request) => {
     const { kind } = request.params
     const { status } = request.query
-    return { kind, status, resources: monitorOf(kind).verdicts(status).map(verdictView) }
+    const monitor = monitorOf(kind)
+    return { kind, status, resources: monitor.verdicts(status).map((verdict) => monitor.verdictView(verdict)) }
   })
 
   // the hot route: the answer is serialized ahead of time, once per selection change
@@ -178,8 +197,16 @@ export function createHttpServer (components: HttpServerComponents): FastifyInst
   app.get('/v1/trust', { schema: getTrustSchema }, async () => trust.view())
 
   app.put<{ Body: { trustedProviders: string[] } }>('/v1/trust', { schema: putTrustSchema }, async (request) => {
-    return components.setTrust(request.body.trustedProviders)
+    try {
+      return await components.setTrust(request.body.trustedProviders)
+    } catch (err) {
+      // `trustedProviders[2]` names the entry at fault: answered as the field path `trustedProviders/2`
+      const index = err instanceof InvalidConfigurationError ? /^trustedProviders\[(\d+)\]$/.exec(err.option)?.[1] : undefined
+      throw index === undefined ? err : withField(err as Error, `trustedProviders/${index}`)
+    }
   })
+
+  app.get('/v1/providers', { schema: listProvidersSchema }, async () => components.providers.view())
 
   app.get('/v1/custom-servers', { schema: listCustomServersSchema }, async () => ({ customServers: customServers.list() }))
 
@@ -190,7 +217,10 @@ export function createHttpServer (components: HttpServerComponents): FastifyInst
     } catch (err) {
       // the kind is a field of the body here, so naming an unknown one is a bad request rather than a missing page
       if (err instanceof UnknownResourceKindError || err instanceof KindNotWatchedError) {
-        throw withStatus(err, 400)
+        throw withField(withStatus(err, 400), 'kind')
+      }
+      if (ADDRESS_ERRORS.some((type) => err instanceof type) || (err instanceof InvalidConfigurationError && err.option === 'address')) {
+        throw withField(err as Error, 'address')
       }
       throw err
     }
@@ -214,6 +244,10 @@ export function createHttpServer (components: HttpServerComponents): FastifyInst
   app.get('/metrics', async (_request, reply) => {
     return reply.header('content-type', metrics.contentType).send(await metrics.render())
   })
+
+  if (components.webDir !== undefined) {
+    addWebPage(app, components.webDir)
+  }
 
   return app
 }

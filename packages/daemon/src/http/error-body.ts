@@ -17,13 +17,18 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   UnknownResourceKindError: 404,
   KindNotWatchedError: 404,
   CustomServerNotFoundError: 404,
+  // it is addressed to another host (DNS rebinding)
+  ForbiddenHostError: 403,
   // it conflicts with the daemon's state
   CustomServerExistsError: 409,
   RegistryNotConfiguredError: 409,
-  // the daemon cannot answer yet
+  // the daemon cannot answer yet, or what it asks cannot
   NoTrustedResourceError: 503,
   RegistryUnavailableError: 503,
+  RpcUnavailableError: 503,
+  JsonRpcError: 502,
   NotStartedError: 503,
+  WebPageNotBuiltError: 503,
   // the daemon failed
   StateFileWriteError: 500
 }
@@ -40,6 +45,7 @@ interface SchemaProblem {
 
 interface HttpishError {
   readonly statusCode?: unknown
+  readonly field?: unknown
   readonly validation?: readonly SchemaProblem[]
   readonly validationContext?: string
 }
@@ -62,10 +68,12 @@ export function errorBody (err: unknown): ErrorBody {
   const httpish = (typeof err === 'object' && err !== null ? err : {}) as HttpishError
   const ownStatus = typeof httpish.statusCode === 'number' && httpish.statusCode >= 400 && httpish.statusCode < 600 ? httpish.statusCode : undefined
   if (httpish.validation !== undefined && httpish.validation.length > 0) {
-    return { error: 'ValidationError', message: validationMessage(httpish.validationContext, httpish.validation), statusCode: 400 }
+    const field = validationField(httpish.validation[0])
+    return { error: 'ValidationError', message: validationMessage(httpish.validationContext, httpish.validation), statusCode: 400, ...(field === undefined ? {} : { field }) }
   }
   if (err instanceof ResourceDiscoveryError) {
-    return { error: err.name, message: err.message, statusCode: ownStatus ?? ERROR_STATUS[err.name] ?? 500 }
+    const field = typeof httpish.field === 'string' ? { field: httpish.field } : {}
+    return { error: err.name, message: err.message, statusCode: ownStatus ?? ERROR_STATUS[err.name] ?? 500, ...field }
   }
   if (ownStatus !== undefined && ownStatus < 500 && err instanceof Error) {
     return { error: statusName(ownStatus), message: err.message.replace(/\.$/, ''), statusCode: ownStatus }
@@ -77,6 +85,33 @@ export function errorBody (err: unknown): ErrorBody {
 /** Marks `err` to be answered with `statusCode` whatever its type, e.g. an unknown kind named in a request body (400, not 404). */
 export function withStatus<E extends Error> (err: E, statusCode: number): E & { statusCode: number } {
   return Object.assign(err, { statusCode })
+}
+
+/**
+ * Marks `err` as being about the request field `field` (e.g. `address`, or
+ * a path such as `trustedProviders/2`): its answer carries `field`, so a
+ * form can show the message next to that input.
+ */
+export function withField<E extends Error> (err: E, field: string): E & { field: string } {
+  return Object.assign(err, { field })
+}
+
+/**
+ * The field a validation problem is about, as a `/`-separated path without
+ * the leading slash (`trustedProviders/2`, `address`); `undefined` when it is
+ * about the whole input (a body that is not an object).
+ */
+export function validationField (problem: SchemaProblem | undefined): string | undefined {
+  if (problem === undefined) {
+    return undefined
+  }
+  const parts = problem.instancePath.split('/').slice(1).map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+  if (problem.keyword === 'required') {
+    parts.push(String(problem.params.missingProperty))
+  } else if (problem.keyword === 'additionalProperties') {
+    parts.push(String(problem.params.additionalProperty))
+  }
+  return parts.length === 0 ? undefined : parts.join('/')
 }
 
 /** One sentence naming the field at fault and what was expected. */

@@ -1,5 +1,6 @@
 export { BODY_LIMIT_BYTES, createHttpServer, KEEP_ALIVE_TIMEOUT_MS, type HttpServerComponents } from './create-http-server.js'
-export { ERROR_STATUS, errorBody, validationMessage, withStatus } from './error-body.js'
+export { ERROR_STATUS, errorBody, validationField, validationMessage, withField, withStatus } from './error-body.js'
+export { addHostGuard, hostHeaderName, HostGuard, isLoopbackName } from './host-guard.js'
 export * from './schemas.js'
 export * from './views.js'
 export {

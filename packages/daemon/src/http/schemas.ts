@@ -27,7 +27,8 @@ export const errorSchema = {
   properties: {
     error: { type: 'string' },
     message: { type: 'string' },
-    statusCode: { type: 'integer' }
+    statusCode: { type: 'integer' },
+    field: { type: 'string' }
   }
 } as const
 
@@ -49,7 +50,9 @@ export const verdictSchema = {
     trusted: { type: 'boolean' },
     provider: nullableString,
     reason: { type: 'string' },
-    verifier: { type: 'string' }
+    verifier: { type: 'string' },
+    latencyMs: { type: ['number', 'null'] },
+    latencyAt: nullableString
   }
 } as const
 
@@ -181,6 +184,36 @@ export const putTrustSchema = {
     }
   },
   response: { 200: trustSchema, ...errorResponses }
+} as const
+
+/** `GET /v1/providers` */
+export const listProvidersSchema = {
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        registry: registryStatusSchema,
+        curator: nullableString,
+        blockNumber: { type: ['integer', 'null'] },
+        providers: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              address: { type: 'string' },
+              name: { type: 'string' },
+              metadataUri: { type: 'string' },
+              status: { type: 'string', enum: ['pending', 'approved', 'suspended', 'rejected', 'removed'] },
+              trusted: { type: 'boolean' },
+              isDefault: { type: 'boolean' },
+              resources: { type: 'object', additionalProperties: { type: 'integer' } }
+            }
+          }
+        }
+      }
+    },
+    ...errorResponses
+  }
 } as const
 
 /** `GET /v1/custom-servers` */

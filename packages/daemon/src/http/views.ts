@@ -1,4 +1,5 @@
-import type { ConnectionFailure, RegistryVerifierStatus, Resource, SelectionChange, Verdict } from '@resource-discovery/core'
+import type { ConnectionFailure, ProviderStatus, RegistryVerifierStatus, Resource, SelectionChange, Verdict } from '@resource-discovery/core'
+import type { LatencySample } from '../latency/latency-sample.js'
 import type { CustomServer } from '../state/daemon-state.js'
 
 /**
@@ -31,6 +32,15 @@ export interface VerdictView extends ResourceView {
   readonly reason: string
   /** The verifier that decided: `registry`, `allow-list`... */
   readonly verifier: string
+  /**
+   * The last round trip the daemon measured to the server (ms), with the
+   * container's `LatencyProbe` (libp2p ping under `rdisc daemon`); `null`
+   * if none was measured yet, no probe is bound, or the server did not
+   * answer the last time (then `latencyAt` is set).
+   */
+  readonly latencyMs: number | null
+  /** When `latencyMs` was measured; `null` if never. */
+  readonly latencyAt: string | null
 }
 
 /** A kind the daemon watches (`GET /v1/kinds`). */
@@ -104,6 +114,51 @@ export interface ErrorBody {
   /** What went wrong and what to do. */
   readonly message: string
   readonly statusCode: number
+  /**
+   * The input at fault, when one is: a request field by name (`address`,
+   * `kind`, `trustedProviders`), or the path into it, `/`-separated
+   * (`trustedProviders/2`). A form shows `message` next to the field its
+   * first segment names.
+   */
+  readonly field?: string
+}
+
+/** A provider of the registry, with the user's trust in it (`GET /v1/providers`). */
+export interface ProviderView {
+  /** The provider's account, checksummed. */
+  readonly address: string
+  /** Its display name. */
+  readonly name: string
+  /** The URI of a document describing it (may be empty). */
+  readonly metadataUri: string
+  /** `pending` (applied, waiting for the curator), `approved`, `suspended`, `rejected` or `removed`. */
+  readonly status: Exclude<ProviderStatus, 'none'>
+  /** Whether the daemon trusts it now (`PUT /v1/trust`). */
+  readonly trusted: boolean
+  /** Whether it is the configured default provider. */
+  readonly isDefault: boolean
+  /** How many resources it registered, by watched kind name. */
+  readonly resources: Readonly<Record<string, number>>
+}
+
+/** The registry's providers as the chain lists them (`GET /v1/providers`). */
+export interface ProvidersView {
+  readonly registry: RegistryStatusView
+  /** The registry's curator, checksummed; `null` without a registry. */
+  readonly curator: string | null
+  /** The block the list was read at; `null` without a registry. */
+  readonly blockNumber: number | null
+  /** Every provider that ever applied or was added, in the contract's order (first application first). */
+  readonly providers: readonly ProviderView[]
+}
+
+/** A `resource:latency` event: a round trip measured to a verified server. */
+export interface LatencyView {
+  readonly kind: string
+  readonly nodeId: string
+  /** The round trip in milliseconds, or `null` if the server did not answer. */
+  readonly latencyMs: number | null
+  readonly at: string
 }
 
 /** A `selection:changed` event. */
@@ -138,6 +193,7 @@ export interface DaemonEventViews {
   'resource:verified': VerdictView
   'resource:rejected': VerdictView
   'resource:revoked': VerdictView
+  'resource:latency': LatencyView
   'selection:changed': SelectionChangeView
   'connection:failed': ConnectionFailureView
   'trust:changed': TrustView
@@ -167,26 +223,37 @@ export function resourceView (resource: Resource): ResourceView {
   }
 }
 
-/** The view of a verdict. */
-export function verdictView (verdict: Verdict): VerdictView {
+/** Finds the last latency measured to a node, if any. */
+export type LatencyLookup = (nodeId: string) => LatencySample | undefined
+
+/** The view of a verdict, with the last latency `latencyOf` knows of its server. */
+export function verdictView (verdict: Verdict, latencyOf?: LatencyLookup): VerdictView {
+  const latency = latencyOf?.(verdict.resource.nodeId)
   return {
     ...resourceView(verdict.resource),
     trusted: verdict.trusted,
     provider: verdict.provider ?? null,
     reason: verdict.reason,
-    verifier: verdict.verifier
+    verifier: verdict.verifier,
+    latencyMs: latency?.latencyMs ?? null,
+    latencyAt: latency === undefined ? null : isoTime(latency.at)
   }
 }
 
 /** The view of a selection change, at `at`. */
-export function selectionChangeView (change: SelectionChange, at: number): SelectionChangeView {
+export function selectionChangeView (change: SelectionChange, at: number, latencyOf?: LatencyLookup): SelectionChangeView {
   return {
     kind: change.kind,
-    previous: change.previous === undefined ? null : verdictView(change.previous),
-    current: change.current === undefined ? null : verdictView(change.current),
+    previous: change.previous === undefined ? null : verdictView(change.previous, latencyOf),
+    current: change.current === undefined ? null : verdictView(change.current, latencyOf),
     reason: change.reason,
     at: isoTime(at)
   }
+}
+
+/** The view of a latency measurement. */
+export function latencyView (kind: string, nodeId: string, sample: LatencySample): LatencyView {
+  return { kind, nodeId, latencyMs: sample.latencyMs, at: isoTime(sample.at) }
 }
 
 /** The view of a connection failure. */

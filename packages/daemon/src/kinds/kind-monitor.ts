@@ -1,5 +1,6 @@
 import { NoTrustedResourceError, type Resource, type ResourceKind, type ResourceWatch, type SelectionChange, type TrustedVerdict, type Verdict } from '@resource-discovery/core'
-import { isoTime, verdictView, type ErrorBody, type KindView, type SelectionView } from '../http/views.js'
+import { isoTime, verdictView, type ErrorBody, type KindView, type SelectionView, type VerdictView } from '../http/views.js'
+import type { LatencySample } from '../latency/latency-sample.js'
 
 /** Which verdicts to list. */
 export type VerdictStatus = 'verified' | 'rejected' | 'all'
@@ -33,6 +34,7 @@ export class KindMonitor {
   /** The core watch of the kind. */
   readonly watch: ResourceWatch
   readonly #discovered = new Set<string>()
+  readonly #latencies = new Map<string, LatencySample>()
   #lastChange: { readonly reason: string, readonly at: number } | undefined
   /** Bumped whenever what the 503 answer says may have changed. */
   #generation = 0
@@ -66,7 +68,33 @@ export class KindMonitor {
   /** Notes a server forgotten (the user removed it). */
   forgotten (nodeId: string): void {
     this.#discovered.delete(nodeId)
+    this.#latencies.delete(nodeId)
     this.#generation++
+  }
+
+  /** The last round trip measured to `nodeId`, if any. */
+  readonly latencyOf = (nodeId: string): LatencySample | undefined => this.#latencies.get(nodeId)
+
+  /** Records a round trip measured to `nodeId`; the selection answer shows it from now on if it is the selected server. */
+  recordLatency (nodeId: string, sample: LatencySample): void {
+    this.#latencies.set(nodeId, sample)
+    if (this.watch.selected?.resource.nodeId === nodeId) {
+      this.#prepared = undefined
+    }
+  }
+
+  /** Forgets the measurements of every server but `nodeIds`. */
+  keepLatencies (nodeIds: ReadonlySet<string>): void {
+    for (const nodeId of this.#latencies.keys()) {
+      if (!nodeIds.has(nodeId)) {
+        this.#latencies.delete(nodeId)
+      }
+    }
+  }
+
+  /** The view of `verdict`, one of this kind's, with the last latency measured to its server. */
+  verdictView (verdict: Verdict): VerdictView {
+    return verdictView(verdict, this.latencyOf)
   }
 
   /** Notes a selection change and prepares the new answer at once. */
@@ -126,7 +154,7 @@ export class KindMonitor {
 
   #selection (selected: TrustedVerdict): PreparedResponse {
     const change = this.#lastChange ?? { reason: 'selected', at: Date.now() }
-    const view: SelectionView = { kind: this.kind.name, selected: verdictView(selected), reason: change.reason, since: isoTime(change.at) }
+    const view: SelectionView = { kind: this.kind.name, selected: this.verdictView(selected), reason: change.reason, since: isoTime(change.at) }
     return { statusCode: 200, body: Buffer.from(JSON.stringify(view)) }
   }
 

@@ -22,6 +22,8 @@ export interface RegistryChain {
   readonly registry: ResourceRegistryClient
   readonly alice: Wallet
   readonly bob: Wallet
+  /** The dev chain's funded account `index` as a wallet (0 is the curator, 1 alice, 2 bob). */
+  wallet: (index: number) => Wallet
   /** A fresh node with a real signed ENR. */
   node: () => ChainNode
   /** `provider` registers `node` for `kind` (with the node's consent). */
@@ -31,8 +33,9 @@ export interface RegistryChain {
   stop: () => Promise<void>
 }
 
-export async function startRegistryChain (): Promise<RegistryChain> {
-  const chain = await startDevChain({ accountCount: 3 })
+/** Starts anvil with `accountCount` funded accounts (at least 3), deploys a registry and approves `alice` and `bob`. */
+export async function startRegistryChain ({ accountCount = 3 }: { accountCount?: number } = {}): Promise<RegistryChain> {
+  const chain = await startDevChain({ accountCount })
   let provider: JsonRpcProvider | undefined
   try {
     provider = await createRpcProvider(chain.rpcUrl, { chainId: chain.chainId, pollingIntervalMs: 20, batch: false })
@@ -49,6 +52,13 @@ export async function startRegistryChain (): Promise<RegistryChain> {
       registry,
       alice,
       bob,
+      wallet: (index) => {
+        const account = chain.accounts[index]
+        if (account === undefined) {
+          throw new Error(`the dev chain has no account ${index}; start it with more`)
+        }
+        return new Wallet(account.privateKey, rpc)
+      },
       node: () => {
         const key = createNodeKey()
         const record = createNodeRecord({ key })

@@ -1,0 +1,151 @@
+import { combineSignals, raceAbort, type LatencyProbe, type Logger, type Resource } from '@resource-discovery/core'
+import type { KindMonitor } from '../kinds/kind-monitor.js'
+import type { LatencySample } from './latency-sample.js'
+
+/** How often the daemon measures the round trip to every verified server, by default (ms). */
+export const DEFAULT_LATENCY_INTERVAL_MS = 30_000
+/** Round trips measured at once. */
+export const LATENCY_CONCURRENCY = 4
+/** How long one measurement may take before the server counts as not answering (ms). */
+export const LATENCY_TIMEOUT_MS = 2_000
+
+/** What a {@link LatencyMeter} works with. */
+export interface LatencyMeterComponents {
+  /** Measures one round trip (the container's `LatencyProbe`). */
+  readonly probe: LatencyProbe
+  /** The watched kinds, whose verified servers are measured. */
+  readonly monitors: ReadonlyMap<string, KindMonitor>
+  /** Told of every measurement, after the kind's monitor recorded it. */
+  readonly onMeasured?: (kind: string, nodeId: string, sample: LatencySample) => void
+  readonly logger: Logger
+}
+
+/** Options of {@link LatencyMeter}. */
+export interface LatencyMeterInit {
+  /** How often every verified server is measured (ms). Default {@link DEFAULT_LATENCY_INTERVAL_MS}. */
+  intervalMs?: number
+  /** Measurements at once. Default {@link LATENCY_CONCURRENCY}. */
+  concurrency?: number
+  /** Bound on one measurement (ms). Default {@link LATENCY_TIMEOUT_MS}. */
+  timeoutMs?: number
+}
+
+/**
+ * Measures the round trip to the verified servers of every watched kind,
+ * for people to see (the page, `latencyMs` in the API): a server when it is
+ * first verified, then all of them every `intervalMs`, a few at a time,
+ * each within a timeout. Each result is recorded in the kind's monitor
+ * (`null` when the server did not answer) and reported.
+ *
+ * The selectors measure on their own; this does not change any selection.
+ */
+export class LatencyMeter {
+  readonly #components: LatencyMeterComponents
+  readonly #intervalMs: number
+  readonly #concurrency: number
+  readonly #timeoutMs: number
+  /** Servers waiting to be measured, by kind and node id. */
+  readonly #queue = new Map<string, Resource>()
+  readonly #running = new Set<Promise<void>>()
+  readonly #inFlight = new Set<string>()
+  #controller: AbortController | undefined
+  #timer: ReturnType<typeof setInterval> | undefined
+
+  constructor (components: LatencyMeterComponents, init: LatencyMeterInit = {}) {
+    this.#components = components
+    this.#intervalMs = init.intervalMs ?? DEFAULT_LATENCY_INTERVAL_MS
+    this.#concurrency = init.concurrency ?? LATENCY_CONCURRENCY
+    this.#timeoutMs = init.timeoutMs ?? LATENCY_TIMEOUT_MS
+  }
+
+  /** Measures every verified server now, then every `intervalMs`. Idempotent. */
+  start (): void {
+    if (this.#controller !== undefined) {
+      return
+    }
+    this.#controller = new AbortController()
+    this.measureAll()
+    this.#timer = setInterval(() => { this.measureAll() }, this.#intervalMs)
+  }
+
+  /** Stops measuring; resolves once no measurement runs. Idempotent. */
+  async stop (): Promise<void> {
+    this.#controller?.abort()
+    this.#controller = undefined
+    clearInterval(this.#timer)
+    this.#timer = undefined
+    this.#queue.clear()
+    await Promise.all([...this.#running])
+  }
+
+  /** Measures `resource` soon, unless a measurement of it is recorded or under way already (a server just verified). */
+  measureNew (resource: Resource): void {
+    if (this.#components.monitors.get(resource.kind)?.latencyOf(resource.nodeId) === undefined) {
+      this.#enqueue(resource)
+    }
+  }
+
+  /** Measures every verified server of every kind, and forgets the measurements of servers no longer verified. */
+  measureAll (): void {
+    for (const monitor of this.#components.monitors.values()) {
+      const verified = monitor.watch.verified.map((verdict) => verdict.resource)
+      monitor.keepLatencies(new Set(verified.map((resource) => resource.nodeId)))
+      for (const resource of verified) {
+        this.#enqueue(resource)
+      }
+    }
+  }
+
+  #enqueue (resource: Resource): void {
+    const key = `${resource.kind}/${resource.nodeId}`
+    if (this.#controller === undefined || this.#inFlight.has(key)) {
+      return
+    }
+    this.#queue.set(key, resource)
+    this.#pump()
+  }
+
+  #pump (): void {
+    while (this.#running.size < this.#concurrency && this.#queue.size > 0) {
+      const [key, resource] = this.#queue.entries().next().value as [string, Resource]
+      this.#queue.delete(key)
+      this.#inFlight.add(key)
+      const run: Promise<void> = this.#measure(resource).finally(() => {
+        this.#running.delete(run)
+        this.#inFlight.delete(key)
+        this.#pump()
+      })
+      this.#running.add(run)
+    }
+  }
+
+  async #measure (resource: Resource): Promise<void> {
+    const stopped = this.#controller?.signal
+    if (stopped === undefined || stopped.aborted) {
+      return
+    }
+    // a function, not the property: the await in between may abort it
+    const isStopped = (): boolean => stopped.aborted
+    const bounded = combineSignals([stopped], this.#timeoutMs)
+    let latencyMs: number | null
+    try {
+      // raceAbort bounds even a probe that ignores its signal
+      const rttMs = await raceAbort(this.#components.probe.measure(resource, { signal: bounded.signal, timeoutMs: this.#timeoutMs }), bounded.signal)
+      latencyMs = Number.isFinite(rttMs) && rttMs >= 0 ? Math.round(rttMs * 100) / 100 : null
+    } catch (err) {
+      if (isStopped()) {
+        return
+      }
+      this.#components.logger.debug({ kind: resource.kind, nodeId: resource.nodeId, err }, 'latency measurement failed')
+      latencyMs = null
+    } finally {
+      bounded.clear()
+    }
+    if (isStopped()) {
+      return
+    }
+    const sample: LatencySample = { latencyMs, at: Date.now() }
+    this.#components.monitors.get(resource.kind)?.recordLatency(resource.nodeId, sample)
+    this.#components.onMeasured?.(resource.kind, resource.nodeId, sample)
+  }
+}

@@ -1,0 +1,1 @@
+export { ProviderDirectory, type ProviderDirectoryComponents } from './provider-directory.js'

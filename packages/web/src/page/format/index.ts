@@ -1,0 +1,1 @@
+export { formatDateTime, formatLatency, formatRelative, isWebLink, plural, sameAddress, shortAddress, shortHex } from './format.js'

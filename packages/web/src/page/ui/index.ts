@@ -1,0 +1,8 @@
+export { badge, type BadgeTone } from './badge.js'
+export { COPIED_FEEDBACK_MS, copyButton } from './copy-button.js'
+export { setFieldError } from './field-error.js'
+export { metadataLink } from './metadata-link.js'
+export { notice, type NoticeTone } from './notice.js'
+export { providerLabel, USER_PROVIDER } from './provider-label.js'
+export { providerStatusBadge, providerStatusNote, type ProviderStanding } from './provider-status.js'
+export { relativeTime } from './relative-time.js'
