@@ -4,8 +4,7 @@
  * no sockets) with plain registrars, a few honest mail servers registered
  * on chain, and many unregistered nodes advertising the same topic.
  */
-import { createHash } from 'node:crypto'
-import { ENR, getV4Crypto, setV4Crypto } from '@chainsafe/enr'
+import { ENR } from '@chainsafe/enr'
 import { type RegistryVerifier, type ResourceKind } from '@resource-discovery/core'
 import { commonPrefixLength, Discv5Discoverer, Discv5Node, MemoryNetwork, topicId, type TopicRegistrarInit } from '@resource-discovery/discv5'
 // routing tables are filled through each node's discv5 service, as bench/discv5-topics.ts does: a bootstrap by lookups would dominate the run
@@ -40,31 +39,9 @@ export interface FloodNetwork {
   readonly sybils: readonly Discv5Node[]
   /** Registrars and honest servers: every node that holds ads. */
   readonly holders: readonly Discv5Node[]
+  /** Their node ids. */
+  readonly holderIds: ReadonlySet<string>
   stop: () => Promise<void>
-}
-
-/**
- * Memoises ENR signature checks process-wide (as bench/discv5-topics.ts
- * does): every distinct record is still verified once, but a thousand nodes
- * in one thread do not each check the same records again. Returns what
- * restores the real check.
- */
-export function memoiseEnrVerification (): () => void {
-  const crypto = getV4Crypto()
-  const verified = new Map<string, boolean>()
-  setV4Crypto({
-    ...crypto,
-    verify: (publicKey, message, signature) => {
-      const key = createHash('sha256').update(publicKey).update(message).update(signature).digest('hex')
-      let result = verified.get(key)
-      if (result === undefined) {
-        result = crypto.verify(publicKey, message, signature)
-        verified.set(key, result)
-      }
-      return result
-    }
-  })
-  return () => { setV4Crypto(crypto) }
 }
 
 /** Fills each node's routing table from `candidates`: up to 16 per log distance, as a discv5 table holds. */
@@ -119,29 +96,100 @@ export async function startFloodNetwork (init: FloodNetworkInit): Promise<FloodN
     const holders = [...registrars, ...honest]
     fillTables(holders, holders)
     fillTables(sybils, holders)
-    return { memory, registrars, honest, sybils, holders, stop }
+    return { memory, registrars, honest, sybils, holders, holderIds: new Set(holders.map((node) => node.nodeId)), stop }
   } catch (err) {
     await stop()
     throw err
   }
 }
 
+/** Options of {@link settleRegistrations}. */
+export interface SettleOptions {
+  /**
+   * Only registrations at these registrars (node ids) count. Advertisers
+   * also try nodes they learnt from answers, such as clients that have
+   * stopped since, which answer nothing until the request times out.
+   */
+  readonly registrars?: ReadonlySet<string>
+  /** Share of the registrations that may still be pending (at least one may). Default 0.02. */
+  readonly pendingShare?: number
+}
+
 /**
  * Resolves once the registrations of `nodes` for `kind` have been answered
- * (admitted or holding a ticket; at most 2% still pending: a registrar that
- * has stopped, such as an earlier client, answers nothing until the request
- * times out), or at `timeoutMs`. Returns the ms it took.
+ * (admitted or holding a ticket), or at `timeoutMs`. Returns the ms it took.
  */
-export async function settleRegistrations (nodes: readonly Discv5Node[], kind: ResourceKind, timeoutMs: number): Promise<number> {
+export async function settleRegistrations (nodes: readonly Discv5Node[], kind: ResourceKind, timeoutMs: number, options: SettleOptions = {}): Promise<number> {
   const startedAt = Date.now()
+  const { registrars, pendingShare = 0.02 } = options
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 100))
-    const states = nodes.flatMap((node) => node.registrations(kind))
+    const states = nodes.flatMap((node) => node.registrations(kind)).filter((state) => registrars?.has(state.registrar) ?? true)
     const pending = states.filter((state) => state.status === 'pending').length
-    if ((states.length > 0 && pending <= Math.max(1, states.length * 0.02)) || Date.now() - startedAt > timeoutMs) {
+    if ((states.length > 0 && pending <= Math.max(1, states.length * pendingShare)) || Date.now() - startedAt > timeoutMs) {
       return Date.now() - startedAt
     }
   }
+}
+
+/**
+ * Resolves once the event loop runs timers on time again: `calmTurns`
+ * 50 ms sleeps in a row that each overslept by less than `maxLagMs`, or at
+ * `timeoutMs`. Returns the ms it took.
+ */
+export async function eventLoopCalm (maxLagMs: number, timeoutMs: number, calmTurns = 4): Promise<number> {
+  const startedAt = Date.now()
+  let calm = 0
+  while (calm < calmTurns && Date.now() - startedAt < timeoutMs) {
+    const before = performance.now()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    calm = performance.now() - before - 50 < maxLagMs ? calm + 1 : 0
+  }
+  return Date.now() - startedAt
+}
+
+/** One wave of a flood. */
+export interface Wave {
+  readonly nodes: number
+  /** ms until every registration of the wave was answered. */
+  readonly settledMs: number
+  /** ms after that until the event loop was calm again. */
+  readonly calmMs: number
+}
+
+/** Options of {@link advertiseInWaves}. */
+export interface WavesInit extends SettleOptions {
+  /** Nodes that start advertising at once. */
+  readonly waveSize: number
+  /** Longest a wave may take to settle, ms. */
+  readonly settleTimeoutMs: number
+  /** The next wave waits until timers run this late at most, ms (or `calmTimeoutMs`). */
+  readonly maxLagMs: number
+  readonly calmTimeoutMs: number
+  /** Called after each wave. */
+  readonly onWave?: (wave: Wave, index: number) => void
+}
+
+/**
+ * `nodes` start advertising `kind` in waves, as a botnet grows: each wave
+ * once the previous one's registrations are answered (admitted or holding
+ * a ticket) and the event loop has caught up. A flood of a thousand
+ * handshaking at once in one JavaScript thread would measure the
+ * thread's backlog (requests time out, tickets miss their window), not the
+ * steady state the test is about.
+ */
+export async function advertiseInWaves (nodes: readonly Discv5Node[], kind: ResourceKind, init: WavesInit): Promise<Wave[]> {
+  const waves: Wave[] = []
+  for (let start = 0; start < nodes.length; start += init.waveSize) {
+    const wave = nodes.slice(start, start + init.waveSize)
+    wave.forEach((node) => { node.advertise(kind) })
+    const settledMs = await settleRegistrations(wave, kind, init.settleTimeoutMs, init)
+    const calmMs = await eventLoopCalm(init.maxLagMs, init.calmTimeoutMs)
+    const done = { nodes: wave.length, settledMs, calmMs }
+    waves.push(done)
+    init.onWave?.(done, waves.length - 1)
+  }
+  return waves
 }
 
 /** How many of the ads `node` holds for `kind` are from `from`. */
@@ -163,9 +211,11 @@ export interface FirstVerified {
  * through `bootnode`: the time from the start of a discovery pass until the
  * first resource the registry verifier trusts. Each resource is verified as
  * it arrives (one batch each), as a client that takes the first good server
- * does.
+ * does. The client stays online (it is added to `clients`, for the caller
+ * to stop): a stopped one would linger in routing tables, and every node
+ * that learnt of it would wait out its requests to it.
  */
-export async function timeToFirstVerified (network: FloodNetwork, kind: ResourceKind, verifier: RegistryVerifier, bootnode: Discv5Node, clientHost: string, passTimeoutMs: number): Promise<FirstVerified> {
+export async function timeToFirstVerified (network: FloodNetwork, kind: ResourceKind, verifier: RegistryVerifier, bootnode: Discv5Node, clientHost: string, passTimeoutMs: number, clients: Discv5Discoverer[]): Promise<FirstVerified> {
   const discoverer = new Discv5Discoverer({
     memoryNetwork: network.memory,
     bindHost: clientHost,
@@ -176,21 +226,18 @@ export async function timeToFirstVerified (network: FloodNetwork, kind: Resource
     topics: { requestTimeoutMs: 5000 },
     passTimeoutMs
   })
+  clients.push(discoverer)
   await discoverer.start()
-  try {
-    const startedAt = performance.now()
-    let discovered = 0
-    for await (const resource of discoverer.discover(kind)) {
-      discovered++
-      const [verdict] = await verifier.verify(kind, [resource])
-      if (verdict?.trusted === true) {
-        return { ms: performance.now() - startedAt, discovered, nodeId: resource.nodeId }
-      }
+  const startedAt = performance.now()
+  let discovered = 0
+  for await (const resource of discoverer.discover(kind)) {
+    discovered++
+    const [verdict] = await verifier.verify(kind, [resource])
+    if (verdict?.trusted === true) {
+      return { ms: performance.now() - startedAt, discovered, nodeId: resource.nodeId }
     }
-    return { ms: Number.POSITIVE_INFINITY, discovered, nodeId: undefined }
-  } finally {
-    await discoverer.stop()
   }
+  return { ms: Number.POSITIVE_INFINITY, discovered, nodeId: undefined }
 }
 
 export function median (values: readonly number[]): number {

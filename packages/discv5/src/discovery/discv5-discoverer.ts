@@ -28,6 +28,8 @@ import { randomWalk } from './random-walk.js'
 export const DEFAULT_PASS_TIMEOUT_MS = 10_000
 /** Default random lookups per pass for the capability-filtered walk. */
 export const DEFAULT_RANDOM_WALK_LOOKUPS = 3
+/** Default head start of the topic search over the random walk, in milliseconds (see {@link Discv5DiscovererInit.topicHeadStartMs}). */
+export const DEFAULT_TOPIC_HEAD_START_MS = 1000
 
 /** Options of a {@link Discv5Discoverer}. Every field is optional. */
 export interface Discv5DiscovererInit extends Discv5NodeInit {
@@ -46,6 +48,18 @@ export interface Discv5DiscovererInit extends Discv5NodeInit {
   randomWalk?: boolean
   /** Random lookups per pass of the capability-filtered walk (0: only the routing table is looked at). */
   randomWalkLookups?: number
+  /**
+   * Head start of the topic search over the random walk, in milliseconds:
+   * the walk (its look at the routing table and its lookups) begins once
+   * the topic search has ended or this long after the pass began, whichever
+   * comes first (0: at once). A node gets into routing tables by merely
+   * contacting others, while an ad had to wait its way into a registrar's
+   * bounded cache: a consumer that takes the first good server then meets
+   * the ads first, a flood of nodes that only list the kind in their ENR
+   * does not bury them, and a pass the consumer ends early sends no walk
+   * messages.
+   */
+  topicHeadStartMs?: number
   /** `K_lookup` of the topic search. */
   lookupsPerBucket?: number
   /** `F_lookup` of the topic search. */
@@ -68,8 +82,10 @@ export const Discv5DiscovererInit = Symbol.for('resource-discovery/Discv5Discove
  * Finds servers of a kind on the Discovery v5 network, two ways at once:
  * topic search (asking registrars near the kind's topic id for ads, see
  * docs/topic-protocol.md) and a random walk whose ENRs are filtered on the
- * capability field. Each node is yielded as soon as it is found, once per
- * pass, and only after core's `decodeEnr` has checked its signature.
+ * capability field, which begins once the topic search has ended or had its
+ * head start ({@link Discv5DiscovererInit.topicHeadStartMs}). Each node is
+ * yielded as soon as it is found, once per pass, and only after core's
+ * `decodeEnr` has checked its signature.
  *
  * @example
  * ```ts
@@ -158,17 +174,27 @@ export class Discv5Discoverer implements Discoverer, Startable {
       }
     }
     const strategies: Array<Promise<unknown>> = []
+    // the walk starts once the topic search has ended or had its head start
+    let startWalk: () => void = () => {}
+    const walkMayStart = new Promise<void>((resolve) => { startWalk = resolve })
+    let headStart: NodeJS.Timeout | undefined
     if (this.#init.topicSearch !== false) {
       strategies.push(topicLookup(inner.protocol, topicId(kind.topic), inner.adapter.kadValues(), {
         onAd: offer,
         signal: pass.signal,
         ...(this.#init.lookupsPerBucket === undefined ? {} : { lookupsPerBucket: this.#init.lookupsPerBucket }),
         ...(this.#init.maxAdvertisers === undefined ? {} : { maxAdvertisers: this.#init.maxAdvertisers })
-      }))
+      }).finally(startWalk))
+      headStart = setTimeout(startWalk, this.#init.topicHeadStartMs ?? DEFAULT_TOPIC_HEAD_START_MS)
+    } else {
+      startWalk()
     }
     const lookups = this.#init.randomWalkLookups ?? DEFAULT_RANDOM_WALK_LOOKUPS
     if (requireCapability && this.#init.randomWalk !== false) {
-      strategies.push(randomWalk(inner.adapter, { lookups, onEnr: offer, signal: pass.signal }))
+      strategies.push(walkMayStart.then(async () => {
+        clearTimeout(headStart)
+        await randomWalk(inner.adapter, { lookups, onEnr: offer, signal: pass.signal })
+      }))
     }
     void Promise.allSettled(strategies).then((results) => {
       for (const result of results) {
@@ -188,6 +214,9 @@ export class Discv5Discoverer implements Discoverer, Startable {
         yield next.value
       }
     } finally {
+      clearTimeout(headStart)
+      // a walk that has not begun settles: it meets the aborted signal and sends nothing
+      startWalk()
       own.abort(new AbortError('The pass ended'))
       pass.clear()
     }

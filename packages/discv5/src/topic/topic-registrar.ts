@@ -112,6 +112,8 @@ interface MutableAd {
   admittedAt: number
   since: number
   expiresAt: number
+  /** Kept past its lifetime for a renewal's ticket (at most once per admission). */
+  held: boolean
 }
 
 function hex (bytes: Uint8Array): string {
@@ -291,6 +293,11 @@ export class TopicRegistrar {
       return { admitted: true, lifetimeMs: this.adLifetimeMs }
     }
     const waitMs = Math.ceil(Math.min(this.adLifetimeMs, Math.max(remaining, slotWait, 1)))
+    if (existing !== undefined && !existing.held) {
+      // a renewal asked before the ad expired: the ad stays (slot and standing) until this ticket's window closes, once per admission
+      existing.held = true
+      existing.expiresAt = Math.max(existing.expiresAt, now + waitMs + this.#windowMs)
+    }
     this.#raiseBound(this.#topicBounds, topicKey, now + topicPart)
     this.#raiseBound(this.#ipBounds, ipKey, now + ipPart)
     return {
@@ -362,6 +369,7 @@ export class TopicRegistrar {
     if (existing !== undefined) {
       existing.admittedAt = now
       existing.expiresAt = now + this.adLifetimeMs
+      existing.held = false
       if (request.seq >= existing.seq) {
         existing.enr = request.enr
         existing.seq = request.seq
@@ -381,7 +389,8 @@ export class TopicRegistrar {
       prefix,
       admittedAt: now,
       since: now,
-      expiresAt: now + this.adLifetimeMs
+      expiresAt: now + this.adLifetimeMs,
+      held: false
     })
     this.#byPrefix.set(prefix, (this.#byPrefix.get(prefix) ?? 0) + 1)
     this.#ipTree.insert(request.ip)

@@ -1,7 +1,7 @@
 import { NotStartedError, type Resource, type ResourceKind } from '@resource-discovery/core'
 import { discovererTests } from '@resource-discovery/interface-compliance-tests'
 import { expect } from 'chai'
-import { Discv5Discoverer, type Discv5DiscovererInit } from '../../src/index.js'
+import { Discv5Discoverer, Discv5Node, type Discv5DiscovererInit } from '../../src/index.js'
 import { nodeInternals } from '../../src/node/discv5-node.js'
 import { TopicAdvertiser } from '../../src/topic/topic-advertiser.js'
 import { adsPlacedNearTopic, FAST, mailKind, pushKind, startNetwork, waitFor, type TestNetwork } from '../fixtures/network.js'
@@ -148,6 +148,76 @@ describe('Discv5Discoverer', function () {
     if (error !== undefined) {
       expect((error as Error).name).to.equal('AbortError')
     }
+  })
+
+  describe('topic head start', function () {
+    /** A client of its own (the shared one stays as the other tests expect it) and a server only its routing table knows of. */
+    let client: Discv5Discoverer
+    let quiet: Discv5Node
+
+    beforeEach(async function () {
+      // lists the mail kind in its signed ENR but advertises nowhere: only the walk can find it
+      quiet = new Discv5Node({ ...FAST, kinds: [mailKind], tcpPort: 41_000, bootstrapLookup: false })
+      await quiet.start()
+      client = new Discv5Discoverer({ ...FAST, bootnodes: [network.boot.enr], passTimeoutMs: 5000, randomWalkLookups: 0 })
+      await client.start()
+      client.node?.addBootnode(quiet.enr)
+    })
+
+    afterEach(async function () {
+      await client.stop()
+      await quiet.stop()
+    })
+
+    it('behavior: the walk begins once the topic search is done, so every ad comes before a node only the routing table knows', async function () {
+      const order = (await collect(client, mailKind)).map((resource) => resource.nodeId)
+      expect(order).to.include.members([...mailIds, quiet.nodeId])
+      const lastAd = Math.max(...mailIds.map((id) => order.indexOf(id)))
+      expect(order.indexOf(quiet.nodeId), `${quiet.nodeId} after every ad`).to.be.greaterThan(lastAd)
+    })
+
+    it('behavior: a consumer that stops at the first ad starts no random lookup', async function () {
+      const node = client.node
+      const adapter = node === undefined ? undefined : nodeInternals(node)?.adapter
+      if (adapter === undefined) throw new Error('the client node is not started')
+      let lookups = 0
+      const findRandomNode = adapter.findRandomNode.bind(adapter)
+      adapter.findRandomNode = async () => {
+        lookups++
+        return findRandomNode()
+      }
+      const walking = new Discv5Discoverer({ node, passTimeoutMs: 5000, randomWalkLookups: 3 })
+      let first: Resource | undefined
+      for await (const resource of walking.discover(mailKind)) {
+        first = resource
+        break
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(mailIds).to.include(first?.nodeId)
+      expect(lookups).to.equal(0)
+    })
+
+    it('args: topicHeadStartMs bounds the wait: the walk begins while the topic search still runs', async function () {
+      const node = client.node
+      const protocol = node === undefined ? undefined : nodeInternals(node)?.protocol
+      if (protocol === undefined) throw new Error('the client node is not started')
+      // registrars that take 2 s to answer
+      const query = protocol.query.bind(protocol)
+      protocol.query = async (...args) => {
+        await new Promise((resolve) => setTimeout(resolve, 2000))
+        return query(...args)
+      }
+      const impatient = new Discv5Discoverer({ node, passTimeoutMs: 5000, randomWalkLookups: 0, topicHeadStartMs: 200 })
+      const startedAt = Date.now()
+      let quietAfterMs: number | undefined
+      for await (const resource of impatient.discover(mailKind)) {
+        if (resource.nodeId === quiet.nodeId) {
+          quietAfterMs = Date.now() - startedAt
+          break
+        }
+      }
+      expect(quietAfterMs).to.be.within(150, 1500)
+    })
   })
 
   it('error: discover() before start() throws NotStartedError', async function () {

@@ -160,6 +160,32 @@ describe('TopicRegistrar', () => {
     expect(newcomers.size).to.be.greaterThan(10)
   })
 
+  it('behavior: an ad whose renewal has to wait stays held, with its standing, until the renewal ticket\'s window closes, once per admission', () => {
+    const { registrar: subject, clock } = registrar({ ipScoreWeight: 0, adCacheCapacity: 10 })
+    registerUntilAdmitted(subject, clock, request(1, ip(10, 0, 1, 1)))
+    const first = subject.ads(topic).find((ad) => ad.nodeId === nodeId(1))
+    // a second advertiser makes any renewal wait (its share of a small cache)
+    registerUntilAdmitted(subject, clock, request(2, ip(10, 0, 2, 1)), 50)
+    // advertiser 1 asks to renew 100 ms before its ad expires, and is told to wait longer than that
+    clock.now = (first?.expiresAt ?? 0) - 100
+    const renewal = subject.register(request(1, ip(10, 0, 1, 1)))
+    if (renewal.admitted) throw new Error('expected a ticket')
+    expect(renewal.waitMs).to.be.greaterThan(1000)
+    clock.now += renewal.waitMs
+    expect(subject.ads(topic).map((ad) => ad.nodeId), 'held while its advertiser waits').to.include(nodeId(1))
+    const back = subject.register({ ...request(1, ip(10, 0, 1, 1)), ticket: renewal.ticket })
+    expect(back.admitted).to.equal(true)
+    expect(subject.ads(topic).find((ad) => ad.nodeId === nodeId(1))?.since, 'standing kept').to.equal(first?.since)
+    // a renewal that never comes back: held once, until its window closes, then gone
+    const renewed = subject.ads(topic).find((ad) => ad.nodeId === nodeId(1))
+    clock.now = (renewed?.expiresAt ?? 0) - 100
+    const again = subject.register(request(1, ip(10, 0, 1, 1)))
+    if (again.admitted) throw new Error('expected a ticket')
+    subject.register(request(1, ip(10, 0, 1, 1)))
+    clock.now += again.waitMs + 1001
+    expect(subject.ads(topic).map((ad) => ad.nodeId)).to.not.include(nodeId(1))
+  })
+
   it('error: a forged, altered or foreign ticket does not count the wait', () => {
     const { registrar: subject, clock } = registrar()
     registerUntilAdmitted(subject, clock, request(1, ip(10, 0, 0, 1)))

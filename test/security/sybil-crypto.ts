@@ -1,0 +1,265 @@
+/**
+ * A simulation accelerator for the Sybil-flood test: discv5's secp256k1
+ * operations, computed faster but with exactly the results of discv5's
+ * default crypto (`@noble/secp256k1`), for a network that runs every node in
+ * one JavaScript thread.
+ *
+ * A discv5 handshake costs about 9 ms of CPU with the default: two ECDH
+ * (2.8 ms each), an ECDSA verification (2.4 ms), a signature and a few point
+ * decompressions. With a thousand nodes in one thread that is minutes of
+ * CPU in bursts, the event loop lags by seconds and requests time out. Here:
+ *
+ * - ECDH multiplies with `@noble/curves`' variable-time multiplication
+ *   (GLV endomorphism, about 1 ms). Variable time leaks nothing in a
+ *   simulation; the product is the same point.
+ * - Both ends of a handshake are in this process and compute the same
+ *   shared point (k·P = d·E with E = k·G, P = d·G): the initiator's product
+ *   is kept, under the pair of public keys, for the responder.
+ * - An identity signature made here (default `sign`, RFC 6979, the same
+ *   bytes) is remembered with its public key and message; verifying exactly
+ *   that triple answers true, as the default would for a signature it made.
+ *   Anything else (a forged or altered signature) goes to the default
+ *   verification.
+ * - Public-key conversion and validation, pure functions of their input,
+ *   are memoised, as are ENR signature checks and node ids
+ *   (`@chainsafe/enr`), each still computed once per distinct input.
+ *
+ * Every fast path falls back to the default on any input it does not
+ * handle, so errors are the default's own. `sybil-crypto.spec.ts` checks the
+ * results against the default on random keys.
+ */
+import { createHash } from 'node:crypto'
+import { getV4Crypto, setV4Crypto } from '@chainsafe/enr'
+import { secp256k1 } from '@noble/curves/secp256k1.js'
+// not exported through @chainsafe/discv5's "exports": the module discv5 itself reads its crypto from
+import { getDiscv5Crypto, setDiscv5Crypto, type discv5Crypto } from '../../node_modules/@chainsafe/discv5/lib/util/crypto.js'
+
+/** Most entries each memo keeps; the oldest go first. */
+const MEMO_ENTRIES = 50_000
+/** A public key multiplied this often gets a precomputed table (about 18 ms to build, then about 0.3 ms a product instead of 1 ms). */
+const HOT_AFTER_USES = 20
+/** Window of those tables, in bits. */
+const HOT_WINDOW_BITS = 6
+/** Most public keys with a table (about 200 kB each). */
+const HOT_POINTS = 300
+
+type Point = ReturnType<typeof secp256k1.Point.fromBytes>
+
+/** What the accelerated crypto did, for the figures. */
+export interface CryptoCounters {
+  /** ECDH products computed (fast path). */
+  ecdhComputed: number
+  /** ECDH products taken from the other end of the handshake. */
+  ecdhShared: number
+  /** Verifications answered from a signature made in this process. */
+  verifiedShared: number
+  /** Verifications left to the default. */
+  verifiedByDefault: number
+}
+
+/** A Map that forgets its oldest entries past `limit`. */
+class Memo<V> {
+  readonly #entries = new Map<string, V>()
+  readonly #limit: number
+
+  constructor (limit = MEMO_ENTRIES) {
+    this.#limit = limit
+  }
+
+  get (key: string): V | undefined {
+    return this.#entries.get(key)
+  }
+
+  take (key: string): V | undefined {
+    const value = this.#entries.get(key)
+    this.#entries.delete(key)
+    return value
+  }
+
+  set (key: string, value: V): void {
+    this.#entries.set(key, value)
+    if (this.#entries.size > this.#limit) {
+      const oldest = this.#entries.keys().next().value
+      if (oldest !== undefined) {
+        this.#entries.delete(oldest)
+      }
+    }
+  }
+}
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+const CURVE_ORDER = secp256k1.Point.CURVE().n
+
+/** The private key as a scalar, if it is one the default accepts (32 bytes, 0 < k < n). */
+function scalarOf (privateKey: Uint8Array): bigint | undefined {
+  if (!(privateKey instanceof Uint8Array) || privateKey.length !== 32) {
+    return undefined
+  }
+  const scalar = BigInt(`0x${hex(privateKey)}`)
+  return scalar > 0n && scalar < CURVE_ORDER ? scalar : undefined
+}
+
+/** The pair of compressed public keys of a handshake, in either order. */
+const pairKey = (a: string, b: string): string => a < b ? `${a}|${b}` : `${b}|${a}`
+
+/** discv5 crypto with the accelerations above over `base`; `counters` counts what it did. */
+export function acceleratedDiscv5Crypto (base: discv5Crypto, counters: CryptoCounters): discv5Crypto {
+  const publicKeys = new Memo<string>()
+  const converted = new Memo<Uint8Array>()
+  const valid = new Memo<boolean>()
+  const shared = new Memo<Uint8Array>()
+  const signed = new Memo<true>()
+  /** The compressed public key of `privateKey`, hex (computed once per key). */
+  const publicKeyOf = (privateKey: Uint8Array): string => {
+    const key = hex(privateKey)
+    let publicKey = publicKeys.get(key)
+    if (publicKey === undefined) {
+      publicKey = hex(base.secp256k1.publicKeyCreate(privateKey))
+      publicKeys.set(key, publicKey)
+    }
+    return publicKey
+  }
+  const compressedHex = (publicKey: Uint8Array): string | undefined => publicKey.length === 33 ? hex(publicKey) : undefined
+  const uses = new Memo<number>()
+  const hot = new Memo<Point>(HOT_POINTS)
+  /** The point of a public key; a key met often (a registrar's, by every node that handshakes with it) gets a table of multiples. */
+  const pointOf = (publicKey: Uint8Array, key: string): Point => {
+    const known = hot.get(key)
+    if (known !== undefined) {
+      return known
+    }
+    const point = secp256k1.Point.fromBytes(publicKey)
+    const count = (uses.get(key) ?? 0) + 1
+    uses.set(key, count)
+    if (count >= HOT_AFTER_USES) {
+      point.precompute(HOT_WINDOW_BITS, false)
+      hot.set(key, point)
+    }
+    return point
+  }
+  return {
+    ...base,
+    secp256k1: {
+      ...base.secp256k1,
+      publicKeyCreate: (privateKey) => {
+        const publicKey = base.secp256k1.publicKeyCreate(privateKey)
+        if (publicKey.length === 33) {
+          // a key made by the default is valid, and compressing its canonical form returns it
+          const key = hex(publicKey)
+          publicKeys.set(hex(privateKey), key)
+          valid.set(key, true)
+          converted.set(`c${key}`, Uint8Array.from(publicKey))
+        }
+        return publicKey
+      },
+      publicKeyConvert: (publicKey, compressed) => {
+        const key = `${compressed ? 'c' : 'u'}${hex(publicKey)}`
+        let result = converted.get(key)
+        if (result === undefined) {
+          // the default throws on an invalid key: nothing is remembered then
+          result = base.secp256k1.publicKeyConvert(publicKey, compressed)
+          converted.set(key, Uint8Array.from(result))
+        }
+        return Uint8Array.from(result)
+      },
+      publicKeyVerify: (publicKey) => {
+        const key = hex(publicKey)
+        let result = valid.get(key)
+        if (result === undefined) {
+          result = base.secp256k1.publicKeyVerify(publicKey)
+          valid.set(key, result)
+        }
+        return result
+      },
+      sign: (message, privateKey) => {
+        const signature = base.secp256k1.sign(message, privateKey)
+        signed.set(`${publicKeyOf(privateKey)}|${hex(message)}|${hex(signature)}`, true)
+        return signature
+      },
+      verify: (publicKey, message, signature) => {
+        const own = compressedHex(publicKey)
+        if (own !== undefined && signed.take(`${own}|${hex(message)}|${hex(signature)}`) === true) {
+          counters.verifiedShared++
+          return true
+        }
+        counters.verifiedByDefault++
+        return base.secp256k1.verify(publicKey, message, signature)
+      },
+      deriveSecret: (privateKey, publicKey) => {
+        const scalar = scalarOf(privateKey)
+        const other = compressedHex(publicKey)
+        if (scalar === undefined || other === undefined) {
+          return base.secp256k1.deriveSecret(privateKey, publicKey)
+        }
+        const pair = pairKey(publicKeyOf(privateKey), other)
+        const known = shared.take(pair)
+        if (known !== undefined) {
+          counters.ecdhShared++
+          return known
+        }
+        let secret: Uint8Array
+        try {
+          secret = pointOf(publicKey, other).multiplyUnsafe(scalar).toBytes(true)
+        } catch {
+          // not a point the fast path takes: the default decides (and throws its own error)
+          return base.secp256k1.deriveSecret(privateKey, publicKey)
+        }
+        counters.ecdhComputed++
+        shared.set(pair, Uint8Array.from(secret))
+        return secret
+      }
+    }
+  }
+}
+
+/**
+ * Memoises ENR signature checks and node ids process-wide (as
+ * bench/discv5-topics.ts does for the checks): every distinct record is
+ * still verified once, but a thousand nodes in one thread do not each check
+ * the same records again.
+ */
+function memoiseEnrCrypto (): () => void {
+  const crypto = getV4Crypto()
+  const verified = new Memo<boolean>()
+  const nodeIds = new Memo<string>()
+  setV4Crypto({
+    ...crypto,
+    verify: (publicKey, message, signature) => {
+      const key = createHash('sha256').update(publicKey).update(message).update(signature).digest('hex')
+      let result = verified.get(key)
+      if (result === undefined) {
+        result = crypto.verify(publicKey, message, signature)
+        verified.set(key, result)
+      }
+      return result
+    },
+    nodeId: (publicKey) => {
+      const key = hex(publicKey)
+      let result = nodeIds.get(key)
+      if (result === undefined) {
+        result = crypto.nodeId(publicKey)
+        nodeIds.set(key, result)
+      }
+      return result
+    }
+  })
+  return () => { setV4Crypto(crypto) }
+}
+
+/**
+ * Installs the accelerated discv5 crypto and the ENR memos process-wide.
+ * Returns the counters and what restores the defaults.
+ */
+export function accelerateSimulationCrypto (): { counters: CryptoCounters, restore: () => void } {
+  const counters: CryptoCounters = { ecdhComputed: 0, ecdhShared: 0, verifiedShared: 0, verifiedByDefault: 0 }
+  const base = getDiscv5Crypto()
+  setDiscv5Crypto(acceleratedDiscv5Crypto(base, counters))
+  const restoreEnr = memoiseEnrCrypto()
+  return {
+    counters,
+    restore: () => {
+      setDiscv5Crypto(base)
+      restoreEnr()
+    }
+  }
+}
