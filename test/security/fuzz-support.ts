@@ -5,7 +5,13 @@
  *
  * A failing property prints fast-check's seed and path; rerun it with
  * `RDISC_FUZZ_SEED=<seed> RDISC_FUZZ_PATH=<path>`.
+ *
+ * Properties whose inputs are costly (one ECDH each) run in worker threads,
+ * the runs split between them ({@link FuzzWorkerPool},
+ * {@link serveFuzzProperties}).
  */
+import { availableParallelism } from 'node:os'
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { RLP } from '@ethereumjs/rlp'
 import { expect } from 'chai'
 import fc from 'fast-check'
@@ -184,5 +190,175 @@ export function reportRun (target: string, runs: number, startedAt: number): voi
   if (STRESS) {
     const seconds = (performance.now() - startedAt) / 1000
     console.log(`      fuzz ${target}: ${runs.toLocaleString('en-US')} inputs in ${seconds.toFixed(1)} s`)
+  }
+}
+
+/**
+ * A property a fuzz worker runs, with counters it fills as it runs (e.g. how
+ * many inputs were accepted) for the spec to check once all shards are done.
+ */
+export interface WorkerProperty {
+  readonly property: fc.IProperty<unknown>
+  readonly counts: Record<string, number>
+}
+
+/** What one worker reports for its share of a property's runs. */
+interface ShardReport {
+  readonly job: number
+  readonly failed: boolean
+  readonly numRuns: number
+  readonly seed: number
+  readonly report: string
+  readonly counts: Record<string, number>
+}
+
+/** What the shards of one property add up to. */
+export interface ShardedRun {
+  /** Inputs generated and checked, over all shards. */
+  readonly numRuns: number
+  /** Each counter of {@link WorkerProperty.counts}, summed over the shards. */
+  readonly counts: Record<string, number>
+}
+
+const WORKER_MARK = 'rdisc-fuzz-worker'
+
+/**
+ * Worker side: answers the jobs of a {@link FuzzWorkerPool} with the named
+ * properties. Does nothing outside a pool's worker, so the module that calls
+ * it can also be imported by a spec.
+ *
+ * @param properties - property name to a factory that builds it afresh (fresh counters) for each job
+ */
+export function serveFuzzProperties (properties: Readonly<Record<string, () => WorkerProperty>>): void {
+  const port = parentPort
+  if (isMainThread || port === null || (workerData as { mark?: unknown } | undefined)?.mark !== WORKER_MARK) {
+    return
+  }
+  port.on('message', (job: { job: number, name: string, numRuns: number, seed: number, path?: string }) => {
+    const factory = properties[job.name]
+    if (factory === undefined) {
+      throw new Error(`fuzz worker: no property named ${JSON.stringify(job.name)}; known: ${Object.keys(properties).join(', ')}`)
+    }
+    const { property, counts } = factory()
+    const details = fc.check(property, { numRuns: job.numRuns, seed: job.seed, ...(job.path === undefined ? {} : { path: job.path }) })
+    const report: ShardReport = {
+      job: job.job,
+      failed: details.failed,
+      numRuns: details.numRuns,
+      seed: job.seed,
+      report: details.failed ? fc.defaultReportMessage(details) : '',
+      counts
+    }
+    port.postMessage(report)
+  })
+  port.postMessage({ ready: true })
+}
+
+/**
+ * Main side: a few worker threads that run the properties of one
+ * `fuzz-*-worker.ts` module, each property's runs split evenly between them
+ * (one seed per shard), so costly properties use every core.
+ *
+ * A failure names the shard's seed and path: `RDISC_FUZZ_SEED=<seed>
+ * RDISC_FUZZ_PATH=<path>` replays it in a single shard.
+ */
+export class FuzzWorkerPool {
+  private readonly moduleUrl: URL
+  private readonly size: number
+  private workers: Worker[] = []
+  private nextJob = 0
+  private readonly pending = new Map<number, { resolve: (report: ShardReport) => void, reject: (err: Error) => void }>()
+
+  /**
+   * @param moduleUrl - the worker module, which calls {@link serveFuzzProperties}
+   * @param size - worker threads; default one per core, at most four
+   */
+  constructor (moduleUrl: URL, size: number = Math.min(4, availableParallelism())) {
+    this.moduleUrl = moduleUrl
+    this.size = Math.max(1, size)
+  }
+
+  /** Starts the workers and waits until each has loaded the module. */
+  async start (): Promise<void> {
+    // workers do not inherit the tsx loader that mocha's --import registered; each registers it first
+    const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(this.moduleUrl.href)}) })`
+    this.workers = Array.from({ length: this.size }, () => new Worker(bootstrap, { eval: true, workerData: { mark: WORKER_MARK } }))
+    await Promise.all(this.workers.map(async (worker) => { await this.attach(worker) }))
+  }
+
+  /** Routes `worker`'s reports to their jobs; resolves once it has loaded the module. */
+  private async attach (worker: Worker): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: ShardReport | { ready: true }) => {
+        if ('ready' in message) {
+          resolve()
+          return
+        }
+        const waiter = this.pending.get(message.job)
+        this.pending.delete(message.job)
+        waiter?.resolve(message)
+      })
+      worker.on('error', (err) => {
+        reject(err)
+        this.failAll(err)
+      })
+      worker.on('exit', (code) => {
+        const err = new Error(`fuzz worker for ${this.moduleUrl.href} exited with code ${code}`)
+        reject(err)
+        this.failAll(err)
+      })
+    })
+  }
+
+  /** Terminates the workers. */
+  async stop (): Promise<void> {
+    const workers = this.workers
+    this.workers = []
+    for (const worker of workers) worker.removeAllListeners('exit')
+    await Promise.all(workers.map(async (worker) => await worker.terminate()))
+  }
+
+  /**
+   * Runs property `name` for {@link fuzzParameters}`(quick, full)` inputs in
+   * all, split between the workers, and fails with fast-check's report
+   * (counterexample, seed, path) if any shard found a counterexample.
+   */
+  async run (name: string, quick: number, full: number = FULL_RUNS): Promise<ShardedRun> {
+    const params = fuzzParameters(quick, full)
+    const total = params.numRuns ?? quick
+    const replay = params.path !== undefined
+    const shards = replay ? 1 : Math.min(this.workers.length, total)
+    if (shards === 0) throw new Error('FuzzWorkerPool.run called before start()')
+    const baseSeed = params.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0
+    const startedAt = performance.now()
+    const reports = await Promise.all(Array.from({ length: shards }, async (_unused, shard) => {
+      const numRuns = Math.floor(total / shards) + (shard < total % shards ? 1 : 0)
+      return await this.dispatch(this.workers[shard]!, { name, numRuns, seed: (baseSeed + shard) | 0, ...(replay ? { path: params.path } : {}) })
+    }))
+    const failed = reports.find((report) => report.failed)
+    if (failed !== undefined) {
+      expect.fail(`${name}, shard with seed ${failed.seed}:\n${failed.report}`)
+    }
+    const numRuns = reports.reduce((sum, report) => sum + report.numRuns, 0)
+    expect(numRuns, `${name}: inputs run`).to.equal(total)
+    const counts: Record<string, number> = {}
+    for (const report of reports) {
+      for (const [key, value] of Object.entries(report.counts)) counts[key] = (counts[key] ?? 0) + value
+    }
+    reportRun(`${name} (${shards} worker${shards === 1 ? '' : 's'})`, numRuns, startedAt)
+    return { numRuns, counts }
+  }
+
+  private async dispatch (worker: Worker, job: { name: string, numRuns: number, seed: number, path?: string }): Promise<ShardReport> {
+    const id = this.nextJob++
+    return await new Promise<ShardReport>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      worker.postMessage({ job: id, ...job })
+    })
+  }
+
+  private failAll (err: Error): void {
+    for (const waiter of this.pending.values()) waiter.reject(err)
+    this.pending.clear()
   }
 }

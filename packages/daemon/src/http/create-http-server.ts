@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http'
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import {
   InvalidConfigurationError, InvalidEnrError, InvalidEnrSignatureError, InvalidMultiaddrError, InvalidPeerIdError,
@@ -62,6 +62,15 @@ export interface HttpServerComponents {
 /** Errors about the address of a custom server: the answer names the `address` field. */
 const ADDRESS_ERRORS = [InvalidEnrError, InvalidEnrSignatureError, InvalidMultiaddrError, InvalidPeerIdError, InvalidPublicKeyError, CustomServerExistsError]
 
+/** Writes an answer with the API's error body straight to `socket` and closes it (no request object to answer through). */
+function answerOnSocket (socket: Socket, statusCode: number, message: string, cause?: Error): void {
+  const body = JSON.stringify({ error: STATUS_CODES[statusCode] ?? 'Error', message, statusCode } satisfies ErrorBody)
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? ''}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\n\r\n${body}`)
+  }
+  socket.destroy(cause)
+}
+
 /**
  * Answers a request that is not valid HTTP (a byte outside the request-line
  * alphabet, headers too large, a timeout) as fastify does, with the API's
@@ -75,11 +84,27 @@ function answerClientError (err: Error & { code?: string }, socket: Socket): voi
   }
   const statusCode = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
   const message = statusCode === 408 ? 'The request was not received in time' : statusCode === 431 ? 'The request headers are too large' : 'The request is not valid HTTP'
-  const body = JSON.stringify({ error: STATUS_CODES[statusCode] ?? 'Bad Request', message, statusCode } satisfies ErrorBody)
-  if (socket.writable) {
-    socket.write(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? ''}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\n\r\n${body}`)
-  }
-  socket.destroy(err)
+  answerOnSocket(socket, statusCode, message, err)
+}
+
+/**
+ * Gives the answers node:http would make by itself the API's error body:
+ * a CONNECT request (node closes the connection without a word) is a 405,
+ * an `Expect` header other than `100-continue` (node's bare 417) a 417.
+ */
+function answerWhatNodeWouldDrop (server: Server): void {
+  server.on('connect', (_request: IncomingMessage, socket: Socket) => {
+    answerOnSocket(socket, 405, 'CONNECT is not supported: the API is plain HTTP, see /v1/kinds')
+  })
+  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    const body = JSON.stringify({
+      error: STATUS_CODES[417] ?? 'Expectation Failed',
+      message: `Expect: ${request.headers.expect ?? ''} is not supported; only 100-continue is`,
+      statusCode: 417
+    } satisfies ErrorBody)
+    response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' })
+    response.end(body)
+  })
 }
 
 /**
@@ -232,6 +257,11 @@ export function createHttpServer (components: HttpServerComponents): FastifyInst
   })
 
   app.get('/v1/events', (request, reply) => {
+    if (request.method === 'HEAD') {
+      // a HEAD answer carries no body, and the stream is nothing but body: its headers, then done
+      void reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache, no-transform').send()
+      return
+    }
     reply.hijack()
     events.open(request.raw, reply.raw)
   })
@@ -249,5 +279,6 @@ export function createHttpServer (components: HttpServerComponents): FastifyInst
     addWebPage(app, components.webDir)
   }
 
+  answerWhatNodeWouldDrop(app.server)
   return app
 }
