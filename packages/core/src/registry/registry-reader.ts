@@ -1,9 +1,11 @@
-import { getAddress, Interface, isAddress, type Result } from 'ethers'
-import { InvalidConfigurationError, RpcUnavailableError } from '../errors.js'
+import { getAddress, Interface, type Result } from 'ethers'
+import { RpcUnavailableError } from '../errors.js'
 import { jsonRpcRequest, parseQuantity } from '../rpc/json-rpc-request.js'
 import type { AbortOptions } from '../util/abort.js'
+import { mapBounded } from '../util/map-bounded.js'
 import { resourceRegistryAbi } from './generated/resource-registry-abi.js'
 import { PROVIDER_STATUSES, type ProviderStatus } from './provider-status.js'
+import { parseAddress, parseCount, parseRpcUrl } from './registry-options.js'
 import { DEFAULT_RPC_TIMEOUT_MS } from './registry-verifier.js'
 
 /** Providers asked of the contract's `providers(offset, limit)` view per call, by default. */
@@ -93,18 +95,11 @@ export class RegistryReader {
    * @throws {@link InvalidConfigurationError} naming `registry.rpcUrl`, `registry.registryAddress` or a number option
    */
   constructor (init: RegistryReaderInit) {
-    const { rpcUrl, registryAddress } = init
-    if (rpcUrl === undefined || !URL.canParse(rpcUrl) || !['http:', 'https:'].includes(new URL(rpcUrl).protocol)) {
-      throw new InvalidConfigurationError('registry.rpcUrl', `expected an http:// or https:// JSON-RPC URL, got ${JSON.stringify(rpcUrl)}`)
-    }
-    if (typeof registryAddress !== 'string' || !isAddress(registryAddress)) {
-      throw new InvalidConfigurationError('registry.registryAddress', `expected a 0x-prefixed 20-byte address, got ${JSON.stringify(registryAddress)}`)
-    }
-    this.rpcUrl = rpcUrl
-    this.address = getAddress(registryAddress)
-    this.#timeoutMs = positiveInteger(init.rpcTimeoutMs, DEFAULT_RPC_TIMEOUT_MS, 'registry.rpcTimeoutMs')
-    this.#pageSize = positiveInteger(init.pageSize, DEFAULT_PROVIDER_PAGE_SIZE, 'registry.pageSize')
-    this.#concurrency = positiveInteger(init.concurrency, DEFAULT_REGISTRY_READ_CONCURRENCY, 'registry.concurrency')
+    this.rpcUrl = parseRpcUrl(init.rpcUrl)
+    this.address = parseAddress(init.registryAddress, 'registryAddress')
+    this.#timeoutMs = parseCount(init.rpcTimeoutMs, DEFAULT_RPC_TIMEOUT_MS, 'rpcTimeoutMs', 1)
+    this.#pageSize = parseCount(init.pageSize, DEFAULT_PROVIDER_PAGE_SIZE, 'pageSize', 1)
+    this.#concurrency = parseCount(init.concurrency, DEFAULT_REGISTRY_READ_CONCURRENCY, 'concurrency', 1)
   }
 
   /**
@@ -207,27 +202,4 @@ export class RegistryReader {
     }
     return { address: getAddress(account), status: known, name, metadataUri }
   }
-}
-
-/** `map` over `items` with at most `concurrency` calls running, results in order. */
-async function mapBounded<T, R> (items: readonly T[], concurrency: number, map: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length)
-  let next = 0
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < items.length; index = next++) {
-      results[index] = await map(items[index] as T)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker))
-  return results
-}
-
-function positiveInteger (value: number | undefined, fallback: number, option: string): number {
-  if (value === undefined) {
-    return fallback
-  }
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidConfigurationError(option, `expected a whole number of at least 1, got ${JSON.stringify(value)}`)
-  }
-  return value
 }

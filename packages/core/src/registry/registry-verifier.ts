@@ -1,6 +1,5 @@
-import { getAddress, isAddress } from 'ethers'
 import { inject, injectable, optional } from 'inversify'
-import { AbortError, InvalidConfigurationError, RegistryUnavailableError } from '../errors.js'
+import { AbortError, RegistryUnavailableError } from '../errors.js'
 import { TypedEventTarget } from '../events/typed-event-target.js'
 import { isNodeId } from '../identity/node-identity.js'
 import { Logger, silentLogger } from '../logging/logger.js'
@@ -12,6 +11,7 @@ import type { Verdict } from '../verification/verdict.js'
 import type { Verifier, VerifyOptions } from '../verification/verifier.js'
 import type { VerifierChange, VerifierChangeListener } from '../verification/verifier-change.js'
 import type { RegistryEvent } from './registry-event.js'
+import { parseAddress, parseCount, parseProviders, parseRpcUrl } from './registry-options.js'
 import { DEFAULT_CHECK_CALL_GAS, RegistryRpc } from './registry-rpc.js'
 import { RegistrySync } from './registry-sync.js'
 
@@ -343,33 +343,4 @@ function describeChange (head: number, events: readonly RegistryEvent[], reorg: 
   }
   // after a reorganisation the index was rebuilt from every event: listing them says nothing
   return `registry changed at block ${head}: ${reorg ? 'chain reorganisation; index rebuilt' : described.join('; ')}`
-}
-
-function parseRpcUrl (rpcUrl: string | undefined): string {
-  if (rpcUrl === undefined || !URL.canParse(rpcUrl) || !['http:', 'https:'].includes(new URL(rpcUrl).protocol)) {
-    throw new InvalidConfigurationError('registry.rpcUrl', `expected an http:// or https:// JSON-RPC URL, got ${JSON.stringify(rpcUrl)}`)
-  }
-  return rpcUrl
-}
-
-function parseAddress (address: string | undefined, option: string): string {
-  if (typeof address !== 'string' || !isAddress(address)) {
-    throw new InvalidConfigurationError(`registry.${option}`, `expected a 0x-prefixed 20-byte address, got ${JSON.stringify(address)}`)
-  }
-  return getAddress(address)
-}
-
-function parseProviders (providers: readonly string[], option: string): string[] {
-  const parsed = providers.map((provider, index) => parseAddress(provider, `${option}[${index}]`))
-  return [...new Set(parsed)]
-}
-
-function parseCount (value: number | undefined, fallback: number, option: string, minimum: number): number {
-  if (value === undefined) {
-    return fallback
-  }
-  if (!Number.isSafeInteger(value) || value < minimum) {
-    throw new InvalidConfigurationError(`registry.${option}`, `expected a whole number of at least ${minimum}, got ${JSON.stringify(value)}`)
-  }
-  return value
 }

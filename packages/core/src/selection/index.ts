@@ -1,6 +1,7 @@
 export { createSelector, type CreateSelectorOptions } from './create-selector.js'
 export { DEFAULT_LATENCY_CACHE_TTL_MS, DEFAULT_PROBE_CONCURRENCY, DEFAULT_PROBE_TIMEOUT_MS } from './latency-measurements.js'
 export { LatencyProbe, type LatencyProbeOptions } from './latency-probe.js'
+export { measureRoundTrip, type MeasureRoundTripOptions } from './measure-round-trip.js'
 export { DEFAULT_FASTEST_FRACTION, LatencySelector, type LatencySelectorInit } from './latency-selector.js'
 export { PinnedSelector, type PinnedSelectorInit } from './pinned-selector.js'
 export { DEFAULT_PROVIDER_WEIGHT, ProviderWeightedSelector, type ProviderWeightedSelectorInit } from './provider-weighted-selector.js'

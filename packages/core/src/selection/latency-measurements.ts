@@ -1,7 +1,9 @@
 import type { Resource } from '../resource/resource.js'
-import { combineSignals, raceAbort, throwIfAborted, toAbortError } from '../util/abort.js'
+import { throwIfAborted } from '../util/abort.js'
+import { mapBounded } from '../util/map-bounded.js'
 import { checkNumberOption } from './check-option.js'
 import type { LatencyProbe } from './latency-probe.js'
+import { measureRoundTrip } from './measure-round-trip.js'
 
 /** How many servers a latency-aware selector measures at once, by default. */
 export const DEFAULT_PROBE_CONCURRENCY = 8
@@ -69,32 +71,12 @@ export class LatencyMeasurements {
         results.set(resource.nodeId, cached.rttMs)
       }
     }
-    const worker = async (): Promise<void> => {
-      for (let resource = queue.shift(); resource !== undefined; resource = queue.shift()) {
-        const rttMs = await this.#measureOne(resource, signal)
-        this.#cache.set(resource.nodeId, { rttMs, at: this.#now() })
-        results.set(resource.nodeId, rttMs)
-      }
-    }
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker))
+    await mapBounded(queue, this.concurrency, async (resource) => {
+      const rttMs = await measureRoundTrip(this.#probe, resource, { timeoutMs: this.timeoutMs, ...(signal === undefined ? {} : { signal }) })
+      this.#cache.set(resource.nodeId, { rttMs, at: this.#now() })
+      results.set(resource.nodeId, rttMs)
+    })
     return results
-  }
-
-  async #measureOne (resource: Resource, signal: AbortSignal | undefined): Promise<number | undefined> {
-    throwIfAborted(signal)
-    const bounded = combineSignals([signal], this.timeoutMs)
-    try {
-      // raceAbort enforces the timeout even on a probe that ignores its signal
-      const rttMs = await raceAbort(this.#probe.measure(resource, { signal: bounded.signal, timeoutMs: this.timeoutMs }), bounded.signal)
-      return Number.isFinite(rttMs) && rttMs >= 0 ? rttMs : undefined
-    } catch {
-      if (signal?.aborted === true) {
-        throw toAbortError(signal)
-      }
-      return undefined
-    } finally {
-      bounded.clear()
-    }
   }
 
   #prune (): void {

@@ -62,9 +62,14 @@ export interface HttpServerComponents {
 /** Errors about the address of a custom server: the answer names the `address` field. */
 const ADDRESS_ERRORS = [InvalidEnrError, InvalidEnrSignatureError, InvalidMultiaddrError, InvalidPeerIdError, InvalidPublicKeyError, CustomServerExistsError]
 
+/** The API's error body for an answer node:http makes itself, named after the status. */
+function statusErrorJson (statusCode: number, message: string): string {
+  return JSON.stringify({ error: STATUS_CODES[statusCode] ?? 'Error', message, statusCode } satisfies ErrorBody)
+}
+
 /** Writes an answer with the API's error body straight to `socket` and closes it (no request object to answer through). */
 function answerOnSocket (socket: Socket, statusCode: number, message: string, cause?: Error): void {
-  const body = JSON.stringify({ error: STATUS_CODES[statusCode] ?? 'Error', message, statusCode } satisfies ErrorBody)
+  const body = statusErrorJson(statusCode, message)
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? ''}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\n\r\n${body}`)
   }
@@ -97,11 +102,7 @@ function answerWhatNodeWouldDrop (server: Server): void {
     answerOnSocket(socket, 405, 'CONNECT is not supported: the API is plain HTTP, see /v1/kinds')
   })
   server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
-    const body = JSON.stringify({
-      error: STATUS_CODES[417] ?? 'Expectation Failed',
-      message: `Expect: ${request.headers.expect ?? ''} is not supported; only 100-continue is`,
-      statusCode: 417
-    } satisfies ErrorBody)
+    const body = statusErrorJson(417, `Expect: ${request.headers.expect ?? ''} is not supported; only 100-continue is`)
     response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' })
     response.end(body)
   })

@@ -1,4 +1,4 @@
-import { combineSignals, raceAbort, type LatencyProbe, type Logger, type Resource } from '@resource-discovery/core'
+import { measureRoundTrip, type LatencyProbe, type Logger, type Resource } from '@resource-discovery/core'
 import type { KindMonitor } from '../kinds/kind-monitor.js'
 import type { LatencySample } from './latency-sample.js'
 
@@ -124,26 +124,23 @@ export class LatencyMeter {
     if (stopped === undefined || stopped.aborted) {
       return
     }
-    // a function, not the property: the await in between may abort it
-    const isStopped = (): boolean => stopped.aborted
-    const bounded = combineSignals([stopped], this.#timeoutMs)
-    let latencyMs: number | null
+    let rttMs: number | undefined
     try {
-      // raceAbort bounds even a probe that ignores its signal
-      const rttMs = await raceAbort(this.#components.probe.measure(resource, { signal: bounded.signal, timeoutMs: this.#timeoutMs }), bounded.signal)
-      latencyMs = Number.isFinite(rttMs) && rttMs >= 0 ? Math.round(rttMs * 100) / 100 : null
-    } catch (err) {
-      if (isStopped()) {
-        return
-      }
-      this.#components.logger.debug({ kind: resource.kind, nodeId: resource.nodeId, err }, 'latency measurement failed')
-      latencyMs = null
-    } finally {
-      bounded.clear()
+      rttMs = await measureRoundTrip(this.#components.probe, resource, {
+        timeoutMs: this.#timeoutMs,
+        signal: stopped,
+        onError: (err) => { this.#components.logger.debug({ kind: resource.kind, nodeId: resource.nodeId, err }, 'latency measurement failed') }
+      })
+    } catch {
+      // stopped (an AbortError): nothing to record
+      return
     }
+    // a function, not the property: the await above may have aborted it
+    const isStopped = (): boolean => stopped.aborted
     if (isStopped()) {
       return
     }
+    const latencyMs = rttMs === undefined ? null : Math.round(rttMs * 100) / 100
     const sample: LatencySample = { latencyMs, at: Date.now() }
     this.#components.monitors.get(resource.kind)?.recordLatency(resource.nodeId, sample)
     this.#components.onMeasured?.(resource.kind, resource.nodeId, sample)
