@@ -1,7 +1,7 @@
 /**
  * Gas used by each state-changing function of the ResourceRegistry contract,
  * measured on a real anvil dev chain, plus the gas a client's `checkResources`
- * eth_call needs for a few batch sizes.
+ * eth_call and a page of the `registrations` listing need for a few sizes.
  *
  * Run: `npm run bench:gas`. Prints a table and writes
  * `bench/results/registry-gas.json`. Gas numbers are deterministic for a given
@@ -74,6 +74,8 @@ async function main (): Promise<void> {
     record('removeResource', 'last node of the list (no swap)', await as(alice).removeResource(MAILSERVER, consent(alice, 10).nodeId))
     record('removeResource', 'node in the middle (swap with last)', await as(alice).removeResource(MAILSERVER, consent(alice, 3).nodeId))
     record('removeResource', 'only node of the list', await as(carol).removeResource(MAILSERVER, consent(carol, 0).nodeId))
+    record('addResource', 'first node of an emptied (provider, kind), already listed', await as(carol).addResource(consent(carol, 0)))
+    await as(carol).removeResource(MAILSERVER, consent(carol, 0).nodeId)
 
     record('suspendProvider', 'approved -> suspended', await registry.suspendProvider(alice.address))
     record('reinstateProvider', 'suspended -> approved', await registry.reinstateProvider(alice.address))
@@ -96,12 +98,23 @@ async function main (): Promise<void> {
       const gas = await provider.estimateGas({ to: registry.address, data })
       rows.push({ function: 'checkResources', scenario: `${count} node(s) x 3 trusted providers (view)`, gas: Number(gas), kind: 'call' })
     }
+
+    // A page of the listing the index is loaded from: 250 of carol's nodes, after alice's removed set (skipped).
+    for (let index = 150; index < 350; index++) {
+      await as(carol).addResource(createNodeConsent(nodeKey(index), { registry: registry.address, chainId: chain.chainId, kindId: MAILSERVER, provider: carol.address }))
+    }
+    for (const limit of [1, 50, 250]) {
+      const data = resourceRegistryInterface.encodeFunctionData('registrations', [0, limit])
+      const gas = await provider.estimateGas({ to: registry.address, data })
+      rows.push({ function: 'registrations', scenario: `a page of ${limit} node(s), 2 sets scanned (view)`, gas: Number(gas), kind: 'call' })
+    }
   } finally {
     provider.destroy()
     await chain.stop()
   }
 
   printTable(rows)
+  printCosts(rows)
   await mkdir(dirname(outputPath), { recursive: true })
   const report = {
     contract: 'contracts/ResourceRegistry.sol',
@@ -114,6 +127,20 @@ async function main (): Promise<void> {
   }
   await writeFile(outputPath, `${JSON.stringify(report, null, 2)}\n`)
   console.log(`\nWrote ${outputPath}`)
+}
+
+/** Gas prices the cost table is priced at, in gwei: an L2's execution price, a quiet and a busy L1. */
+const GAS_PRICES_GWEI = [0.01, 1, 20] as const
+
+/** What each transaction costs in ETH at {@link GAS_PRICES_GWEI} (execution gas only: an L2's L1 data fee comes on top). */
+function printCosts (rows: readonly GasRow[]): void {
+  console.log(`\nCost in ETH at ${GAS_PRICES_GWEI.join(' / ')} gwei (execution gas only)\n`)
+  console.log(`| function | scenario | ${GAS_PRICES_GWEI.map((price) => `${price} gwei`).join(' | ')} |`)
+  console.log(`| --- | --- | ${GAS_PRICES_GWEI.map(() => '--:').join(' | ')} |`)
+  for (const row of rows.filter((candidate) => candidate.kind === 'transaction')) {
+    const costs = GAS_PRICES_GWEI.map((price) => (row.gas * price / 1e9).toLocaleString('en-US', { maximumSignificantDigits: 3, maximumFractionDigits: 12 }))
+    console.log(`| ${row.function} | ${row.scenario} | ${costs.join(' | ')} |`)
+  }
 }
 
 function printTable (rows: readonly GasRow[]): void {

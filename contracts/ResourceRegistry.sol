@@ -50,6 +50,21 @@ contract ResourceRegistry {
         string metadataUri;
     }
 
+    /// @notice One entry of the {registrations} listing: some or all of a provider's nodes of one kind.
+    struct Registration {
+        address provider;
+        ProviderStatus status;
+        bytes32 kindId;
+        bytes32[] nodeIds;
+    }
+
+    /// @dev The parts of a set key, listed once when the set receives its first node.
+    struct RegistrationSet {
+        address provider;
+        uint32 epoch;
+        bytes32 kindId;
+    }
+
     /// @dev `epoch` grows on removal, so the nodes of a removed provider are keyed away for good.
     struct ProviderRecord {
         ProviderStatus status;
@@ -76,6 +91,9 @@ contract ResourceRegistry {
     uint256 private constant _SECP256K1_HALF_ORDER =
         0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
 
+    /// @notice The block this registry was deployed in: clients start reading its events there.
+    uint256 public immutable deploymentBlock;
+
     uint256 private immutable _cachedChainId;
     bytes32 private immutable _cachedDomainSeparator;
 
@@ -91,6 +109,10 @@ contract ResourceRegistry {
     mapping(bytes32 setKey => bytes32[]) private _nodes;
     /// @dev setKey => nodeId => index in _nodes[setKey] plus one (0 = absent).
     mapping(bytes32 setKey => mapping(bytes32 nodeId => uint256)) private _nodePosition;
+    /// @dev Every set that ever held a node, in order of its first node; stale and empty sets stay listed.
+    RegistrationSet[] private _registrationSets;
+    /// @dev setKey => whether it is in _registrationSets.
+    mapping(bytes32 setKey => bool) private _setListed;
 
     /// @notice `curator` proposed `proposedCurator` as the next curator (address(0) cancels a proposal).
     event CuratorProposed(address indexed curator, address indexed proposedCurator);
@@ -137,6 +159,8 @@ contract ResourceRegistry {
     error ResourceAlreadyRegistered(bytes32 kindId, bytes32 nodeId, address provider);
     /// @notice The provider has not registered this node for this kind.
     error ResourceNotRegistered(bytes32 kindId, bytes32 nodeId, address provider);
+    /// @notice A page of {registrations} must hold at least one node id: pass a limit above zero.
+    error ZeroPageLimit();
 
     modifier onlyCurator() {
         if (msg.sender != curator) revert NotCurator(msg.sender);
@@ -147,6 +171,7 @@ contract ResourceRegistry {
     constructor(address initialCurator) {
         if (initialCurator == address(0)) revert ZeroAddress();
         curator = initialCurator;
+        deploymentBlock = block.number;
         _cachedChainId = block.chainid;
         _cachedDomainSeparator = _buildDomainSeparator();
         emit CuratorTransferred(address(0), initialCurator);
@@ -257,6 +282,11 @@ contract ResourceRegistry {
         mapping(bytes32 => uint256) storage position = _nodePosition[key];
         if (position[nodeId] != 0) revert ResourceAlreadyRegistered(kindId, nodeId, msg.sender);
         bytes32[] storage nodes = _nodes[key];
+        // Only a set's first node (ever) pays for listing it; an emptied set is still listed.
+        if (nodes.length == 0 && !_setListed[key]) {
+            _setListed[key] = true;
+            _registrationSets.push(RegistrationSet(msg.sender, record.epoch, kindId));
+        }
         nodes.push(nodeId);
         position[nodeId] = nodes.length;
         emit ResourceAdded(kindId, nodeId, msg.sender);
@@ -343,6 +373,63 @@ contract ResourceRegistry {
         for (uint256 i = offset; i < end; ++i) {
             nodeIds[i - offset] = nodes[i];
         }
+    }
+
+    /**
+     * @notice One page of all current registrations, to load a full index from state
+     * (e.g. with `eth_call` pinned to a block hash) instead of replaying events.
+     * @dev Each entry is one (provider, kind) set, or a slice of it; sets of removed providers
+     * and empty sets are skipped. Status is the provider's status now: a suspended provider's
+     * nodes are listed with status Suspended. A page holds at most `limit` node ids and scans at
+     * most `limit` sets, so its gas is bounded whatever the registry holds. Read all pages at the
+     * same block: removals move nodes between positions.
+     * @param cursor `(setIndex << 128) | nodeOffset`; 0 for the first page, then the previous `next`.
+     * @param limit The most node ids (and sets scanned) in this page; must be above zero.
+     * @return page The entries, in order of each set's first registration.
+     * @return next The cursor of the next page, or 0 when the listing is complete.
+     */
+    function registrations(uint256 cursor, uint256 limit)
+        external
+        view
+        returns (Registration[] memory page, uint256 next)
+    {
+        if (limit == 0) revert ZeroPageLimit();
+        uint256 setIndex = cursor >> 128;
+        uint256 offset = cursor & type(uint128).max;
+        uint256 setCount = _registrationSets.length;
+        page = new Registration[](setIndex < setCount ? _min(limit, setCount - setIndex) : 0);
+        uint256 entries = 0;
+        uint256 room = limit;
+        for (uint256 scanned = 0; setIndex < setCount && room > 0 && scanned < limit; ++scanned) {
+            RegistrationSet storage set = _registrationSets[setIndex];
+            ProviderRecord storage record = _providers[set.provider];
+            bytes32[] storage nodes = _nodes[_setKey(set.provider, set.epoch, set.kindId)];
+            uint256 length = record.epoch == set.epoch ? nodes.length : 0;
+            if (offset < length) {
+                uint256 end = _pageEnd(length, offset, room);
+                bytes32[] memory nodeIds = new bytes32[](end - offset);
+                for (uint256 i = offset; i < end; ++i) {
+                    nodeIds[i - offset] = nodes[i];
+                }
+                page[entries++] = Registration(set.provider, record.status, set.kindId, nodeIds);
+                room -= end - offset;
+                if (end < length) {
+                    offset = end;
+                    break;
+                }
+            }
+            ++setIndex;
+            offset = 0;
+        }
+        assembly ("memory-safe") {
+            mstore(page, entries)
+        }
+        next = setIndex < setCount ? (setIndex << 128) | offset : 0;
+    }
+
+    /// @notice How many registration sets {registrations} scans: every (provider, kind) that ever held a node.
+    function registrationSetCount() external view returns (uint256) {
+        return _registrationSets.length;
     }
 
     /// @notice How many accounts ever applied or were added as providers (whatever their status now).
@@ -468,6 +555,10 @@ contract ResourceRegistry {
 
     function _setKey(address provider, uint32 epoch, bytes32 kindId) private pure returns (bytes32) {
         return keccak256(abi.encode(provider, epoch, kindId));
+    }
+
+    function _min(uint256 a, uint256 b) private pure returns (uint256) {
+        return a < b ? a : b;
     }
 
     function _pageEnd(uint256 length, uint256 offset, uint256 limit) private pure returns (uint256) {

@@ -250,7 +250,8 @@ describe('RegistryVerifier', function () {
     scenario.proxy.setAvailable(false)
     const started = verifier({ rpcTimeoutMs: 500 })
     await started.start()
-    expect(started.status()).to.deep.equal({ fresh: false, registrations: 0 })
+    expect(started.status()).to.deep.include({ fresh: false, registrations: 0 })
+    expect(started.status().syncedBlock).to.equal(undefined)
     expect((await verifyOne(started, byAlice[0]!.resource)).trusted).to.equal(false)
   })
 
@@ -271,7 +272,14 @@ describe('RegistryVerifier', function () {
     [{ registryAddress: '0x1234' }, 'registry.registryAddress'],
     [{ trustedProviders: ['alice'] }, 'registry.trustedProviders[0]'],
     [{ confirmations: -1 }, 'registry.confirmations'],
-    [{ pollIntervalMs: 0.5 }, 'registry.pollIntervalMs']
+    [{ pollIntervalMs: 0.5 }, 'registry.pollIntervalMs'],
+    [{ rpcUrls: ['http://127.0.0.1:1', 'ftp://x'] }, 'registry.rpcUrls[1]'],
+    [{ rpcUrls: ['http://127.0.0.1:1', 'http://127.0.0.1:2'], quorum: 3 }, 'registry.quorum'],
+    [{ rpcUrls: ['http://127.0.0.1:1/', 'http://127.0.0.1:1'], quorum: 2 }, 'registry.quorum'],
+    [{ finality: 'latest' as unknown as 'safe' }, 'registry.finality'],
+    [{ finality: 'safe', confirmations: 2 }, 'registry.finality'],
+    [{ finality: -1 }, 'registry.finality'],
+    [{ snapshotFile: '/tmp/a.json', snapshotStore: { load: async () => undefined, save: async () => {} } }, 'registry.snapshotFile']
   ] as const) {
     it(`error: bad configuration names ${option}`, () => {
       try {

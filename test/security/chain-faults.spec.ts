@@ -8,11 +8,11 @@
  * endpoint answers again, and never trusts a registration the chain no
  * longer holds once the reorganisation is seen.
  */
-import { JsonRpcError, RegistryRpc, RegistrySync, RegistryUnavailableError, type RegistryVerifier } from '@resource-discovery/core'
+import { JsonRpcError, LogRange, RegistrySync, RegistryUnavailableError, RegistryViews, RpcClient, type RegistryVerifier } from '@resource-discovery/core'
 import { RPC_PROXY_ERROR_CODE, type RpcProxyFault } from '@resource-discovery/devchain'
 import { expect } from 'chai'
 import { mail, startRegistryScenario, type RegistryScenario, type TestNode } from '../support/registry-scenario.js'
-import { figure, nextSync, POLL_INTERVAL_MS, sleep, verdictOf, Verifiers, waitUntil } from './chain-support.js'
+import { figure, nextSync, POLL_INTERVAL_MS, sleep, verdictOf, Verifiers, waitUntil } from '../support/verifier-support.js'
 
 /** Collects the `registry:unavailable` errors of `verifier`. */
 function unavailableErrors (verifier: RegistryVerifier): RegistryUnavailableError[] {
@@ -51,7 +51,8 @@ describe('RegistryVerifier under chain faults', function () {
     const errors = unavailableErrors(verifier)
     await verifier.start()
 
-    expect(verifier.status()).to.deep.equal({ fresh: false, registrations: 0 })
+    expect(verifier.status()).to.deep.include({ fresh: false, registrations: 0 })
+    expect(verifier.status().syncedBlock).to.equal(undefined)
     const verdict = await verdictOf(verifier, registered.resource)
     expect(verdict.trusted).to.equal(false)
     expect(verdict.reason).to.contain('Registry unreachable')
@@ -249,8 +250,10 @@ describe('RegistryVerifier under chain faults', function () {
     // reorganisation landing between the two calls stores the new chain's hash next to the old
     // chain's events, and the check never fires again: the dropped registration stays for ever.
     it('behavior: a reorganisation landing while eth_getLogs is answered is still caught (confirmations 1)', async () => {
-      const rpc = new RegistryRpc(scenario.proxy.url, scenario.registry.address, { timeoutMs: 5000, checkCallGas: 50_000_000, logsChunkBlocks: 10_000 })
-      const sync = new RegistrySync(rpc, { fromBlock: 0, confirmations: 1 })
+      const rpc = new RpcClient({ rpcUrls: [scenario.proxy.url] })
+      const sync = new RegistrySync(rpc, new RegistryViews(scenario.registry.address, rpc.ethCall), {
+        finality: { confirmations: 1 }, statePageSize: 1000, providerPageSize: 100, maxCatchUpBlocks: 10_000, logRange: new LogRange()
+      })
       await sync.sync()
       const node = scenario.node()
       await scenario.register(scenario.alice, node)

@@ -20,7 +20,7 @@ import { expect } from 'chai'
 import { decodeRlp, encodeRlp, getBytes, keccak256, SigningKey, toBeHex, type RlpStructuredData } from 'ethers'
 import { ContainerModule } from 'inversify'
 import { mail, startRegistryScenario, type RegistryScenario, type TestNode } from '../support/registry-scenario.js'
-import { verdictOf, Verifiers } from './chain-support.js'
+import { verdictOf, Verifiers } from '../support/verifier-support.js'
 
 const PROTOCOL = '/rd-security/whoami/1.0.0'
 const QUIET_DISCV5 = { registrar: false, bootstrapLookup: false, requestTimeoutMs: 500 } as const

@@ -21,7 +21,7 @@ import { mailserver } from '@resource-discovery/plugin-mailserver'
 import { expect } from 'chai'
 // the request side of the topic protocol is internal to the package: reached the way its discoverer reaches it
 import { nodeInternals } from '../../packages/discv5/src/node/discv5-node.js'
-import { figure } from './chain-support.js'
+import { figure } from '../support/verifier-support.js'
 import { stressSize } from './stress.js'
 
 setFlagsFromString('--expose-gc')

@@ -30,7 +30,7 @@ import { Discv5Discoverer, discv5Discovery, topicId, type Discv5Node, type Topic
 import { mailserver } from '@resource-discovery/plugin-mailserver'
 import { expect } from 'chai'
 import { mail, startRegistryScenario, type RegistryScenario, type TestNode } from '../support/registry-scenario.js'
-import { figure, waitUntil } from './chain-support.js'
+import { figure, waitUntil } from '../support/verifier-support.js'
 import { stressSize } from './stress.js'
 import { accelerateSimulationCrypto, type CryptoCounters } from './sybil-crypto.js'
 import {

@@ -3,7 +3,7 @@
  * (`alice`), a second provider (`bob`) and helpers to register real nodes.
  */
 import { defineResourceKind, type Resource, type ResourceKind } from '@resource-discovery/core'
-import { startDevChain, startRpcProxy, type DevChain, type RpcProxy } from '@resource-discovery/devchain'
+import { startDevChain, startRpcProxy, type DevChain, type RpcProxy, type RpcProxyInit } from '@resource-discovery/devchain'
 import { createNodeKey, createResource, type NodeKey } from '@resource-discovery/interface-compliance-tests'
 import { createNodeConsent, createRpcProvider, deployResourceRegistry, type ResourceRegistryClient } from '@resource-discovery/registry'
 import { Wallet, type JsonRpcProvider } from 'ethers'
@@ -33,10 +33,21 @@ export interface RegistryScenario {
   stop: () => Promise<void>
 }
 
+/** Options of {@link startRegistryScenario}. */
+export interface RegistryScenarioOptions {
+  /** Blocks mined before the registry is deployed, so the chain is that old at deployment. */
+  readonly preMineBlocks?: number
+  /** How the scenario's proxy behaves (a public provider's limits). */
+  readonly proxy?: RpcProxyInit
+}
+
 /** Starts anvil, deploys a registry and approves `alice` and `bob` as providers. */
-export async function startRegistryScenario (): Promise<RegistryScenario> {
+export async function startRegistryScenario (options: RegistryScenarioOptions = {}): Promise<RegistryScenario> {
   const chain = await startDevChain({ accountCount: 4 })
-  const proxy = await startRpcProxy(chain.rpcUrl)
+  if (options.preMineBlocks !== undefined) {
+    await chain.mine(options.preMineBlocks)
+  }
+  const proxy = await startRpcProxy(chain.rpcUrl, options.proxy)
   const ethers = await createRpcProvider(chain.rpcUrl, { chainId: chain.chainId, pollingIntervalMs: 50, batch: false })
   const [curator, alice, bob] = chain.accounts.map((account) => new Wallet(account.privateKey, ethers))
   if (curator === undefined || alice === undefined || bob === undefined) {

@@ -60,14 +60,28 @@ describe('rdisc registry', function () {
     await rm(dir, { recursive: true, force: true })
   })
 
-  it('behavior: deploy prints the new registry, the curator being the signing account', async () => {
-    const deployed = ok(await rdisc(['registry', 'deploy', '--json'], { env })) as { registry: string, curator: string, chainId: string, transaction: Transaction }
+  it('behavior: deploy prints the new registry\'s address, deployment block and chain id, the curator being the signing account', async () => {
+    await chain.mine(3)
+    const deployed = ok(await rdisc(['registry', 'deploy', '--json'], { env })) as {
+      address: string, registry: string, deploymentBlock: number, curator: string, chainId: string, transaction: Transaction
+    }
     expect(deployed.curator).to.equal(curator)
     expect(deployed.chainId).to.equal('31337')
+    expect(deployed.registry).to.equal(deployed.address)
+    expect(deployed.deploymentBlock).to.equal(deployed.transaction.blockNumber).and.to.be.above(3)
     expect(deployed.transaction.events.map((event) => event.name)).to.deep.equal(['CuratorTransferred'])
-    reader = new ResourceRegistryClient(deployed.registry, ethers)
+    reader = new ResourceRegistryClient(deployed.address, ethers)
     expect(await reader.curator()).to.equal(curator)
-    env.RDISC_REGISTRY = deployed.registry
+    expect(await reader.deploymentBlock(), 'the contract\'s own record').to.equal(deployed.deploymentBlock)
+    env.RDISC_REGISTRY = deployed.address
+
+    const text = await rdisc(['registry', 'deploy'], { env })
+    expect(text.code, text.stderr).to.equal(0)
+    const again = /registry deployed at (0x[0-9a-fA-F]{40}) on chain 31337 in block (\d+), curator (0x[0-9a-fA-F]{40})/.exec(text.stdout)
+    expect(again, text.stdout).to.not.equal(null)
+    expect(Number(again?.[2])).to.equal(await new ResourceRegistryClient(again?.[1] ?? '', ethers).deploymentBlock())
+    expect(again?.[3]).to.equal(curator)
+    expect(text.stdout).to.contain(`export RDISC_REGISTRY=${again?.[1]}`)
   })
 
   it('behavior: a provider applies and the curator approves it; approving twice reverts with the contract\'s reason, exit 1', async () => {

@@ -186,20 +186,137 @@ export class NoTrustedResourceError extends ResourceDiscoveryError {
   }
 }
 
-/** A JSON-RPC endpoint could not be reached, did not answer in time, or does not speak Ethereum JSON-RPC. */
-export class RpcUnavailableError extends ResourceDiscoveryError {
-  static override readonly name = 'RpcUnavailableError'
-  override readonly name = 'RpcUnavailableError'
-  /** The endpoint, if known. */
-  readonly rpcUrl: string | undefined
+/** One endpoint's failure in a call to several JSON-RPC endpoints, as carried by {@link RpcUnavailableError.failures}. */
+export interface RpcEndpointFailure {
+  /** The endpoint. */
+  readonly url: string
+  /** Why it could not be used for the call. */
+  readonly error: unknown
+}
 
-  constructor (rpcUrl: string | undefined, problem: string, options: ResourceDiscoveryErrorOptions = {}) {
-    super(
-      `The Ethereum JSON-RPC endpoint ${rpcUrl ?? '(unknown URL)'} is unavailable: ${problem}`,
-      'Check that the node is running and the RPC URL (scheme, host, port) is right',
-      { ...options, details: { rpcUrl, ...options.details } }
-    )
+/** Options of {@link RpcUnavailableError}. */
+export interface RpcUnavailableErrorOptions extends ResourceDiscoveryErrorOptions {
+  /** The HTTP status of the endpoint's answer, when it answered with a non-2xx one. */
+  status?: number
+  /** How long the endpoint asked to wait before the next request (its `Retry-After`), in ms. */
+  retryAfterMs?: number
+  /** For a call to several endpoints: each endpoint that failed, with its error. */
+  failures?: readonly RpcEndpointFailure[]
+}
+
+/**
+ * A JSON-RPC endpoint could not be reached, did not answer in time, answered
+ * with an HTTP error status, or does not speak Ethereum JSON-RPC. For a call
+ * to several endpoints, too few of them answered (`failures` holds why).
+ */
+export class RpcUnavailableError extends ResourceDiscoveryError {
+  static override readonly name: string = 'RpcUnavailableError'
+  override readonly name: string = 'RpcUnavailableError'
+  /** The endpoint, if known (`undefined` for a call to several endpoints). */
+  readonly rpcUrl: string | undefined
+  /** What went wrong, without the endpoint's URL, e.g. `HTTP 503 Service Unavailable`. */
+  readonly problem: string
+  /** The HTTP status of the answer, if the endpoint answered with a non-2xx one (413: the request was too large). */
+  readonly status: number | undefined
+  /** How long the endpoint asked to wait before the next request (`Retry-After`), in ms, if it said. */
+  readonly retryAfterMs: number | undefined
+  /** Whether the endpoint asked to be tried again later (HTTP 429 or 503): the same request may then succeed there. */
+  readonly retryable: boolean
+  /** For a call to several endpoints: each endpoint that failed, with its error (empty otherwise). */
+  readonly failures: readonly RpcEndpointFailure[]
+
+  constructor (rpcUrl: string | undefined, problem: string, options: RpcUnavailableErrorOptions = {}) {
+    const { status, retryAfterMs, failures = [], ...rest } = options
+    const retryable = status === 429 || status === 503
+    const subject = rpcUrl !== undefined
+      ? `The Ethereum JSON-RPC endpoint ${rpcUrl} is unavailable`
+      : failures.length > 0 ? `The Ethereum JSON-RPC endpoints ${failures.map(({ url }) => url).join(', ')} are unavailable` : 'The Ethereum JSON-RPC endpoint (unknown URL) is unavailable'
+    const hint = retryable
+      ? 'The endpoint is overloaded or limits the request rate: lower the rate, add endpoints (rpcUrls) or use a plan with a higher limit. Requests are retried after the wait it asks for'
+      : failures.length > 0
+        ? 'Check that the nodes named are running and their URLs are right, or add endpoints so that enough of them answer for the quorum'
+        : 'Check that the node is running and the RPC URL (scheme, host, port) is right'
+    super(`${subject}: ${problem}`, hint, {
+      ...rest,
+      details: { rpcUrl, status, retryAfterMs, ...(failures.length > 0 ? { endpoints: failures.map(({ url }) => url) } : {}), ...rest.details }
+    })
     this.rpcUrl = rpcUrl
+    this.problem = problem
+    this.status = status
+    this.retryAfterMs = retryAfterMs
+    this.retryable = retryable
+    this.failures = failures
+  }
+}
+
+/**
+ * A JSON-RPC endpoint refuses requests for now: HTTP 429, or 503 with a
+ * `Retry-After`. Retryable: the same request may succeed there after
+ * `retryAfterMs` (when the endpoint said) or a back-off.
+ */
+export class RpcRateLimitedError extends RpcUnavailableError {
+  static override readonly name: string = 'RpcRateLimitedError'
+  override readonly name: string = 'RpcRateLimitedError'
+  /** The endpoint. */
+  declare readonly rpcUrl: string
+
+  constructor (rpcUrl: string, status: number, retryAfterMs: number | undefined, options: ResourceDiscoveryErrorOptions = {}) {
+    const wait = retryAfterMs === undefined ? 'it named no wait' : `it asks to wait ${formatSeconds(retryAfterMs)}`
+    super(rpcUrl, `HTTP ${status}, rate limited (${wait})`, { ...options, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) })
+  }
+}
+
+/** `ms` as seconds for a person, e.g. `2 s` or `0.25 s`. */
+function formatSeconds (ms: number): string {
+  return `${Math.round(ms / 10) / 100} s`
+}
+
+/** One endpoint's answer, as {@link RpcDisagreementError} reports it. */
+export interface RpcEndpointAnswer {
+  /** The endpoint. */
+  readonly url: string
+  /** Its answer (normalized), abbreviated for people and logs. */
+  readonly answer: string
+}
+
+/**
+ * JSON-RPC endpoints that must agree returned different answers to the same
+ * request. Thrown when no `quorum` of them agreed (the call then fails
+ * closed: nothing is trusted); when the quorum was met anyway, only reported
+ * as an event, with `accepted` set to the answer that won.
+ */
+export class RpcDisagreementError extends ResourceDiscoveryError {
+  static override readonly name = 'RpcDisagreementError'
+  override readonly name = 'RpcDisagreementError'
+  /** The JSON-RPC method asked. */
+  readonly method: string
+  /** How many endpoints had to agree. */
+  readonly quorum: number
+  /** Each endpoint that answered, with its answer. */
+  readonly endpoints: readonly RpcEndpointAnswer[]
+  /** The answer `quorum` endpoints agreed on, if they did (the disagreement was then outvoted). */
+  readonly accepted: string | undefined
+  /** The endpoints whose answer was not `accepted` (all of them if none was). */
+  readonly dissenters: readonly string[]
+
+  constructor (method: string, quorum: number, endpoints: readonly RpcEndpointAnswer[], accepted?: string, options: ResourceDiscoveryErrorOptions = {}) {
+    const groups = new Map<string, string[]>()
+    for (const { url, answer } of endpoints) {
+      groups.set(answer, [...groups.get(answer) ?? [], url])
+    }
+    const answers = [...groups].map(([answer, urls]) => `${urls.join(', ')} answered ${answer}`).join('; ')
+    super(
+      `JSON-RPC endpoints disagree on ${method} (quorum ${quorum} ${accepted === undefined ? 'not met' : 'met'}): ${answers}`,
+      accepted === undefined
+        ? 'Nothing was trusted. An endpoint lies, lags or follows another chain: check the endpoints named and replace the ones that answer wrongly, or add honest ones'
+        : 'The answer of the quorum was used. The others lie, lag or follow another chain: check them',
+      { ...options, details: { method, quorum, endpoints, accepted, ...options.details } }
+    )
+    this.method = method
+    this.quorum = quorum
+    this.endpoints = endpoints
+    this.accepted = accepted
+    this.dissenters = endpoints.filter(({ answer }) => answer !== accepted).map(({ url }) => url)
   }
 }
 

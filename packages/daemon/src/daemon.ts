@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import {
   AllowListVerifier, createResourceContainer, InvalidConfigurationError, LatencyProbe, LifecycleGuard, NotStartedError, raceAbort,
   RegistryReader, RegistryVerifier, ResourceClient, ResourceKinds, Selectors, StaticDiscoverer,
-  type AbortOptions, type ResourceClientEvents, type ResourceContainerInit, type ResourceKind, type Startable
+  type AbortOptions, type RegistryVerifierInit, type ResourceClientEvents, type ResourceContainerInit, type ResourceKind, type Startable
 } from '@resource-discovery/core'
 import { webAssetsDir } from '@resource-discovery/web'
 import type { FastifyInstance } from 'fastify'
@@ -279,6 +279,8 @@ export class Daemon implements Startable {
         ...containerInit,
         // verified servers survive a restart: the daemon answers from them while discovery runs again
         cache: containerInit.cache ?? { dir: join(dataDir, 'cache') },
+        // the registry index survives a restart too: it resumes from its block instead of loading again
+        ...(containerInit.registry === undefined ? {} : { registry: withSnapshot(containerInit.registry, dataDir) }),
         userServers: state.customServers.map(({ kind, address }) => ({ kind, address })),
         logger
       })
@@ -350,7 +352,8 @@ export class Daemon implements Startable {
     const providers = new ProviderDirectory({
       trust,
       kinds: () => [...monitors.values()].map((monitor) => monitor.kind),
-      ...(registry === undefined ? {} : { reader: new RegistryReader(registry) })
+      // the listing reads through the verifier's endpoints, with its quorum
+      ...(registry === undefined || verifier === undefined ? {} : { reader: new RegistryReader({ rpc: verifier.rpc, rpcUrl: verifier.rpc.urls[0], registryAddress: registry.registryAddress }) })
     })
     const meter = probe === undefined || latencyIntervalMs === 0
       ? undefined
@@ -512,4 +515,15 @@ function attachListeners (
       client.removeEventListener(name, listeners[name] as (event: Event) => void)
     }
   }
+}
+
+/**
+ * The registry options with the index snapshot kept in the data dir (one
+ * file per registry address), unless the caller chose where to keep it.
+ */
+function withSnapshot (registry: RegistryVerifierInit, dataDir: string): RegistryVerifierInit {
+  if (registry.snapshotStore !== undefined || registry.snapshotFile !== undefined || registry.registryAddress === undefined) {
+    return registry
+  }
+  return { ...registry, snapshotFile: join(dataDir, `registry-index-${registry.registryAddress.toLowerCase()}.json`) }
 }

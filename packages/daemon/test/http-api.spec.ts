@@ -372,7 +372,7 @@ describe('Daemon HTTP API', function () {
         defaultProvider: null,
         source: 'configuration',
         updatedAt: null,
-        registry: { configured: false, address: null, fresh: false, syncedBlock: null, lastSyncAt: null, registrations: 0 }
+        registry: { configured: false, address: null, fresh: false, syncedBlock: null, lastSyncAt: null, registrations: 0, deploymentBlock: null, loadedFrom: null, endpoints: 0, quorum: 0 }
       })
     })
 

@@ -133,7 +133,7 @@ describe('GET /v1/providers', function () {
     const { status, body } = await api<ProvidersView>(daemon, 'GET', '/v1/providers')
     expect(status).to.equal(200)
     expect(body).to.deep.equal({
-      registry: { configured: false, address: null, fresh: false, syncedBlock: null, lastSyncAt: null, registrations: 0 },
+      registry: { configured: false, address: null, fresh: false, syncedBlock: null, lastSyncAt: null, registrations: 0, deploymentBlock: null, loadedFrom: null, endpoints: 0, quorum: 0 },
       curator: null,
       blockNumber: null,
       providers: []

@@ -31,13 +31,13 @@ export class AnvilNotFoundError extends DevChainError {
   }
 }
 
-/** The options passed to startDevChain or connectDevChain are invalid. */
+/** The options passed to startDevChain, connectDevChain or startRpcProxy (or an RpcProxy setter) are invalid. */
 export class InvalidDevChainOptionsError extends DevChainError {
   static override readonly name = 'InvalidDevChainOptionsError'
   override readonly name = 'InvalidDevChainOptionsError'
 
   constructor (option: string, problem: string, options: DevChainErrorOptions = {}) {
-    super(`Invalid dev chain option "${option}": ${problem}`, 'See the TSDoc of StartDevChainOptions / ConnectDevChainOptions', { ...options, details: { option, ...options.details } })
+    super(`Invalid dev chain option "${option}": ${problem}`, 'See the TSDoc of StartDevChainOptions, ConnectDevChainOptions or RpcProxyInit', { ...options, details: { option, ...options.details } })
   }
 }
 

@@ -7,6 +7,11 @@
  * JSON-RPC. {@link connectDevChain} wraps a node you run yourself in the same
  * {@link DevChain} shape, so tests can run against either.
  *
+ * {@link startRpcProxy} puts a JSON-RPC proxy in front of a node that counts
+ * a client's calls and can fail, limit (log range and results, requests per
+ * second), slow down, lie about a registration, or make the chain look
+ * older, as public providers and dishonest endpoints do.
+ *
  * @example
  * ```ts
  * import { startDevChain, type DevChain } from '@resource-discovery/devchain'
@@ -44,7 +49,17 @@ export {
 } from './errors.js'
 export { DEFAULT_REQUEST_TIMEOUT_MS, jsonRpcRequest, parseQuantity, type JsonRpcRequestOptions } from '@resource-discovery/core'
 export { mineBlocks } from './mine-blocks.js'
-export { RPC_PROXY_ERROR_CODE, startRpcProxy, type RpcProxy, type RpcProxyFault, type RpcProxyFaultOptions } from './rpc-proxy.js'
+export {
+  RPC_PROXY_ERROR_CODE,
+  RPC_PROXY_LIMIT_ERROR_CODE,
+  startRpcProxy,
+  type RpcProxy,
+  type RpcProxyFault,
+  type RpcProxyFaultOptions,
+  type RpcProxyInit,
+  type RpcProxyLie,
+  type RpcProxyRefusal
+} from './rpc-proxy/index.js'
 export {
   DEFAULT_DEV_ACCOUNT_COUNT,
   DEFAULT_DEV_CHAIN_ID,

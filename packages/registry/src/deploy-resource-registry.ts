@@ -20,12 +20,18 @@ export interface DeployResourceRegistryOptions extends AbortOptions, ResourceReg
   curator?: string
 }
 
-/** A freshly deployed registry. */
+/** A freshly deployed registry: what a client's configuration needs, and a client. */
 export interface DeployedResourceRegistry {
   /** A client of the new registry, bound to the deploying signer. */
   client: ResourceRegistryClient
   /** The deployment transaction. */
   transaction: RegistryTransaction
+  /** The registry's address (EIP-55 checksummed). */
+  address: string
+  /** The block the registry was deployed in (the contract's `deploymentBlock()`): its events start there. */
+  deploymentBlock: number
+  /** The chain the registry lives on. */
+  chainId: number
 }
 
 /**
@@ -34,8 +40,8 @@ export interface DeployedResourceRegistry {
  *
  * @example
  * ```ts
- * const { client } = await deployResourceRegistry(new Wallet(privateKey, provider))
- * console.log('registry at', client.address)
+ * const { address, deploymentBlock, chainId } = await deployResourceRegistry(new Wallet(privateKey, provider))
+ * console.log(`registry at ${address} on chain ${chainId}, from block ${deploymentBlock}`)
  * ```
  *
  * @throws {@link RegistryRevertError} if the deployment reverts (e.g. `ZeroAddress` curator)
@@ -58,9 +64,14 @@ export async function deployResourceRegistry (signer: Signer, options: DeployRes
     if (receipt.contractAddress === null) {
       throw new RegistryError(`The deployment ${response.hash} produced no contract address`, 'Check the transaction on the chain')
     }
+    const address = checkAddress('contract address', receipt.contractAddress)
+    const { chainId } = await raceAbort(receipt.provider.getNetwork(), signal)
     return {
-      client: new ResourceRegistryClient(receipt.contractAddress, signer, init),
-      transaction: toRegistryTransaction(receipt, checkAddress('contract address', receipt.contractAddress))
+      client: new ResourceRegistryClient(address, signer, init),
+      transaction: toRegistryTransaction(receipt, address),
+      address,
+      deploymentBlock: receipt.blockNumber,
+      chainId: Number(chainId)
     }
   } catch (err) {
     throw toRegistryError(err, resourceRegistryInterface, {

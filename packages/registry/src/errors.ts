@@ -33,7 +33,8 @@ const REVERT_HINTS: Readonly<Record<string, string>> = {
   NodeKeyMismatch: 'nodeId must be keccak256 of the node public key: compute it with nodeIdFromPublicKey',
   InvalidNodeSignature: 'The node must sign the consent with its own key for this registry address, chain id, kind and provider: use signNodeConsent or createNodeConsent with those exact values',
   ResourceAlreadyRegistered: 'This provider already registered this node for this kind; nothing to do',
-  ResourceNotRegistered: 'This provider has not registered this node for this kind (check kindId, nodeId and the sending account)'
+  ResourceNotRegistered: 'This provider has not registered this node for this kind (check kindId, nodeId and the sending account)',
+  ZeroPageLimit: 'Ask registrations() for at least one node id per page'
 }
 
 /**

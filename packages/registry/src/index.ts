@@ -86,4 +86,4 @@ export {
 } from './resource-registry-client.js'
 export { toRegistryError, type RegistryErrorContext } from './to-registry-error.js'
 export { DEFAULT_RECEIPT_TIMEOUT_MS, waitForReceipt } from './wait-for-receipt.js'
-export type { AbortOptions } from '@resource-discovery/core'
+export type { AbortOptions, BlockParam, RegistrationEntry, RegistrationPage, ViewOptions } from '@resource-discovery/core'

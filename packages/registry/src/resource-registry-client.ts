@@ -1,9 +1,20 @@
-import { raceAbort, resourceRegistryAbi, throwIfAborted, type AbortOptions } from '@resource-discovery/core'
+import {
+  blockParameter,
+  raceAbort,
+  RegistryViews,
+  resourceRegistryAbi,
+  throwIfAborted,
+  type AbortOptions,
+  type BlockParam,
+  type EthCall,
+  type RegistrationPage,
+  type ViewOptions
+} from '@resource-discovery/core'
 import { Contract, Interface, ZeroAddress, type ContractRunner, type TransactionReceipt } from 'ethers'
-import { InvalidRegistryArgumentError, SignerRequiredError } from './errors.js'
+import { InvalidRegistryArgumentError, RegistryNotDeployedError, SignerRequiredError } from './errors.js'
 import { namedArgs } from './named-args.js'
 import { checkAddress, checkBytes32, type NodeConsent } from './node-consent.js'
-import { providerStatusFromValue, type ProviderStatus } from './provider-status.js'
+import type { ProviderStatus } from './provider-status.js'
 import { toRegistryError } from './to-registry-error.js'
 import { DEFAULT_RECEIPT_TIMEOUT_MS, waitForReceipt } from './wait-for-receipt.js'
 
@@ -59,8 +70,10 @@ export interface RegistryTransaction {
  * Typed access to a deployed ResourceRegistry contract: reads for clients
  * (batch check, listings) and the transactions of the curator and providers.
  *
- * Reads need any ethers runner (a Provider will do); transactions need a
- * Signer, whose account is the caller the contract checks. Use
+ * Reads need any ethers runner with a provider (a Provider will do) and go
+ * through core's `RegistryViews`, the one reading path of the registry; each
+ * may be pinned to a block (`options.block`). Transactions need a Signer,
+ * whose account is the caller the contract checks. Use
  * {@link ResourceRegistryClient.connect} to act as another account.
  * Transactions resolve once mined (one confirmation).
  *
@@ -83,6 +96,7 @@ export class ResourceRegistryClient {
   /** The ethers runner calls and transactions go through. */
   readonly runner: ContractRunner
   readonly #contract: Contract
+  readonly #views: RegistryViews
   readonly #init: ResourceRegistryClientInit
   readonly #checkBatchSize: number
 
@@ -100,6 +114,7 @@ export class ResourceRegistryClient {
       throw new InvalidRegistryArgumentError('checkBatchSize', `expected a positive integer, got ${this.#checkBatchSize}`)
     }
     this.#contract = new Contract(this.address, resourceRegistryInterface, runner)
+    this.#views = new RegistryViews(this.address, this.#ethCall, init.rpcUrl === undefined ? {} : { endpoint: init.rpcUrl })
   }
 
   /** The same registry through another runner, e.g. another account's Signer. */
@@ -110,55 +125,66 @@ export class ResourceRegistryClient {
   // ---------------------------------------------------------------- reads
 
   /** The curator's account. */
-  async curator (options: AbortOptions = {}): Promise<string> {
-    return this.#read<string>('curator', [], options)
+  async curator (options: ViewOptions = {}): Promise<string> {
+    return this.#read('curator', options, async (views) => views.curator(options))
   }
 
   /** The account proposed as next curator, or `undefined` if none. */
-  async pendingCurator (options: AbortOptions = {}): Promise<string | undefined> {
-    const pending = await this.#read<string>('pendingCurator', [], options)
-    return pending === ZeroAddress ? undefined : pending
+  async pendingCurator (options: ViewOptions = {}): Promise<string | undefined> {
+    return this.#read('pendingCurator', options, async (views) => views.pendingCurator(options))
+  }
+
+  /** The block the registry was deployed in: where a client starts reading its events. */
+  async deploymentBlock (options: ViewOptions = {}): Promise<number> {
+    return this.#read('deploymentBlock', options, async (views) => views.deploymentBlock(options))
   }
 
   /** How many accounts ever applied or were added as providers, whatever their status now. */
-  async providerCount (options: AbortOptions = {}): Promise<number> {
-    return Number(await this.#read<bigint>('providerCount', [], options))
+  async providerCount (options: ViewOptions = {}): Promise<number> {
+    return this.#read('providerCount', options, async (views) => views.providerCount(options))
   }
 
   /** One provider's status, name and metadata URI (status `'none'` if unknown). */
-  async getProvider (provider: string, options: AbortOptions = {}): Promise<ProviderInfo> {
-    return toProviderInfo(await this.#read<unknown>('getProvider', [checkAddress('provider', provider)], options))
+  async getProvider (provider: string, options: ViewOptions = {}): Promise<ProviderInfo> {
+    const account = checkAddress('provider', provider)
+    return this.#read('getProvider', options, async (views) => views.getProvider(account, options))
   }
 
   /** Up to `limit` providers from index `offset`, in order of first application; empty past the end. */
-  async listProviders (offset: number, limit: number, options: AbortOptions = {}): Promise<ProviderInfo[]> {
-    const page = await this.#read<unknown[]>('providers', [checkIndex('offset', offset), checkIndex('limit', limit)], options)
-    return page.map(toProviderInfo)
+  async listProviders (offset: number, limit: number, options: ViewOptions = {}): Promise<ProviderInfo[]> {
+    const [from, count] = [checkIndex('offset', offset), checkIndex('limit', limit)]
+    return this.#read('providers', options, async (views) => views.providers(from, count, options))
   }
 
   /** How many nodes `provider` has registered for `kindId` (whatever its status). */
-  async resourceCount (provider: string, kindId: string, options: AbortOptions = {}): Promise<number> {
-    return Number(await this.#read<bigint>('resourceCount', [checkAddress('provider', provider), checkBytes32('kindId', kindId)], options))
+  async resourceCount (provider: string, kindId: string, options: ViewOptions = {}): Promise<number> {
+    const [account, kind] = [checkAddress('provider', provider), checkBytes32('kindId', kindId)]
+    return this.#read('resourceCount', options, async (views) => views.resourceCount(account, kind, options))
   }
 
   /**
-   * Up to `limit` of the node ids `provider` registered for `kindId`, from
-   * index `offset`; empty past the end. A removal moves the last node into
-   * the freed place, so pages taken across removals may skip or repeat one.
+   * Up to `limit` of the node ids (`0x`-prefixed) `provider` registered for
+   * `kindId`, from index `offset`; empty past the end. A removal moves the
+   * last node into the freed place, so pages taken across removals may skip
+   * or repeat one (pin them to one block).
    */
-  async listResources (provider: string, kindId: string, offset: number, limit: number, options: AbortOptions = {}): Promise<string[]> {
-    const args = [checkAddress('provider', provider), checkBytes32('kindId', kindId), checkIndex('offset', offset), checkIndex('limit', limit)]
-    return [...await this.#read<string[]>('resourcesOf', args, options)]
+  async listResources (provider: string, kindId: string, offset: number, limit: number, options: ViewOptions = {}): Promise<string[]> {
+    const [account, kind] = [checkAddress('provider', provider), checkBytes32('kindId', kindId)]
+    const [from, count] = [checkIndex('offset', offset), checkIndex('limit', limit)]
+    const nodeIds = await this.#read('resourcesOf', options, async (views) => views.resourcesOf(account, kind, from, count, options))
+    return nodeIds.map((nodeId) => `0x${nodeId}`)
   }
 
   /** Whether `provider` has registered `nodeId` for `kindId`, whatever the provider's status. */
-  async isRegistered (kindId: string, nodeId: string, provider: string, options: AbortOptions = {}): Promise<boolean> {
-    return this.#read<boolean>('isRegistered', [checkBytes32('kindId', kindId), checkBytes32('nodeId', nodeId), checkAddress('provider', provider)], options)
+  async isRegistered (kindId: string, nodeId: string, provider: string, options: ViewOptions = {}): Promise<boolean> {
+    const [kind, node, account] = [checkBytes32('kindId', kindId), checkBytes32('nodeId', nodeId), checkAddress('provider', provider)]
+    return this.#read('isRegistered', options, async (views) => views.isRegistered(kind, node, account, options))
   }
 
   /** Whether `provider` is approved (not suspended) and has registered `nodeId` for `kindId`. */
-  async isVerified (kindId: string, nodeId: string, provider: string, options: AbortOptions = {}): Promise<boolean> {
-    return this.#read<boolean>('isVerified', [checkBytes32('kindId', kindId), checkBytes32('nodeId', nodeId), checkAddress('provider', provider)], options)
+  async isVerified (kindId: string, nodeId: string, provider: string, options: ViewOptions = {}): Promise<boolean> {
+    const [kind, node, account] = [checkBytes32('kindId', kindId), checkBytes32('nodeId', nodeId), checkAddress('provider', provider)]
+    return this.#read('isVerified', options, async (views) => views.isVerified(kind, node, account, options))
   }
 
   /**
@@ -167,7 +193,7 @@ export class ResourceRegistryClient {
    * node for `kindId`, or `undefined`. Same order as `nodeIds`; long lists
    * are split into calls of `checkBatchSize` nodes.
    */
-  async checkResources (kindId: string, nodeIds: readonly string[], trustedProviders: readonly string[], options: AbortOptions = {}): Promise<Array<string | undefined>> {
+  async checkResources (kindId: string, nodeIds: readonly string[], trustedProviders: readonly string[], options: ViewOptions = {}): Promise<Array<string | undefined>> {
     const kind = checkBytes32('kindId', kindId)
     const ids = nodeIds.map((nodeId, index) => checkBytes32(`nodeIds[${index}]`, nodeId))
     const providers = trustedProviders.map((provider, index) => checkAddress(`trustedProviders[${index}]`, provider))
@@ -177,17 +203,36 @@ export class ResourceRegistryClient {
     }
     for (let start = 0; start < ids.length; start += this.#checkBatchSize) {
       const batch = ids.slice(start, start + this.#checkBatchSize)
-      const found = await this.#read<string[]>('checkResources', [kind, batch, providers], options)
-      for (const provider of found) {
-        result.push(provider === ZeroAddress ? undefined : provider)
-      }
+      result.push(...await this.#read('checkResources', options, async (views) => views.checkResources(kind, batch, providers, options)))
     }
     return result
   }
 
   /** The EIP-712 digest a node signs to let `provider` list it as `kindId`, as this registry computes it. */
-  async nodeConsentDigest (kindId: string, nodeId: string, provider: string, options: AbortOptions = {}): Promise<string> {
-    return this.#read<string>('nodeConsentDigest', [checkBytes32('kindId', kindId), checkBytes32('nodeId', nodeId), checkAddress('provider', provider)], options)
+  async nodeConsentDigest (kindId: string, nodeId: string, provider: string, options: ViewOptions = {}): Promise<string> {
+    const [kind, node, account] = [checkBytes32('kindId', kindId), checkBytes32('nodeId', nodeId), checkAddress('provider', provider)]
+    return this.#read('nodeConsentDigest', options, async (views) => views.nodeConsentDigest(kind, node, account, options))
+  }
+
+  /** How many (provider, kind) sets ever held a node: what {@link ResourceRegistryClient.registrations} scans. */
+  async registrationSetCount (options: ViewOptions = {}): Promise<number> {
+    return this.#read('registrationSetCount', options, async (views) => views.registrationSetCount(options))
+  }
+
+  /**
+   * One page of all current registrations, up to `limit` node ids (without
+   * `0x`, as core's index keeps them), skipping removed providers' and empty
+   * sets; start with cursor `0n` and pass `next` until it is `undefined`,
+   * every page at one block (`options.block`).
+   */
+  async registrations (cursor: bigint, limit: number, options: ViewOptions = {}): Promise<RegistrationPage> {
+    if (typeof cursor !== 'bigint' || cursor < 0n || cursor >= 1n << 256n) {
+      throw new InvalidRegistryArgumentError('cursor', `expected 0n or the previous page's next, got ${String(cursor)}`)
+    }
+    if (!Number.isSafeInteger(limit) || limit < 1) {
+      throw new InvalidRegistryArgumentError('limit', `expected a whole number of at least 1, got ${limit}`)
+    }
+    return this.#read('registrations', options, async (views) => views.registrations(cursor, limit, options))
   }
 
   // ---------------------------------------------------------- transactions
@@ -258,14 +303,32 @@ export class ResourceRegistryClient {
 
   // ------------------------------------------------------------- internals
 
-  async #read<T> (method: string, args: unknown[], options: AbortOptions): Promise<T> {
+  async #read<T> (method: string, options: AbortOptions, read: (views: RegistryViews) => Promise<T>): Promise<T> {
     const { signal } = options
     throwIfAborted(signal)
     try {
-      return await raceAbort(this.#contract.getFunction(method).staticCall(...args), signal) as T
+      return await read(this.#views)
     } catch (err) {
       throw this.#toError(err, method, signal)
     }
+  }
+
+  /** The views' `eth_call`, through the runner's provider; an empty answer means no registry at the address. */
+  readonly #ethCall: EthCall = async (call, block, options) => {
+    const provider = this.runner.provider
+    if (provider === null) {
+      throw new InvalidRegistryArgumentError('runner', 'it has no provider to read the registry through: connect the signer to a provider')
+    }
+    const send = (provider as { send?: unknown }).send
+    const request = typeof block === 'object' && 'blockHash' in block && typeof send === 'function'
+      // EIP-1898 with requireCanonical, which ethers' call() cannot express
+      ? (send as (method: string, params: unknown[]) => Promise<unknown>).call(provider, 'eth_call', [call, blockParameter(block)])
+      : provider.call({ to: call.to, data: call.data, ...(call.gas === undefined ? {} : { gasLimit: BigInt(call.gas) }), blockTag: toBlockTag(block) })
+    const result = await raceAbort(request, options.signal)
+    if (result === '0x') {
+      throw new RegistryNotDeployedError(this.address)
+    }
+    return String(result)
   }
 
   async #send (method: string, args: unknown[], options: AbortOptions): Promise<RegistryTransaction> {
@@ -308,9 +371,12 @@ export function toRegistryTransaction (receipt: TransactionReceipt, registry: st
   return { hash: receipt.hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, events }
 }
 
-function toProviderInfo (value: unknown): ProviderInfo {
-  const [address, status, name, metadataUri] = value as [string, bigint, string, string]
-  return { address, status: providerStatusFromValue(status), name, metadataUri }
+/** The ethers block tag of a block parameter (a hash is passed as is). */
+function toBlockTag (block: BlockParam): string | number {
+  if (typeof block === 'string') {
+    return block
+  }
+  return 'blockHash' in block ? block.blockHash : block.blockNumber
 }
 
 function checkIndex (argument: string, value: number): number {

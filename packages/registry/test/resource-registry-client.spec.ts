@@ -1,6 +1,13 @@
-import { deployResourceRegistry, ResourceRegistryClient } from '@resource-discovery/registry'
+import type { BlockParam, RegistrationPage } from '@resource-discovery/core'
+import { mineBlocks } from '@resource-discovery/devchain'
+import {
+  deployResourceRegistry,
+  InvalidRegistryArgumentError,
+  ResourceRegistryClient,
+  resourceRegistryInterface
+} from '@resource-discovery/registry'
 import { expect } from 'chai'
-import { ZeroAddress, type Wallet } from 'ethers'
+import { isCallException, ZeroAddress, type Wallet } from 'ethers'
 import {
   MAILSERVER,
   PUSH,
@@ -11,6 +18,23 @@ import {
   startRegistryFixture,
   type RegistryFixture
 } from './registry-fixture.js'
+
+/** One registration as a flat line: provider, status, kind, node id (without 0x). */
+type Line = readonly [provider: string, status: string, kindId: string, nodeId: string]
+
+/** Every page of the listing, read with `limit` at one block. */
+async function readAll (registry: ResourceRegistryClient, limit: number, block: BlockParam = 'latest'): Promise<{ pages: RegistrationPage[], lines: Line[] }> {
+  const pages: RegistrationPage[] = []
+  let cursor: bigint | undefined = 0n
+  while (cursor !== undefined) {
+    const page = await registry.registrations(cursor, limit, { block })
+    pages.push(page)
+    expect(pages.length, 'the listing ends').to.be.below(1_000)
+    cursor = page.next
+  }
+  const lines = pages.flatMap(page => page.entries.flatMap(entry => entry.nodeIds.map((nodeId): Line => [entry.provider, entry.status, entry.kindId, nodeId])))
+  return { pages, lines }
+}
 
 describe('ResourceRegistry', () => {
   let fx: RegistryFixture
@@ -48,6 +72,18 @@ describe('ResourceRegistry', () => {
       const { client } = await deployResourceRegistry(fx.alice, { curator: fx.bob.address })
       expect(await client.curator()).to.equal(fx.bob.address)
       await expectRevert(client.addProvider(fx.carol.address, 'c', ''), 'NotCurator')
+    })
+
+    it('behavior: is the block of the deployment transaction, and deploy returns it with the address and chain id', async () => {
+      await mineBlocks(fx.chain.rpcUrl, 7)
+      const deployed = await deployResourceRegistry(fx.curator)
+      expect(deployed.transaction.blockNumber, 'past the mined blocks').to.be.above(7)
+      expect(deployed.deploymentBlock).to.equal(deployed.transaction.blockNumber)
+      expect(await deployed.client.deploymentBlock()).to.equal(deployed.transaction.blockNumber)
+      expect(deployed.address).to.equal(deployed.client.address)
+      expect(deployed.chainId).to.equal(fx.chain.chainId)
+      await mineBlocks(fx.chain.rpcUrl, 3)
+      expect(await deployed.client.deploymentBlock(), 'immutable').to.equal(deployed.transaction.blockNumber)
     })
 
     it('error: the zero address as curator reverts with ZeroAddress', async () => {
@@ -509,6 +545,191 @@ describe('ResourceRegistry', () => {
       expect(await registry.listResources(fx.bob.address, MAILSERVER, 0, 10)).to.have.length(1)
       expect(await registry.listResources(fx.carol.address, MAILSERVER, 0, 10)).to.deep.equal([])
       expect(await registry.resourceCount(fx.alice.address, MAILSERVER)).to.equal(5)
+    })
+  })
+
+  describe('registrations', () => {
+    /** Registers node number `index` like `register`; its id without 0x, as the listing gives it. */
+    const node = async (wallet: Wallet, index: number, kindId = MAILSERVER): Promise<string> => (await register(wallet, index, kindId)).slice(2)
+
+    async function remove (wallet: Wallet, nodeId: string, kindId = MAILSERVER): Promise<void> {
+      await as(wallet).removeResource(kindId, `0x${nodeId}`)
+    }
+
+    it('behavior: pages through many sets and nodes with small limits, each node once, in registration order', async () => {
+      await registry.addProvider(fx.alice.address, 'alice', '')
+      await registry.addProvider(fx.bob.address, 'bob', '')
+      await registry.addProvider(fx.carol.address, 'carol', '')
+      const expected: Line[] = []
+      const plan: Array<[Wallet, string, number[]]> = [
+        [fx.alice, MAILSERVER, [1, 2, 3, 4, 5]],
+        [fx.bob, MAILSERVER, [6, 7, 8]],
+        [fx.alice, PUSH, [9, 10]],
+        // node 9 again: a node of two providers is listed once for each
+        [fx.carol, PUSH, [11, 9]],
+        [fx.bob, PUSH, [12, 13, 14, 15]]
+      ]
+      for (const [wallet, kindId, indexes] of plan) {
+        for (const index of indexes) {
+          expected.push([wallet.address, 'approved', kindId, await node(wallet, index, kindId)])
+        }
+      }
+      expect(await registry.registrationSetCount()).to.equal(5)
+
+      for (const limit of [1, 2, 3, 4, 7, 16, 100]) {
+        const { pages, lines } = await readAll(registry, limit)
+        expect(lines, `limit ${limit}`).to.deep.equal(expected)
+        expect(pages.slice(0, -1).map(page => page.entries.reduce((sum, entry) => sum + entry.nodeIds.length, 0)), `full pages at limit ${limit}`)
+          .to.deep.equal(pages.slice(0, -1).map(() => limit))
+        expect(pages.at(-1)?.next, 'the last page says the listing is complete').to.equal(undefined)
+        expect(pages.length, `pages at limit ${limit}`).to.equal(Math.max(1, Math.ceil(expected.length / limit)))
+        for (const page of pages) {
+          expect(page.entries.every(entry => entry.nodeIds.length > 0), 'no empty entry').to.equal(true)
+        }
+      }
+      const [first] = (await readAll(registry, 3)).pages
+      expect(first?.entries.map(entry => [entry.provider, entry.kindId, entry.nodeIds.length])).to.deep.equal([[fx.alice.address, MAILSERVER, 3]])
+      expect(first?.next, 'set 0, node offset 3').to.equal(3n)
+    })
+
+    it('behavior: the decoded page is what the contract returns', async () => {
+      await registry.addProvider(fx.alice.address, 'alice', '')
+      const ids = [await node(fx.alice, 1), await node(fx.alice, 2, PUSH), await node(fx.alice, 3, PUSH)]
+      const page = await registry.registrations(0n, 2)
+      const raw = await fx.provider.call({ to: registry.address, data: resourceRegistryInterface.encodeFunctionData('registrations', [0, 2]) })
+      const [entries, next] = resourceRegistryInterface.decodeFunctionResult('registrations', raw).toArray(true) as [Array<[string, bigint, string, string[]]>, bigint]
+      expect(page.entries.map(entry => [entry.provider, BigInt(['none', 'pending', 'approved'].indexOf(entry.status)), entry.kindId, entry.nodeIds.map(id => `0x${id}`)]))
+        .to.deep.equal(entries.map(([provider, status, kindId, nodeIds]) => [provider, status, kindId, nodeIds]))
+      expect(page.next).to.equal(next)
+      expect(page.entries.flatMap(entry => entry.nodeIds)).to.deep.equal(ids.slice(0, 2))
+    })
+
+    it('behavior: after a removal (swap and pop) each remaining node is listed once; an emptied set is skipped', async () => {
+      await registry.addProvider(fx.alice.address, 'alice', '')
+      await registry.addProvider(fx.bob.address, 'bob', '')
+      const alice = [1, 2, 3, 4, 5]
+      const ids: string[] = []
+      for (const index of alice) {
+        ids.push(await node(fx.alice, index))
+      }
+      const bobsOnly = await node(fx.bob, 6)
+      const carolsLater = await node(fx.bob, 7, PUSH)
+      await remove(fx.alice, ids[1]!)
+      await remove(fx.bob, bobsOnly)
+      const remaining = await registry.listResources(fx.alice.address, MAILSERVER, 0, 10)
+      expect(remaining.map(id => id.slice(2)), 'the last node moved into the freed place').to.deep.equal([ids[0], ids[4], ids[2], ids[3]])
+      for (const limit of [1, 2, 3, 10]) {
+        const { pages, lines } = await readAll(registry, limit)
+        expect(lines.map(line => line[3]), `limit ${limit}`).to.deep.equal([ids[0], ids[4], ids[2], ids[3], carolsLater])
+        expect(pages.flatMap(page => page.entries).some(entry => entry.provider === fx.bob.address && entry.kindId === MAILSERVER), 'bob\'s emptied set')
+          .to.equal(false)
+      }
+    })
+
+    it('behavior: an emptied set filled again is not listed twice, and pays no second listing', async () => {
+      await registry.addProvider(fx.alice.address, 'alice', '')
+      const consent = fx.consent(registry, nodeKey(1), fx.alice)
+      const first = await as(fx.alice).addResource(consent)
+      await as(fx.alice).removeResource(MAILSERVER, consent.nodeId)
+      const again = await as(fx.alice).addResource(consent)
+      expect(await registry.registrationSetCount()).to.equal(1)
+      expect((await readAll(registry, 10)).lines).to.deep.equal([[fx.alice.address, 'approved', MAILSERVER, consent.nodeId.slice(2)]])
+      // listing a set writes two slots and its flag (about 66,000 gas); refilling it writes none of them
+      expect(Number(first.gasUsed - again.gasUsed)).to.be.above(40_000)
+    })
+
+    it('behavior: a removed provider\'s sets disappear; when it comes back only its new nodes are listed', async () => {
+      await registry.addProvider(fx.alice.address, 'alice', '')
+      await registry.addProvider(fx.bob.address, 'bob', '')
+      const old = [await node(fx.alice, 1), await node(fx.alice, 2, PUSH)]
+      const bobs = await node(fx.bob, 3)
+      await registry.removeProvider(fx.alice.address)
+      expect((await readAll(registry, 2)).lines).to.deep.equal([[fx.bob.address, 'approved', MAILSERVER, bobs]])
+
+      await as(fx.alice).applyAsProvider('alice again', '')
+      await registry.approveProvider(fx.alice.address)
+      expect((await readAll(registry, 2)).lines, 'it starts from an empty list').to.deep.equal([[fx.bob.address, 'approved', MAILSERVER, bobs]])
+      const fresh = await node(fx.alice, 4)
+      const again = await node(fx.alice, 1)
+      expect(again).to.equal(old[0])
+      expect((await readAll(registry, 1)).lines).to.deep.equal([
+        [fx.bob.address, 'approved', MAILSERVER, bobs],
+        [fx.alice.address, 'approved', MAILSERVER, fresh],
+        [fx.alice.address, 'approved', MAILSERVER, again]
+      ])
+      expect(await registry.registrationSetCount(), 'old sets stay counted, the new epoch adds one').to.equal(4)
+    })
+
+    it('behavior: a suspended provider\'s nodes are listed with status suspended', async () => {
+      await registry.addProvider(fx.alice.address, 'alice', '')
+      await registry.addProvider(fx.bob.address, 'bob', '')
+      const alices = await node(fx.alice, 1)
+      const bobs = await node(fx.bob, 2)
+      await registry.suspendProvider(fx.alice.address)
+      expect((await readAll(registry, 5)).lines).to.deep.equal([
+        [fx.alice.address, 'suspended', MAILSERVER, alices],
+        [fx.bob.address, 'approved', MAILSERVER, bobs]
+      ])
+      await registry.reinstateProvider(fx.alice.address)
+      expect((await readAll(registry, 5)).lines[0]?.[1]).to.equal('approved')
+    })
+
+    it('behavior: a page scans at most `limit` sets, so runs of empty sets give empty pages that still go on', async () => {
+      await registry.addProvider(fx.alice.address, 'alice', '')
+      await registry.addProvider(fx.bob.address, 'bob', '')
+      for (const index of [1, 2, 3]) {
+        const nodeId = await node(fx.alice, index, `0x${index.toString(16).padStart(64, '0')}`)
+        await remove(fx.alice, nodeId, `0x${index.toString(16).padStart(64, '0')}`)
+      }
+      const bobs = await node(fx.bob, 4)
+      const { pages, lines } = await readAll(registry, 2)
+      expect(lines).to.deep.equal([[fx.bob.address, 'approved', MAILSERVER, bobs]])
+      expect(pages.map(page => [page.entries.length, page.next])).to.deep.equal([[0, 2n << 128n], [1, undefined]])
+    })
+
+    it('behavior: pinned to an older block, the listing shows that block\'s registrations (by number and by hash)', async () => {
+      await registry.addProvider(fx.alice.address, 'alice', '')
+      const kept = await node(fx.alice, 1)
+      const dropped = await node(fx.alice, 2)
+      const block = await fx.provider.getBlock('latest')
+      if (block?.hash == null) {
+        throw new Error('no latest block')
+      }
+      await remove(fx.alice, dropped)
+      expect((await readAll(registry, 1)).lines.map(line => line[3])).to.deep.equal([kept])
+      expect((await readAll(registry, 1, { blockNumber: block.number })).lines.map(line => line[3])).to.deep.equal([kept, dropped])
+      expect((await readAll(registry, 1, { blockHash: block.hash })).lines.map(line => line[3])).to.deep.equal([kept, dropped])
+    })
+
+    it('args: a cursor past the end gives an empty, complete page; a huge limit gives everything at once', async () => {
+      await registry.addProvider(fx.alice.address, 'alice', '')
+      const ids = [await node(fx.alice, 1), await node(fx.alice, 2)]
+      for (const cursor of [1n << 128n, 5n << 128n, (1n << 256n) - 1n, 2n]) {
+        expect(await registry.registrations(cursor, 10), `cursor ${cursor}`).to.deep.equal({ entries: [], next: undefined })
+      }
+      expect(await registry.registrations(1n, 10), 'from node offset 1').to.deep.equal({
+        entries: [{ provider: fx.alice.address, status: 'approved', kindId: MAILSERVER, nodeIds: [ids[1]] }],
+        next: undefined
+      })
+      const all = await registry.registrations(0n, Number.MAX_SAFE_INTEGER)
+      expect(all.entries.flatMap(entry => entry.nodeIds)).to.deep.equal(ids)
+      expect(all.next).to.equal(undefined)
+      expect(await fx.deploy().then(async empty => empty.registrations(0n, 10)), 'an empty registry').to.deep.equal({ entries: [], next: undefined })
+    })
+
+    it('error: a limit of 0 reverts with ZeroPageLimit; the client refuses it (and bad cursors) before calling', async () => {
+      let caught: unknown
+      try {
+        await fx.provider.call({ to: registry.address, data: resourceRegistryInterface.encodeFunctionData('registrations', [0, 0]) })
+      } catch (err) {
+        caught = err
+      }
+      expect(isCallException(caught), 'reverts').to.equal(true)
+      const data = (caught as { data?: string }).data ?? '0x'
+      expect(resourceRegistryInterface.parseError(data)?.name).to.equal('ZeroPageLimit')
+      for (const action of [registry.registrations(0n, 0), registry.registrations(-1n, 1), registry.registrations(1n << 256n, 1), registry.registrations(0n, 1.5)]) {
+        expect(await action.catch((err: unknown) => err)).to.be.instanceOf(InvalidRegistryArgumentError)
+      }
     })
   })
 })

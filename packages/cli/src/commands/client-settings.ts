@@ -1,5 +1,5 @@
 import type { ContainerModule } from 'inversify'
-import { RpcUnavailableError, type RegistryVerifierInit } from '@resource-discovery/core'
+import { RpcUnavailableError, type FinalityOption, type RegistryVerifierInit } from '@resource-discovery/core'
 import { discv5Discovery } from '@resource-discovery/discv5'
 import { checkAddress, checkEnr, parseServerEntry, type ServerEntry } from '../config/check-values.js'
 import type { ResolvedOptions } from '../config/resolve-options.js'
@@ -74,10 +74,10 @@ export async function clientSettings (
   }
   const bootnodes = sources.bootnodes.map((record) => record.enr)
   const profile = clientProfileFor(sources.bootnodes.map((record) => record.ip))
-  if (options.given('rpcUrl') !== options.given('registry')) {
-    throw options.missing(options.given('rpcUrl') ? 'registry' : 'rpcUrl')
+  if (options.given('rpcUrls') !== options.given('registry')) {
+    throw options.missing(options.given('rpcUrls') ? 'registry' : 'rpcUrls')
   }
-  if (!options.given('rpcUrl')) {
+  if (!options.given('rpcUrls')) {
     return { bootnodes, profile, servers }
   }
   const trusted = options.list('trust').map((address) => checkAddress(options.where('trust'), address))
@@ -85,30 +85,70 @@ export async function clientSettings (
   if (trusted.length === 0 && defaultProvider === undefined) {
     output.warn('no registry provider is trusted, so the registry vouches for no server: give --trust or --default-provider')
   }
-  const rpcUrl = options.requireString('rpcUrl')
-  let registryAddress: string
-  try {
-    const rpc = await openRpc(options, signal)
+  const rpcUrls = options.list('rpcUrls').map((url) => checkRpcUrl(options, url))
+  const quorum = options.number('rpcQuorum')
+  if (quorum !== undefined && quorum > rpcUrls.length) {
+    throw options.invalid('rpcQuorum', `${quorum} endpoints cannot agree when ${rpcUrls.length} --rpc-url ${rpcUrls.length === 1 ? 'is' : 'are'} given`)
+  }
+  const finality = parseFinality(options)
+  let registryAddress: string | undefined
+  let unreachable: RpcUnavailableError | undefined
+  // the first endpoint that answers checks the contract's code: a wrong address fails here, in one line
+  for (const rpcUrl of rpcUrls) {
     try {
-      registryAddress = (await openRegistry(options, rpc, undefined, signal)).address
-    } finally {
-      rpc.provider.destroy()
+      const rpc = await openRpc(options, signal, rpcUrl)
+      try {
+        registryAddress = (await openRegistry(options, rpc, undefined, signal)).address
+      } finally {
+        rpc.provider.destroy()
+      }
+      break
+    } catch (err) {
+      if (!(err instanceof RpcUnavailableError)) {
+        throw err
+      }
+      unreachable ??= err
     }
-  } catch (err) {
-    if (!tolerateUnreachableRpc || !(err instanceof RpcUnavailableError)) {
-      throw err
+  }
+  if (registryAddress === undefined) {
+    if (!tolerateUnreachableRpc || unreachable === undefined) {
+      throw unreachable ?? new Error('no RPC endpoint given')
     }
-    output.warn(`${err.shortMessage}; starting anyway: servers the registry vouches for stay untrusted until the endpoint answers`)
+    output.warn(`${unreachable.shortMessage}; starting anyway: servers the registry vouches for stay untrusted until the endpoint answers`)
     registryAddress = checkAddress(options.where('registry'), options.requireString('registry'))
   }
+  const fromBlock = options.number('registryFromBlock')
   const registry: RegistryVerifierInit = {
-    rpcUrl,
+    ...(rpcUrls.length === 1 ? { rpcUrl: rpcUrls[0] } : { rpcUrls }),
+    ...(quorum === undefined ? {} : { quorum }),
+    finality,
+    ...(fromBlock === undefined ? {} : { fromBlock }),
     registryAddress,
     ...(defaultProvider === undefined ? {} : { defaultProvider }),
     ...(trusted.length === 0 ? {} : { trustedProviders: trusted }),
     ...(profile.registryPollIntervalMs === undefined ? {} : { pollIntervalMs: profile.registryPollIntervalMs })
   }
   return { bootnodes, profile, registry, servers }
+}
+
+/** `url` if it is an http(s) URL. */
+function checkRpcUrl (options: ResolvedOptions, url: string): string {
+  if (!URL.canParse(url) || !['http:', 'https:'].includes(new URL(url).protocol)) {
+    throw options.invalid('rpcUrls', `expected an http:// or https:// URL, got "${url}"`)
+  }
+  return url
+}
+
+/** `--finality`: a number of confirmations, `safe` or `finalized`. */
+function parseFinality (options: ResolvedOptions): FinalityOption {
+  const text = options.string('finality') ?? '0'
+  if (text === 'safe' || text === 'finalized') {
+    return text
+  }
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    throw options.invalid('finality', `expected a number of confirmations, "safe" or "finalized", got "${text}"`)
+  }
+  return Number(text)
 }
 
 /** Fails unless there is somewhere to look for servers. */

@@ -5,7 +5,7 @@ const CURATOR_KEY: readonly OptionName[] = ['curatorKeyFile', 'keyFile', 'keyEnv
 const PROVIDER_KEY: readonly OptionName[] = ['providerKeyFile', 'keyFile', 'keyEnv', 'unsafeKey']
 const NODE_KEY: readonly OptionName[] = ['nodeKeyFile', 'keyFile', 'keyEnv', 'unsafeKey']
 const REGISTRY: readonly OptionName[] = ['rpcUrl', 'registry']
-const CLIENT: readonly OptionName[] = ['bootnodes', 'rpcUrl', 'registry', 'trust', 'defaultProvider', 'servers', 'selectors', 'plugins']
+const CLIENT: readonly OptionName[] = ['bootnodes', 'rpcUrls', 'rpcQuorum', 'finality', 'registry', 'registryFromBlock', 'trust', 'defaultProvider', 'servers', 'selectors', 'plugins']
 
 /** Words that group commands. */
 export const COMMAND_GROUPS: readonly CommandGroupSpec[] = [

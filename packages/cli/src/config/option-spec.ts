@@ -47,6 +47,8 @@ export interface OptionSpec {
   readonly min?: number
   /** Greatest value of an `integer` option. */
   readonly max?: number
+  /** For a `list` option: whether the config file may also give one string, a list of one (its key is shared with a `string` option). */
+  readonly oneOrMany?: boolean
   /** Whether the value is a file or directory path: relative paths in the config file are taken from the file's directory. */
   readonly path?: boolean
   /** One sentence or two: what it does and what values it takes. */

@@ -116,6 +116,10 @@ export function parseJsonValue (spec: OptionSpec, value: unknown, where: string,
     case 'boolean':
       return typeof value === 'boolean' ? value : fail('true or false')
     case 'list':
+      // one string is a list of one where the key is shared with a string option ("rpcUrl")
+      if (spec.oneOrMany === true && typeof value === 'string') {
+        return [withPath(spec, value, baseDir)]
+      }
       return Array.isArray(value) && value.every((entry) => typeof entry === 'string')
         ? value.map((entry: string) => withPath(spec, entry, baseDir))
         : fail('an array of strings')

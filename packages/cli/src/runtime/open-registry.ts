@@ -15,17 +15,17 @@ export interface OpenRpc {
 }
 
 /**
- * Connects to `--rpc-url`, asking the chain id once, so an unreachable
+ * Connects to `--rpc-url` (or `url`, one of several), asking the chain id once, so an unreachable
  * endpoint fails here with an `RpcUnavailableError` naming the URL. Call
  * `provider.destroy()` when done.
  *
  * @throws {@link InvalidOptionValueError} (a usage error) if the URL is not http(s)
  * @throws RpcUnavailableError (core) if the endpoint does not answer
  */
-export async function openRpc (options: ResolvedOptions, signal?: AbortSignal): Promise<OpenRpc> {
-  const rpcUrl = options.requireString('rpcUrl')
+export async function openRpc (options: ResolvedOptions, signal?: AbortSignal, url?: string): Promise<OpenRpc> {
+  const rpcUrl = url ?? options.requireString('rpcUrl')
   if (!URL.canParse(rpcUrl) || !['http:', 'https:'].includes(new URL(rpcUrl).protocol)) {
-    throw options.invalid('rpcUrl', `expected an http:// or https:// URL, got "${rpcUrl}"`)
+    throw options.invalid(url === undefined ? 'rpcUrl' : 'rpcUrls', `expected an http:// or https:// URL, got "${rpcUrl}"`)
   }
   const provider = await createRpcProvider(rpcUrl, { pollingIntervalMs: RPC_POLLING_INTERVAL_MS, batch: false, ...(signal === undefined ? {} : { signal }) })
   return { rpcUrl, provider, chainId: (await provider.getNetwork()).chainId }

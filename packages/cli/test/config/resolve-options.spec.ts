@@ -97,6 +97,15 @@ describe('resolveOptions', () => {
     expect(() => resolve({ config: config({ serviceOptions: { push: 'log' } }) })).to.throw(InvalidOptionValueError, 'an object by kind')
   })
 
+  it('behavior: --rpc-url for clients is a list: repeated flags, a comma-separated RDISC_RPC_URL, one string or an array in the config file', () => {
+    const urls = (layers: Partial<OptionLayers>): readonly string[] => resolveOptions('test', [optionSpec('rpcUrls')], { flags: {}, env: {}, ...layers }).list('rpcUrls')
+    expect(urls({ flags: { rpcUrls: ['http://a', 'http://b'] } })).to.deep.equal(['http://a', 'http://b'])
+    expect(urls({ env: { RDISC_RPC_URL: 'http://a,http://b' } })).to.deep.equal(['http://a', 'http://b'])
+    expect(urls({ config: config({ rpcUrl: 'http://a' }) })).to.deep.equal(['http://a'])
+    expect(urls({ config: config({ rpcUrl: ['http://a', 'http://c'] }) })).to.deep.equal(['http://a', 'http://c'])
+    expect(() => urls({ config: config({ rpcUrl: 7 }) })).to.throw(InvalidOptionValueError, 'expected an array of strings')
+  })
+
   it('error: a required option given nowhere names its flag, environment variable and config key', () => {
     const options = resolve({})
     expect(() => options.requireString('registry')).to.throw(MissingOptionError, 'test needs --registry (or RDISC_REGISTRY, or "registry" in the config file)')

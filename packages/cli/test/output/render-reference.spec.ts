@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { expect } from 'chai'
 import { COMMANDS } from '../../src/commands/command-table.js'
-import { GLOBAL_OPTIONS, OPTIONS, optionSpec } from '../../src/config/options.js'
+import { GLOBAL_OPTIONS, OPTIONS, optionSpec, type OptionName } from '../../src/config/options.js'
 import { renderCommandHelp } from '../../src/output/render-help.js'
 import { renderReference, replaceReference } from '../../src/output/render-reference.js'
 
@@ -48,14 +48,26 @@ describe('renderCommandHelp', () => {
     expect(renderCommandHelp(COMMANDS.find((command) => command.name === 'find')!).replace(/\s+/g, ' ')).to.contain('default 5s')
   })
 
-  it('behavior: no two options share an environment variable or config key, and every flag is one flag', () => {
-    const envs = OPTIONS.flatMap((option) => 'env' in option ? [option.env] : [])
-    const keys = OPTIONS.flatMap((option) => 'configKey' in option ? [option.configKey] : [])
-    expect(new Set(envs).size).to.equal(envs.length)
-    expect(new Set(keys).size).to.equal(keys.length)
+  it('behavior: options that share an environment variable or config key are one setting (one flag, never both in a command), and every flag is one flag', () => {
+    // --rpc-url is one URL for the registry's transactions (rpcUrl) and a list for clients (rpcUrls)
+    const byEnv = new Map<string, string[]>()
+    const byKey = new Map<string, string[]>()
+    for (const option of OPTIONS) {
+      if ('env' in option) byEnv.set(option.env, [...byEnv.get(option.env) ?? [], option.name])
+      if ('configKey' in option) byKey.set(option.configKey, [...byKey.get(option.configKey) ?? [], option.name])
+    }
+    const shared = [...byEnv.values(), ...byKey.values()].filter((names) => names.length > 1)
+    expect(shared.map((names) => names.join('+'))).to.deep.equal(['rpcUrl+rpcUrls', 'rpcUrl+rpcUrls'])
+    for (const names of shared) {
+      expect(new Set(names.map((name) => optionSpec(name as OptionName).flag)).size, `${names.join(', ')} share one flag`).to.equal(1)
+      for (const command of COMMANDS) {
+        expect(names.filter((name) => command.options.includes(name as OptionName)).length, `${command.name} takes ${names.join(' and ')}`).to.be.at.most(1)
+      }
+    }
     for (const command of COMMANDS) {
       const flags = [...command.options, ...GLOBAL_OPTIONS].map((name) => optionSpec(name).flag)
       expect(new Set(flags).size, `${command.name} takes a flag twice`).to.equal(flags.length)
     }
   })
+
 })

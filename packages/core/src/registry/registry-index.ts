@@ -1,6 +1,24 @@
 import type { RegistryEvent } from './registry-event.js'
 import type { ProviderStatus } from './provider-status.js'
 
+/** The registrations of one provider for one kind, as the index holds them. */
+export interface IndexedRegistrations {
+  /** The provider's account, checksummed. */
+  readonly provider: string
+  /** 0x-prefixed bytes32, lower case. */
+  readonly kindId: string
+  /** 64 lower-case hex characters each, no `0x` (as core's node ids). */
+  readonly nodeIds: readonly string[]
+}
+
+/** The whole content of a {@link RegistryIndex}: what a snapshot stores and a state load produces. */
+export interface IndexContent {
+  /** Providers' statuses, by checksummed address (providers absent here are `none`). */
+  readonly statuses: Readonly<Record<string, ProviderStatus>>
+  /** Every registration, grouped by provider and kind. */
+  readonly registrations: readonly IndexedRegistrations[]
+}
+
 /** Why a node is or is not vouched for, as the index sees it. */
 export interface IndexAnswer {
   /** The first trusted provider that is approved and registered the node, if any. */
@@ -70,6 +88,36 @@ export class RegistryIndex {
   /** provider -> kind id -> node ids, to forget a removed provider's nodes */
   readonly #byProvider = new Map<string, Map<string, Set<string>>>()
   #size = 0
+
+  /**
+   * An index holding `content`: the statuses, then the registrations. What a
+   * load of the contract's state at one block, or a snapshot, gives.
+   */
+  static from (content: IndexContent): RegistryIndex {
+    const index = new RegistryIndex()
+    for (const [provider, status] of Object.entries(content.statuses)) {
+      index.#status.set(provider, status)
+    }
+    for (const { provider, kindId, nodeIds } of content.registrations) {
+      for (const nodeId of nodeIds) {
+        index.#add(kindId, nodeId, provider)
+      }
+    }
+    return index
+  }
+
+  /** The index's content, for a snapshot; `RegistryIndex.from(index.content())` is an equal index. */
+  content (): IndexContent {
+    const registrations: IndexedRegistrations[] = []
+    for (const [provider, kinds] of this.#byProvider) {
+      for (const [kindId, nodeIds] of kinds) {
+        if (nodeIds.size > 0) {
+          registrations.push({ provider, kindId, nodeIds: [...nodeIds] })
+        }
+      }
+    }
+    return { statuses: Object.fromEntries(this.#status), registrations }
+  }
 
   /** How many (kind, node, provider) registrations the index holds. */
   get size (): number {

@@ -15,6 +15,43 @@ export function parseRpcUrl (rpcUrl: string | undefined): string {
   return rpcUrl
 }
 
+/**
+ * The JSON-RPC endpoints of `rpcUrl` and `rpcUrls` together, each once, in
+ * order (`rpcUrl` first): at least one.
+ */
+export function parseRpcUrls (rpcUrl: string | undefined, rpcUrls: readonly string[] | undefined): string[] {
+  if (rpcUrls === undefined) {
+    return [parseRpcUrl(rpcUrl)]
+  }
+  const given: unknown = rpcUrls
+  if (!Array.isArray(given)) {
+    throw new InvalidConfigurationError('registry.rpcUrls', `expected a list of http:// or https:// JSON-RPC URLs, got ${JSON.stringify(given)}`)
+  }
+  const all: unknown[] = [...(rpcUrl === undefined ? [] : [rpcUrl]), ...(given as unknown[])]
+  if (all.length === 0) {
+    throw new InvalidConfigurationError('registry.rpcUrls', 'expected at least one http:// or https:// JSON-RPC URL')
+  }
+  const offset = rpcUrl === undefined ? 0 : 1
+  // one endpoint written two ways (a trailing slash, a default port) is one endpoint: it must not meet a quorum alone
+  const byHref = new Map<string, string>()
+  all.forEach((url, index) => {
+    let parsed: string
+    try {
+      parsed = parseRpcUrl(typeof url === 'string' ? url : undefined)
+    } catch (err) {
+      if (index < offset) {
+        throw err
+      }
+      throw new InvalidConfigurationError(`registry.rpcUrls[${index - offset}]`, `expected an http:// or https:// JSON-RPC URL, got ${JSON.stringify(url)}`)
+    }
+    const href = new URL(parsed).href
+    if (!byHref.has(href)) {
+      byHref.set(href, parsed)
+    }
+  })
+  return [...byHref.values()]
+}
+
 /** An Ethereum address, checksummed. */
 export function parseAddress (address: string | undefined, option: string): string {
   if (typeof address !== 'string' || !isAddress(address)) {

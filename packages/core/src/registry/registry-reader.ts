@@ -1,22 +1,37 @@
-import { getAddress, Interface, type Result } from 'ethers'
 import { RpcUnavailableError } from '../errors.js'
 import { jsonRpcRequest, parseQuantity } from '../rpc/json-rpc-request.js'
 import type { AbortOptions } from '../util/abort.js'
 import { mapBounded } from '../util/map-bounded.js'
-import { resourceRegistryAbi } from './generated/resource-registry-abi.js'
-import { PROVIDER_STATUSES, type ProviderStatus } from './provider-status.js'
 import { parseAddress, parseCount, parseRpcUrl } from './registry-options.js'
+import type { BlockRef } from '../rpc/block-ref.js'
 import { DEFAULT_RPC_TIMEOUT_MS } from './registry-verifier.js'
+import { jsonRpcEthCall, RegistryViews, type EthCall, type RegistryProvider, type ViewOptions } from './registry-views.js'
+
+export type { RegistryProvider } from './registry-views.js'
 
 /** Providers asked of the contract's `providers(offset, limit)` view per call, by default. */
 export const DEFAULT_PROVIDER_PAGE_SIZE = 100
 /** JSON-RPC calls a {@link RegistryReader} has in flight at once, by default. */
 export const DEFAULT_REGISTRY_READ_CONCURRENCY = 8
 
-/** Options of {@link RegistryReader}. `rpcUrl` and `registryAddress` are required. */
+/**
+ * What a {@link RegistryReader} reads through instead of one `rpcUrl`: an
+ * {@link EthCall} and the newest block (core's `RpcClient` is one, with
+ * several endpoints that must agree).
+ */
+export interface RegistryReaderRpc {
+  /** Sends one `eth_call`. */
+  readonly ethCall: EthCall
+  /** The newest block, or `undefined` if there is none. */
+  block (tag: 'latest', options?: AbortOptions): Promise<BlockRef | undefined>
+}
+
+/** Options of {@link RegistryReader}. `registryAddress` and one of `rpcUrl` or `rpc` are required. */
 export interface RegistryReaderInit {
-  /** HTTP(S) JSON-RPC endpoint of the chain the registry lives on. */
+  /** HTTP(S) JSON-RPC endpoint of the chain the registry lives on (not needed with `rpc`; then only named in errors). */
   rpcUrl?: string
+  /** Reads through this instead of `rpcUrl` (e.g. an `RpcClient`). */
+  rpc?: RegistryReaderRpc
   /** Address of the ResourceRegistry contract. */
   registryAddress?: string
   /** Bound on each JSON-RPC request (ms). Default `DEFAULT_RPC_TIMEOUT_MS` (5 000). */
@@ -31,18 +46,6 @@ export interface RegistryReaderInit {
 export interface RegistryReadOptions extends AbortOptions {
   /** The block whose state is read. Default: the latest. */
   blockNumber?: number
-}
-
-/** A provider as the registry lists it. */
-export interface RegistryProvider {
-  /** The provider's account, checksummed. */
-  readonly address: string
-  /** Where it stands: `pending` (applied), `approved`, `suspended`, `rejected` or `removed`. */
-  readonly status: ProviderStatus
-  /** Its display name (1 to 64 bytes). */
-  readonly name: string
-  /** The URI of a document describing it (may be empty). */
-  readonly metadataUri: string
 }
 
 /** A provider with how many resources it registered, by kind id. */
@@ -61,10 +64,8 @@ export interface RegistryListing {
   readonly providers: readonly RegistryProviderListing[]
 }
 
-const registryInterface = new Interface(resourceRegistryAbi)
-
 /**
- * Reads the ResourceRegistry's listing views over plain JSON-RPC: the
+ * Reads the ResourceRegistry's listing views (through `RegistryViews`): the
  * curator, the providers with their status, name and metadata URI, and how
  * many resources each registered per kind. What a user choosing providers
  * and a curator reviewing applications need to see; verification does not
@@ -83,10 +84,13 @@ const registryInterface = new Interface(resourceRegistryAbi)
  * ```
  */
 export class RegistryReader {
-  /** The JSON-RPC endpoint. */
-  readonly rpcUrl: string
+  /** The JSON-RPC endpoint (`undefined` if the reader reads through `init.rpc` and no URL was given). */
+  readonly rpcUrl: string | undefined
   /** The registry's address, checksummed. */
   readonly address: string
+  /** Where the newest block comes from: `init.rpc`, or `eth_blockNumber` at this URL. */
+  readonly #head: RegistryReaderRpc | string
+  readonly #views: RegistryViews
   readonly #timeoutMs: number
   readonly #pageSize: number
   readonly #concurrency: number
@@ -95,11 +99,20 @@ export class RegistryReader {
    * @throws {@link InvalidConfigurationError} naming `registry.rpcUrl`, `registry.registryAddress` or a number option
    */
   constructor (init: RegistryReaderInit) {
-    this.rpcUrl = parseRpcUrl(init.rpcUrl)
     this.address = parseAddress(init.registryAddress, 'registryAddress')
     this.#timeoutMs = parseCount(init.rpcTimeoutMs, DEFAULT_RPC_TIMEOUT_MS, 'rpcTimeoutMs', 1)
     this.#pageSize = parseCount(init.pageSize, DEFAULT_PROVIDER_PAGE_SIZE, 'pageSize', 1)
     this.#concurrency = parseCount(init.concurrency, DEFAULT_REGISTRY_READ_CONCURRENCY, 'concurrency', 1)
+    if (init.rpc === undefined) {
+      const rpcUrl = parseRpcUrl(init.rpcUrl)
+      this.rpcUrl = rpcUrl
+      this.#head = rpcUrl
+      this.#views = new RegistryViews(this.address, jsonRpcEthCall(rpcUrl, this.#timeoutMs), { endpoint: rpcUrl })
+    } else {
+      this.rpcUrl = init.rpcUrl
+      this.#head = init.rpc
+      this.#views = new RegistryViews(this.address, init.rpc.ethCall, init.rpcUrl === undefined ? {} : { endpoint: init.rpcUrl })
+    }
   }
 
   /**
@@ -109,8 +122,15 @@ export class RegistryReader {
    * @throws {@link JsonRpcError} if the node answers with an error
    */
   async blockNumber (options: AbortOptions = {}): Promise<number> {
-    const result = await jsonRpcRequest(this.rpcUrl, 'eth_blockNumber', [], { timeoutMs: this.#timeoutMs, ...options })
-    return parseQuantity(result, this.rpcUrl, 'eth_blockNumber')
+    if (typeof this.#head === 'string') {
+      const result = await jsonRpcRequest(this.#head, 'eth_blockNumber', [], { timeoutMs: this.#timeoutMs, ...options })
+      return parseQuantity(result, this.#head, 'eth_blockNumber')
+    }
+    const head = await this.#head.block('latest', options)
+    if (head === undefined) {
+      throw new RpcUnavailableError(this.rpcUrl, 'the endpoints know no latest block')
+    }
+    return head.number
   }
 
   /**
@@ -119,8 +139,7 @@ export class RegistryReader {
    * @throws {@link RpcUnavailableError} if the endpoint cannot be reached, or no registry is at the address
    */
   async curator (options: RegistryReadOptions = {}): Promise<string> {
-    const [curator] = await this.#call('curator', [], options)
-    return getAddress(String(curator))
+    return this.#views.curator(toViewOptions(options))
   }
 
   /**
@@ -132,10 +151,9 @@ export class RegistryReader {
   async providers (options: RegistryReadOptions = {}): Promise<RegistryProvider[]> {
     const providers: RegistryProvider[] = []
     while (true) {
-      const [page] = await this.#call('providers', [providers.length, this.#pageSize], options)
-      const entries = (page as Result).toArray(false) as unknown[]
-      providers.push(...entries.map((entry) => this.#toProvider(entry)))
-      if (entries.length < this.#pageSize) {
+      const page = await this.#views.providers(providers.length, this.#pageSize, toViewOptions(options))
+      providers.push(...page)
+      if (page.length < this.#pageSize) {
         return providers
       }
     }
@@ -148,8 +166,7 @@ export class RegistryReader {
    * @throws {@link RpcUnavailableError} if the endpoint cannot be reached, or no registry is at the address
    */
   async resourceCount (provider: string, kindId: string, options: RegistryReadOptions = {}): Promise<number> {
-    const [count] = await this.#call('resourceCount', [provider, kindId], options)
-    return Number(count as bigint)
+    return this.#views.resourceCount(provider, kindId, toViewOptions(options))
   }
 
   /**
@@ -179,27 +196,11 @@ export class RegistryReader {
     })
     return { blockNumber, curator, providers: listed }
   }
+}
 
-  async #call (name: string, args: readonly unknown[], options: RegistryReadOptions): Promise<Result> {
-    const call = { to: this.address, data: registryInterface.encodeFunctionData(name, args) }
-    const block = options.blockNumber === undefined ? 'latest' : `0x${options.blockNumber.toString(16)}`
-    const result = await jsonRpcRequest(this.rpcUrl, 'eth_call', [call, block], { timeoutMs: this.#timeoutMs, ...options })
-    if (typeof result !== 'string' || result === '0x') {
-      throw new RpcUnavailableError(this.rpcUrl, `${name}() returned nothing: no ResourceRegistry at ${this.address}?`)
-    }
-    try {
-      return registryInterface.decodeFunctionResult(name, result)
-    } catch (err) {
-      throw new RpcUnavailableError(this.rpcUrl, `${name}() returned data the registry ABI cannot decode: is ${this.address} a ResourceRegistry?`, { cause: err })
-    }
-  }
-
-  #toProvider (entry: unknown): RegistryProvider {
-    const [account, status, name, metadataUri] = (entry as Result).toArray(false) as [string, bigint, string, string]
-    const known = PROVIDER_STATUSES[Number(status)]
-    if (known === undefined) {
-      throw new RpcUnavailableError(this.rpcUrl, `the registry lists provider ${account} with an unknown status ${status}; this client may be older than the contract`)
-    }
-    return { address: getAddress(account), status: known, name, metadataUri }
+function toViewOptions (options: RegistryReadOptions): ViewOptions {
+  return {
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.blockNumber === undefined ? {} : { block: { blockNumber: options.blockNumber } })
   }
 }

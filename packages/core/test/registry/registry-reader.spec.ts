@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { expect } from 'chai'
 import { getAddress, id, Interface } from 'ethers'
 import {
-  InvalidConfigurationError, PROVIDER_STATUSES, RegistryReader, resourceRegistryAbi, RpcUnavailableError, type ProviderStatus
+  InvalidConfigurationError, jsonRpcEthCall, PROVIDER_STATUSES, RegistryReader, resourceRegistryAbi, RpcUnavailableError, type ProviderStatus
 } from '../../src/index.js'
 
 /**
@@ -136,6 +136,28 @@ describe('RegistryReader', () => {
     expect(listing.providers.map((provider) => provider.resources)).to.deep.equal(fakeProviders.map(() => ({})))
     expect(node.calls.map((call) => call.method)).to.not.include('eth_blockNumber')
     expect(new Set(node.calls.map((call) => call.block))).to.deep.equal(new Set(['0x7']))
+  })
+
+  it('args: with `rpc` instead of `rpcUrl`, the head and every call go through it', async () => {
+    const heads: string[] = []
+    const rpc = {
+      ethCall: jsonRpcEthCall(node.url, 1000),
+      block: async (tag: 'latest') => {
+        heads.push(tag)
+        return { number: 9, hash: `0x${'09'.repeat(32)}` }
+      }
+    }
+    const reader = new RegistryReader({ rpc, registryAddress: REGISTRY, pageSize: 10 })
+    expect(reader.rpcUrl).to.equal(undefined)
+    const listing = await reader.listing([MAIL])
+    expect(listing.blockNumber).to.equal(9)
+    expect(listing.providers.map((provider) => provider.resources[MAIL])).to.deep.equal(fakeProviders.map((provider) => provider.counts[MAIL]))
+    expect(heads).to.deep.equal(['latest'])
+    expect(node.calls.map((call) => call.method)).to.not.include('eth_blockNumber')
+    expect(new Set(node.calls.map((call) => call.block))).to.deep.equal(new Set(['0x9']))
+
+    const headless = new RegistryReader({ rpc: { ...rpc, block: async () => undefined }, registryAddress: REGISTRY })
+    expect(await headless.blockNumber().catch((e: unknown) => e)).to.be.instanceOf(RpcUnavailableError)
   })
 
   it('error: no contract at the address (empty answer) is RpcUnavailableError naming the address', async () => {

@@ -26,6 +26,8 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   NoTrustedResourceError: 503,
   RegistryUnavailableError: 503,
   RpcUnavailableError: 503,
+  RpcRateLimitedError: 503,
+  RpcDisagreementError: 502,
   JsonRpcError: 502,
   NotStartedError: 503,
   WebPageNotBuiltError: 503,

@@ -65,7 +65,11 @@ export const registryStatusSchema = {
     fresh: { type: 'boolean' },
     syncedBlock: { type: ['integer', 'null'] },
     lastSyncAt: nullableString,
-    registrations: { type: 'integer' }
+    registrations: { type: 'integer' },
+    deploymentBlock: { type: ['integer', 'null'] },
+    loadedFrom: { type: ['string', 'null'], enum: ['state', 'snapshot', null] },
+    endpoints: { type: 'integer' },
+    quorum: { type: 'integer' }
   }
 } as const
 

@@ -81,6 +81,14 @@ export interface RegistryStatusView {
   readonly lastSyncAt: string | null
   /** Registrations in the index. */
   readonly registrations: number
+  /** The registry's deployment block, once known. */
+  readonly deploymentBlock: number | null
+  /** How the index was last loaded whole: from the contract's state at one block, or from the saved snapshot. */
+  readonly loadedFrom: 'state' | 'snapshot' | null
+  /** How many JSON-RPC endpoints are configured (their URLs may hold API keys, so they are not shown). */
+  readonly endpoints: number
+  /** How many endpoints must return the same answer. */
+  readonly quorum: number
 }
 
 /** Whom the daemon trusts in the registry (`GET /v1/trust`, `PUT /v1/trust`, `trust:changed`). */
@@ -277,6 +285,10 @@ export function registryStatusView (address: string | undefined, status: Registr
     fresh: status?.fresh ?? false,
     syncedBlock: status?.syncedBlock ?? null,
     lastSyncAt: status?.lastSyncAt === undefined ? null : isoTime(status.lastSyncAt),
-    registrations: status?.registrations ?? 0
+    registrations: status?.registrations ?? 0,
+    deploymentBlock: status?.deploymentBlock ?? null,
+    loadedFrom: status?.loadedFrom ?? null,
+    endpoints: status?.endpoints.length ?? 0,
+    quorum: status?.quorum ?? 0
   }
 }

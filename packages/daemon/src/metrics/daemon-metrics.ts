@@ -1,4 +1,4 @@
-import type { RegistryVerifierStatus } from '@resource-discovery/core'
+import type { RegistryRpcCounters, RegistryVerifierStatus } from '@resource-discovery/core'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { KindMonitor } from '../kinds/kind-monitor.js'
 
@@ -39,7 +39,8 @@ function processMetrics (): Registry {
  * - `rdisc_http_request_duration_seconds{method,route,status_code}` histogram
  * - `rdisc_resources_discovered|verified|rejected{kind}` gauges
  * - `rdisc_selection_changes_total{kind}` counter
- * - `rdisc_registry_synced_block`, `rdisc_registry_index_fresh`, `rdisc_registry_registrations` gauges (with a registry)
+ * - `rdisc_registry_synced_block`, `rdisc_registry_index_fresh`, `rdisc_registry_registrations`, `rdisc_registry_log_range_blocks` gauges and
+ *   `rdisc_registry_rpc_retries_total`, `..._rate_limited_total`, `..._disagreements_total`, `..._endpoint_failures_total`, `rdisc_registry_log_range_shrinks_total` counters (with a registry)
  * - `rdisc_event_stream_clients`, `rdisc_custom_servers` gauges
  *
  * plus Node's default process metrics.
@@ -106,6 +107,30 @@ export class DaemonMetrics {
         help: 'Registrations (kind, node, provider) in the registry index',
         registers,
         collect () { this.set(registryStatus().registrations) }
+      })
+      const rpcCounters: ReadonlyArray<[keyof RegistryRpcCounters, string, string]> = [
+        ['retries', 'registry_rpc_retries_total', 'Registry JSON-RPC requests retried after a rate limit or a transient failure'],
+        ['rateLimited', 'registry_rpc_rate_limited_total', 'Registry JSON-RPC answers that were rate limits (HTTP 429, or 503 with Retry-After)'],
+        ['disagreements', 'registry_rpc_disagreements_total', 'Times the registry\'s JSON-RPC endpoints answered differently'],
+        ['endpointFailures', 'registry_rpc_endpoint_failures_total', 'Registry JSON-RPC calls an endpoint failed (it was skipped)'],
+        ['logRangeShrinks', 'registry_log_range_shrinks_total', 'Times an endpoint refused an eth_getLogs range, which then shrank']
+      ]
+      for (const [field, name, help] of rpcCounters) {
+        new Counter({
+          name: `${METRICS_PREFIX}${name}`,
+          help,
+          registers,
+          collect () {
+            this.reset()
+            this.inc(registryStatus().rpc[field])
+          }
+        })
+      }
+      new Gauge({
+        name: `${METRICS_PREFIX}registry_log_range_blocks`,
+        help: 'The eth_getLogs block range the registry index asks for now (it shrinks when an endpoint refuses a range)',
+        registers,
+        collect () { this.set(registryStatus().rpc.logRangeBlocks) }
       })
     }
     new Gauge({

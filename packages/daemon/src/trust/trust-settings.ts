@@ -19,7 +19,7 @@ export interface TrustSettingsComponents {
  */
 export function checksumProviders (registry: RegistryVerifierInit, providers: readonly string[]): string[] {
   try {
-    return [...new RegistryVerifier({ rpcUrl: registry.rpcUrl, registryAddress: registry.registryAddress, trustedProviders: providers }).trustedProviders]
+    return [...new RegistryVerifier({ rpcUrl: registry.rpcUrl, rpcUrls: registry.rpcUrls, registryAddress: registry.registryAddress, trustedProviders: providers }).trustedProviders]
   } catch (err) {
     if (err instanceof InvalidConfigurationError && err.option.startsWith('registry.trustedProviders[')) {
       const option = err.option.slice('registry.'.length)

@@ -229,6 +229,11 @@ export const resourceRegistryAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "ZeroPageLimit",
+    "type": "error"
+  },
+  {
     "anonymous": false,
     "inputs": [
       {
@@ -564,6 +569,19 @@ export const resourceRegistryAbi = [
   },
   {
     "inputs": [],
+    "name": "deploymentBlock",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "domainSeparator",
     "outputs": [
       {
@@ -845,6 +863,70 @@ export const resourceRegistryAbi = [
         "internalType": "struct ResourceRegistry.ProviderInfo[]",
         "name": "page",
         "type": "tuple[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "registrationSetCount",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "cursor",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "limit",
+        "type": "uint256"
+      }
+    ],
+    "name": "registrations",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "provider",
+            "type": "address"
+          },
+          {
+            "internalType": "enum ResourceRegistry.ProviderStatus",
+            "name": "status",
+            "type": "uint8"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "kindId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32[]",
+            "name": "nodeIds",
+            "type": "bytes32[]"
+          }
+        ],
+        "internalType": "struct ResourceRegistry.Registration[]",
+        "name": "page",
+        "type": "tuple[]"
+      },
+      {
+        "internalType": "uint256",
+        "name": "next",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",

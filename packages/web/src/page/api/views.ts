@@ -81,6 +81,13 @@ export interface RegistryStatusView {
   readonly syncedBlock: number | null
   readonly lastSyncAt: string | null
   readonly registrations: number
+  readonly deploymentBlock: number | null
+  /** How the index was last loaded whole: from the contract's state at one block, or from the saved snapshot. */
+  readonly loadedFrom: 'state' | 'snapshot' | null
+  /** How many JSON-RPC endpoints are configured. */
+  readonly endpoints: number
+  /** How many endpoints must return the same answer. */
+  readonly quorum: number
 }
 
 /** Whom the daemon trusts in the registry (`GET /v1/trust`, `PUT /v1/trust`, `trust:changed`). */

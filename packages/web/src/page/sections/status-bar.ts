@@ -71,7 +71,9 @@ function registryStatus (registry: RegistryStatusView): Child {
   const title = [
     registry.address === null ? undefined : `Contract ${registry.address}`,
     registry.lastSyncAt === null ? undefined : `last synced ${formatDateTime(registry.lastSyncAt)}`,
-    `${registry.registrations} registrations`
+    `${registry.registrations} registrations`,
+    registry.endpoints > 1 ? `${registry.quorum} of ${registry.endpoints} RPC endpoints must agree` : undefined,
+    registry.loadedFrom === null ? undefined : `index loaded from ${registry.loadedFrom === 'state' ? 'the contract\'s state' : 'its snapshot'}`
   ].filter(Boolean).join(', ')
   return h('span', { class: 'registry-state', 'data-state': registry.fresh ? 'fresh' : 'stale', title },
     registry.fresh ? 'Fresh' : 'Not fresh',

@@ -1,9 +1,9 @@
 /**
- * Helpers of the chain-fault and impersonation tests: a registry verifier on
+ * Helpers of the registry verifier tests (registry, chain faults, impersonation): a registry verifier on
  * the scenario's proxy, waiting for its events, and measured figures.
  */
 import { RegistryVerifier, type RegistryVerifierInit, type Resource, type ResourceKind, type Verdict } from '@resource-discovery/core'
-import { mail, type RegistryScenario } from '../support/registry-scenario.js'
+import { mail, type RegistryScenario } from './registry-scenario.js'
 
 /** How often the verifiers under test poll the chain (ms). */
 export const POLL_INTERVAL_MS = 50
