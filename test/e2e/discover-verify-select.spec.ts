@@ -95,9 +95,13 @@ describe('discover, verify, select (discv5 + registry + client)', function () {
     expect(result.verified.every((verdict) => verdict.provider === scenario.alice.address && verdict.resource.origin === 'discv5')).to.equal(true)
     expect(ids(trusted)).to.include(result.selected.resource.nodeId)
     expect(result.selected.resource.multiaddrs[0]).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\/401\d\d\/p2p\/16Uiu2/)
-    const rejected = new Map(result.rejected.map((verdict) => [verdict.resource.nodeId, verdict.reason]))
+    const rejected = new Map(result.rejected.map((verdict) => [verdict.resource.nodeId, verdict]))
     expect([...rejected.keys()]).to.have.members(ids([byUntrustedProvider, unregistered]))
-    expect(rejected.get(byUntrustedProvider.resource.nodeId)).to.contain('not registered as mailserver by any trusted provider')
+    expect(rejected.get(byUntrustedProvider.resource.nodeId)?.rejection, 'the untrusted provider is named').to.deep.equal({
+      code: 'untrusted-providers',
+      providers: [{ address: scenario.bob.address, trusted: false, status: 'approved' }]
+    })
+    expect(rejected.get(unregistered.resource.nodeId)).to.deep.include({ reason: 'registry: not registered as mailserver by any provider', rejection: { code: 'not-registered' } })
     expect(rejected.has(pushServer.resource.nodeId)).to.equal(false)
   })
 

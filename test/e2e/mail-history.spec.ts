@@ -102,7 +102,7 @@ describe('mail history (registry + discv5 + mail servers + client host)', functi
     const result = await findAll()
     expect(result.verified.map((verdict) => verdict.resource.nodeId)).to.have.members(ids(registered))
     expect(result.rejected.map((verdict) => verdict.resource.nodeId)).to.deep.equal(ids([unregistered]))
-    expect(result.rejected[0]?.reason).to.contain('not registered as mailserver by any trusted provider')
+    expect(result.rejected[0]).to.deep.include({ reason: 'registry: not registered as mailserver by any provider', rejection: { code: 'not-registered' } })
     const { selected } = result
     expect(ids(registered)).to.include(selected.resource.nodeId)
     expect(selected.provider).to.equal(scenario.alice.address)

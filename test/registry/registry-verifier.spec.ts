@@ -119,6 +119,27 @@ describe('RegistryVerifier', function () {
     expect(verdicts[0]?.reason).to.contain('checked on chain')
   })
 
+  it('behavior: cold, a rejection says no trusted provider registered it (the batch view knows no other registrant)', async () => {
+    const [asBob, asNobody] = await verifier().verify(mail, [byBob.resource, unregistered.resource])
+    for (const verdict of [asBob, asNobody]) {
+      expect(verdict).to.deep.include({ trusted: false, reason: 'not registered as mailserver by any trusted provider', rejection: { code: 'not-registered-by-trusted' } })
+    }
+    const [malformed] = await verifier().verify(mail, [{ ...unregistered.resource, nodeId: 'zz' }])
+    expect(malformed).to.deep.include({ trusted: false, rejection: { code: 'malformed-node-id' } })
+  })
+
+  it('behavior: warm, a rejection names the untrusted providers that registered the node, or says nobody did', async () => {
+    const warm = verifier({ pollIntervalMs: 60_000 })
+    await warm.start()
+    const [asBob, asNobody] = await warm.verify(mail, [byBob.resource, unregistered.resource])
+    expect(asBob).to.deep.include({
+      trusted: false,
+      reason: `registered as mailserver only by untrusted provider ${scenario.bob.address}`,
+      rejection: { code: 'untrusted-providers', providers: [{ address: scenario.bob.address, trusted: false, status: 'approved' }] }
+    })
+    expect(asNobody).to.deep.include({ trusted: false, reason: 'not registered as mailserver by any provider', rejection: { code: 'not-registered' } })
+  })
+
   it('behavior: warm, verification makes no RPC call', async () => {
     const warm = verifier({ pollIntervalMs: 60_000 })
     await warm.start()
@@ -133,12 +154,12 @@ describe('RegistryVerifier', function () {
   it('behavior: only providers the user trusts vouch, in the order of preference', async () => {
     const started = verifier()
     await started.start()
-    expect((await verifyOne(started, byBob.resource)).reason).to.contain('not registered as mailserver by any trusted provider')
+    expect((await verifyOne(started, byBob.resource)).reason).to.contain(`only by untrusted provider ${scenario.bob.address}`)
     started.setTrustedProviders([scenario.bob.address.toLowerCase(), scenario.alice.address])
     expect(started.trustedProviders).to.deep.equal([scenario.bob.address, scenario.alice.address])
     expect(await verifyOne(started, byBob.resource)).to.include({ trusted: true, provider: scenario.bob.address })
     started.setTrustedProviders([])
-    expect(await verifyOne(started, byAlice[0]!.resource)).to.include({ trusted: false, reason: 'no registry provider is trusted' })
+    expect(await verifyOne(started, byAlice[0]!.resource)).to.deep.include({ trusted: false, reason: 'no registry provider is trusted', rejection: { code: 'no-provider-trusted' } })
   })
 
   it('behavior: a node registered for another kind does not verify as this kind', async () => {
@@ -161,6 +182,7 @@ describe('RegistryVerifier', function () {
       const verdict = await verifyOne(started, node)
       expect(verdict.trusted).to.equal(false)
       expect(verdict.reason).to.contain(`${scenario.alice.address} is suspended`)
+      expect(verdict.rejection).to.deep.equal({ code: 'inactive-providers', providers: [{ address: scenario.alice.address, trusted: true, status: 'suspended' }] })
     } finally {
       const reinstated = nextSync(started, withEvents)
       await scenario.registry.reinstateProvider(scenario.alice.address)
@@ -202,6 +224,7 @@ describe('RegistryVerifier', function () {
     const verdict = await verifyOne(started, node.resource)
     expect(verdict.trusted, 'trusted after an unconfirmed removal').to.equal(false)
     expect(verdict.reason).to.contain('revoked it in a recent block')
+    expect(verdict.rejection).to.deep.equal({ code: 'inactive-providers', providers: [{ address: scenario.alice.address, trusted: true, status: 'revoked' }] })
   })
 
   it('behavior: a reorganisation that drops a registration is followed', async () => {
@@ -238,6 +261,7 @@ describe('RegistryVerifier', function () {
     const verdict = await verifyOne(started, byAlice[0]!.resource)
     expect(verdict.trusted).to.equal(false)
     expect(verdict.reason).to.contain('Registry unreachable')
+    expect(verdict.rejection).to.deep.equal({ code: 'registry-unavailable' })
     expect(started.status().fresh).to.equal(false)
     expect(errors.length).to.be.at.least(1)
     expect(errors[0]).to.be.instanceOf(RegistryUnavailableError)
@@ -307,7 +331,12 @@ describe('RegistryVerifier', function () {
         expect(selected.provider).to.equal(scenario.alice.address)
         expect(verified).to.have.length(3)
         expect(rejected.map((verdict) => verdict.resource.nodeId)).to.have.members([byBob.resource.nodeId, unregistered.resource.nodeId])
-        expect(rejected[0]?.reason).to.contain('registry: not registered')
+        const reasons = Object.fromEntries(rejected.map((verdict) => [verdict.resource.nodeId, verdict.reason]))
+        // the empty allow-list does not speak: the registry says why
+        expect(reasons).to.deep.equal({
+          [byBob.resource.nodeId]: `registry: registered as mailserver only by untrusted provider ${scenario.bob.address}`,
+          [unregistered.resource.nodeId]: 'registry: not registered as mailserver by any provider'
+        })
       }
     } finally {
       await client.stop()

@@ -145,7 +145,8 @@ describe('RegistryVerifier under chain faults', function () {
       figure(`removed node untrusted while eth_getLogs fails (${fault}), maxIndexAgeMs ${maxIndexAgeMs}`, dropped)
       expect(dropped).to.be.below(maxIndexAgeMs + 1000)
       const [gone, fresh] = await verifier.verify(mail, [revoked.resource, newcomer.resource])
-      expect(gone?.reason).to.contain('by any approved trusted provider', 'answered by the batch view')
+      expect(gone?.reason).to.contain('not registered as mailserver by any trusted provider', 'answered by the batch view')
+      expect(gone?.rejection, 'the batch view knows only the trusted providers').to.deep.equal({ code: 'not-registered-by-trusted' })
       expect(fresh?.trusted, 'the batch view sees the newcomer').to.equal(true)
 
       scenario.proxy.setFault(undefined)

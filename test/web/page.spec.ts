@@ -112,7 +112,10 @@ describe('web page: the daemon serves it and a browser uses it', function () {
     for (const label of ['mail-3', 'mail-4']) {
       await row(label).and(page.locator('[data-status="rejected"]')).waitFor({ timeout: FIRST_LISTING_MS })
     }
-    expect(await row('mail-4').textContent(), 'the reason an unregistered server is rejected').to.match(/not registered|no trusted provider/i)
+    expect(await row('mail-4').textContent(), 'the reason an unregistered server is rejected').to.contain('not registered by any provider')
+    expect(await row('mail-4').locator('[data-rejection]').getAttribute('data-rejection')).to.equal('not-registered')
+    expect(await row('mail-3').textContent(), 'the untrusted provider that registered it, by name').to.contain('registered only by providers you do not trust: Other provider')
+    expect(await row('mail-3').locator('[data-rejection]').getAttribute('data-rejection')).to.equal('untrusted-providers')
     const selected = await page.locator('#servers [data-kind="mailserver"][data-selected="true"]').getAttribute('data-node-id')
     expect([server('mail-1').nodeId, server('mail-2').nodeId]).to.include(selected)
     await page.locator('#live-status', { hasText: 'Live' }).waitFor({ timeout: 5000 })

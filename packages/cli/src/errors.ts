@@ -4,7 +4,8 @@
  * One class per condition, each with a stable `name` and a message that says
  * what to fix. Every one of them is a usage error: the command line, the
  * environment or the config file asked for something wrong, and `rdisc`
- * exits with {@link EXIT_USAGE} before doing anything. Failures of the work
+ * exits with {@link EXIT_USAGE} before doing anything (but
+ * {@link ListenAddressError}, which exits with {@link EXIT_FAILURE}). Failures of the work
  * itself are the libraries' own errors (`ResourceDiscoveryError` subclasses)
  * and exit with {@link EXIT_FAILURE}.
  *
@@ -57,6 +58,55 @@ export class UnknownCommandError extends UsageError {
   constructor (command: string, known: readonly string[]) {
     super(`unknown command "${command}" (commands: ${known.join(', ')})`, 'Run `rdisc --help` for the list', { details: { command, known } })
   }
+}
+
+/** A flag the command does not take; the message suggests the nearest ones it does. */
+export class UnknownOptionError extends UsageError {
+  static override readonly name = 'UnknownOptionError'
+  override readonly name = 'UnknownOptionError'
+  /** The flag as typed, e.g. `--port`. */
+  readonly flag: string
+  /** The command's flags nearest to it, nearest first (none if nothing is close). */
+  readonly suggestions: readonly string[]
+
+  constructor (command: string, flag: string, suggestions: readonly string[], options: UsageErrorOptions = {}) {
+    const guess = suggestions.length === 0 ? '' : `Did you mean ${suggestions.join(' or ')}? `
+    super(`${command}: unknown option ${flag}`, `${guess}See \`rdisc ${command} --help\``, { ...options, details: { command, flag, suggestions, ...options.details } })
+    this.flag = flag
+    this.suggestions = suggestions
+  }
+}
+
+/**
+ * The address a flag asks to listen on cannot be bound: the port is taken,
+ * needs privileges, or the host is not this machine's. Not a mistake of the
+ * command line alone, so it exits with {@link EXIT_FAILURE}.
+ */
+export class ListenAddressError extends UsageError {
+  static override readonly name = 'ListenAddressError'
+  override readonly name = 'ListenAddressError'
+  override readonly exitCode: number = EXIT_FAILURE
+  /** The flag to change, e.g. `--tcp-port` (or the variable or config key that gave the value). */
+  readonly flag: string
+  /** What could not be bound, e.g. `tcp 127.0.0.1:4001`. */
+  readonly address: string
+  /** The system's error code: `EADDRINUSE`, `EACCES`, `EADDRNOTAVAIL`... */
+  readonly code: string
+
+  constructor (flag: string, address: string, code: string, options: UsageErrorOptions = {}) {
+    const [problem, hint] = LISTEN_PROBLEMS[code] ?? [`cannot bind it (${code})`, `Check ${flag}`]
+    super(`${flag}: cannot listen on ${address}: ${problem}`, hint.replace('FLAG', flag), { ...options, details: { flag, address, code, ...options.details } })
+    this.flag = flag
+    this.address = address
+    this.code = code
+  }
+}
+
+/** What {@link ListenAddressError} says for a system error code: the problem, and what to do (FLAG: the flag). */
+const LISTEN_PROBLEMS: Readonly<Record<string, readonly [string, string]>> = {
+  EADDRINUSE: ['the port is already in use', 'Choose another FLAG (0 picks a free one), or stop the process that holds it'],
+  EACCES: ['permission denied', 'Choose a FLAG of 1024 or more (0 picks a free one)'],
+  EADDRNOTAVAIL: ['no network interface of this machine has that address', 'Give FLAG an address of this machine (127.0.0.1, 0.0.0.0 or an interface\'s)']
 }
 
 /** An option value is malformed or out of range. */

@@ -5,7 +5,8 @@ import { COMMAND_GROUPS, COMMANDS, findCommand } from './commands/command-table.
 import { loadConfigFile, type ConfigFile } from './config/config-file.js'
 import { GLOBAL_OPTIONS, optionSpec, type OptionName } from './config/options.js'
 import { resolveOptions, type ResolvedOptions } from './config/resolve-options.js'
-import { EXIT_SUCCESS, EXIT_USAGE, UnknownCommandError, UsageError } from './errors.js'
+import { nearestFlags } from './config/nearest-flags.js'
+import { EXIT_SUCCESS, EXIT_USAGE, UnknownCommandError, UnknownOptionError, UsageError } from './errors.js'
 import { describeError } from './output/describe-error.js'
 import { Output, type OutputStreams } from './output/output.js'
 import { renderCommandHelp, renderGroupHelp, renderMainHelp } from './output/render-help.js'
@@ -59,6 +60,11 @@ function parseCommandLine (command: CommandSpec, args: readonly string[]): Parse
   try {
     parsed = parseArgs({ args: [...args], options: parseArgsOptions(names), allowPositionals: true, strict: true })
   } catch (err) {
+    const unknown = (err as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? unknownFlag(names, args) : undefined
+    if (unknown !== undefined) {
+      const flags = names.map((name) => optionSpec(name).flag)
+      throw new UnknownOptionError(command.name, unknown, nearestFlags(unknown, flags), { cause: err })
+    }
     // parseArgs' messages say what is wrong and which flag; drop its hint about '--' (positionals never start with '-')
     const message = err instanceof Error ? err.message.split('. To specify a positional')[0] ?? err.message : String(err)
     throw new UsageError(`${command.name}: ${message.replace(/\.$/, '')}`, `See \`rdisc ${command.name} --help\``, { cause: err })
@@ -68,6 +74,34 @@ function parseCommandLine (command: CommandSpec, args: readonly string[]): Parse
     flags[name] = parsed.values[optionSpec(name).flag.slice(2)]
   }
   return { flags, positionals: parsed.positionals }
+}
+
+/** The first flag of `args` that none of `names` is (before a `--` that ends the flags), e.g. `--port` of `--port=8545`. */
+function unknownFlag (names: readonly OptionName[], args: readonly string[]): string | undefined {
+  const takesValue = new Map<string, boolean>()
+  for (const name of names) {
+    const spec = optionSpec(name)
+    for (const flag of spec.short === undefined ? [spec.flag] : [spec.flag, `-${spec.short}`]) {
+      takesValue.set(flag, spec.type !== 'boolean')
+    }
+  }
+  const end = args.indexOf('--')
+  const flags = end === -1 ? args : args.slice(0, end)
+  for (let index = 0; index < flags.length; index++) {
+    const arg = flags[index] ?? ''
+    const flag = arg.startsWith('--') ? arg.split('=')[0] ?? arg : arg.startsWith('-') && arg.length > 1 ? arg.slice(0, 2) : undefined
+    if (flag === undefined) {
+      continue
+    }
+    const known = takesValue.get(flag)
+    if (known === undefined) {
+      return flag
+    }
+    if (known && !arg.includes('=') && arg.length === flag.length) {
+      index++ // its value, whatever it looks like
+    }
+  }
+  return undefined
 }
 
 function checkPositionals (command: CommandSpec, positionals: readonly string[]): void {
@@ -174,7 +208,10 @@ export async function runCli (args: readonly string[], environment: CliEnvironme
       signal: environment.signal,
       env: environment.env,
       cwd: environment.cwd,
-      logger: async () => (logger ??= createCliLogger(level))
+      logger: async () => (logger ??= createCliLogger(level, verbose))
+    }
+    if (command.starting !== undefined) {
+      output.progress(command.starting)
     }
     const run = await command.load()
     await run(context)

@@ -70,12 +70,21 @@ describe('runDemo', function () {
     const byOther = server('mail-4')
     expect(byOther.verdict).to.equal('rejected')
     expect(byOther.registeredBy).to.deep.equal(['other'])
-    expect(byOther.reason).to.contain('untrusted provider other')
-    expect(byOther.verifierReason).to.contain('not registered as mailserver by any trusted provider')
+    expect(byOther.reason).to.equal('registry: registered as mailserver only by untrusted provider other')
+    expect(byOther.verifierReason).to.contain('registered as mailserver only by untrusted provider 0x')
+    expect(byOther.rejectionCode).to.equal('untrusted-providers')
     const unregistered = server('mail-5')
     expect(unregistered.verdict).to.equal('rejected')
     expect(unregistered.registeredBy).to.deep.equal([])
-    expect(unregistered.reason).to.equal('not registered by any provider')
+    expect(unregistered.reason).to.equal('registry: not registered as mailserver by any provider')
+    expect(unregistered.rejectionCode).to.equal('not-registered')
+  })
+
+  it('behavior: the progress line of each server gives the same reason as the report', () => {
+    for (const candidate of report.servers) {
+      const line = lines.find((text) => text.includes(`daemon: ${candidate.label} (`))
+      expect(line, candidate.label).to.match(new RegExp(`${candidate.verdict}: ${candidate.reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`))
+    }
   })
 
   it('behavior: one trusted server is selected per kind, as the daemon\'s HTTP API answered', () => {
@@ -126,7 +135,7 @@ describe('runDemo', function () {
     expect(rows).to.have.length(7)
     const verdictColumn = rows.map((row) => row.search(/verified|rejected/))
     expect(new Set(verdictColumn).size).to.equal(1)
-    expect(text).to.contain('untrusted provider other registered it')
+    expect(text).to.contain('only by untrusted provider other')
     expect(text).to.contain(`Messages fetched from ${report.messagesFrom ?? '?'} over the encrypted history protocol (3)`)
     for (const phase of ['network up', 'discovery', 'verification', 'selection', 'fetch', 'stop', 'total']) {
       expect(text).to.match(new RegExp(`^ {2}${phase} +\\d+(\\.\\d)? (ms|s)`, 'm'))

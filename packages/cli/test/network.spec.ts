@@ -18,6 +18,7 @@ type VerdictDocument = {
   trusted: boolean
   provider: string | null
   reason: string
+  rejection: { code: string, providers: Array<{ address: string, trusted: boolean, status: string }> } | null
 }
 
 type FindDocument = {
@@ -100,9 +101,22 @@ describe('rdisc bootnode, serve, find and daemon', function () {
     expect(exit.code).to.equal(1)
     expect(document.selected).to.equal(null)
     expect(found(document)).to.include({ trusted: false, provider: null })
-    expect(found(document)?.reason).to.contain('not registered as mailserver by any trusted provider')
+    // the empty allow-list does not speak for the rejection: the registry says why
+    expect(found(document)).to.deep.include({ reason: 'registry: not registered as mailserver by any provider', rejection: { code: 'not-registered', providers: [] } })
     expect(document.error?.name).to.equal('NoTrustedResourceError')
     expect(exit.stderr).to.match(/^rdisc: No trusted "mailserver" server: /m)
+  })
+
+  it('behavior: find without a registry says that no registry is configured', async () => {
+    let document: FindDocument | undefined
+    for (let attempt = 0; attempt < MAX_FINDS && (document === undefined || found(document) === undefined); attempt++) {
+      document = parseJson(await rdisc(['find', 'mailserver', '--bootnode', bootnodeEnr, '--timeout', '3s', '--log-level', 'warn', '--json'])) as FindDocument
+    }
+    expect(document === undefined ? undefined : found(document)).to.deep.include({
+      trusted: false,
+      reason: 'not on the user\'s allow-list, and no registry is configured to vouch for it',
+      rejection: { code: 'no-registry', providers: [] }
+    })
   })
 
   it('behavior: once the provider registered it, find verifies and selects it (exit 0)', async () => {
@@ -111,6 +125,7 @@ describe('rdisc bootnode, serve, find and daemon', function () {
     expect(exit.code, exit.stderr).to.equal(0)
     expect(document.selected?.resource.nodeId).to.equal(node.nodeId)
     expect(document.selected?.provider).to.equal(provider.address)
+    expect(document.selected?.rejection).to.equal(null)
     expect(document.selected?.resource.multiaddrs).to.deep.equal(served.multiaddrs)
     expect(document.error).to.equal(null)
 
@@ -167,7 +182,8 @@ describe('rdisc bootnode, serve, find and daemon', function () {
   it('behavior: the server and the bootnode stop cleanly on SIGTERM, exit 0', async () => {
     const [serverExit, bootnodeExit] = await Promise.all([server.stop('SIGTERM'), bootnode.stop('SIGTERM')])
     expect(serverExit.code, serverExit.stderr).to.equal(0)
-    expect(serverExit.stderr).to.contain('stopping the mailserver server')
+    expect(serverExit.stderr).to.contain('stopping the mailserver service')
+    expect(serverExit.stderr).not.to.contain('mailserver server')
     expect(bootnodeExit.code, bootnodeExit.stderr).to.equal(0)
   })
 })

@@ -1,11 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseNodePrivateKey } from '@resource-discovery/core'
 import { expect } from 'chai'
 import { COMMAND_GROUPS, COMMANDS } from '../src/commands/command-table.js'
-import { parseJson, rdisc, stopAllRdisc, type RdiscExit } from './support/rdisc-process.js'
+import { parseJson, rdisc, spawnRdisc, stopAllRdisc, type RdiscExit } from './support/rdisc-process.js'
 
 const NODE_KEY = '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a'
 const PROVIDER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
@@ -109,13 +110,30 @@ describe('rdisc: usage', function () {
         rdisc(['registry'])
       ])
       expect(flag.code).to.equal(2)
-      expect(errorLine(flag)).to.contain('find: Unknown option \'--frob\'')
+      expect(errorLine(flag)).to.equal('rdisc: find: unknown option --frob. See `rdisc find --help`')
       expect(missing.code).to.equal(2)
       expect(errorLine(missing)).to.contain('serve needs <kind>')
       expect(extra.code).to.equal(2)
       expect(errorLine(extra)).to.contain('find: unexpected argument "push"')
       expect(group.code).to.equal(2)
       expect(errorLine(group)).to.contain('registry needs a command (deploy, add-provider, apply,')
+    })
+
+    it('error: an unknown flag suggests the command\'s nearest ones: a typo, or a port flag without its protocol', async () => {
+      const [daemon, serve, chain, typo, json] = await Promise.all([
+        rdisc(['daemon', '--port', '8645']),
+        rdisc(['serve', 'mailserver', '--port=4001']),
+        rdisc(['chain', '--http-port', '8545']),
+        rdisc(['find', 'mailserver', '--bootnod', 'enr:-x']),
+        rdisc(['daemon', '--port', '8645', '--json'])
+      ])
+      expect(daemon.code).to.equal(2)
+      expect(errorLine(daemon)).to.equal('rdisc: daemon: unknown option --port. Did you mean --http-port? See `rdisc daemon --help`')
+      expect(errorLine(serve)).to.equal('rdisc: serve: unknown option --port. Did you mean --tcp-port or --udp-port? See `rdisc serve --help`')
+      expect(errorLine(chain)).to.equal('rdisc: chain: unknown option --http-port. Did you mean --port? See `rdisc chain --help`')
+      expect(errorLine(typo)).to.equal('rdisc: find: unknown option --bootnod. Did you mean --bootnode? See `rdisc find --help`')
+      expect(json.code).to.equal(2)
+      expect(parseJson(json)).to.deep.equal({ error: { name: 'UnknownOptionError', message: 'daemon: unknown option --port. Did you mean --http-port? See `rdisc daemon --help`', exitCode: 2 } })
     })
 
     it('error: an unknown kind exits 2 naming the known kinds, for clients and for servers', async () => {
@@ -173,12 +191,48 @@ describe('rdisc: usage', function () {
       expect(errorLine(notHex)).to.contain(`RDISC_KEY_FILE ${badHex}: is not hex`)
     })
 
+    it('error: an --rpc-url of a server that is no JSON-RPC endpoint exits 1 with one line naming the flag, without ethers\' details', async function () {
+      this.timeout(60_000)
+      const html = createHttpServer((_request, response) => { response.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>not an RPC endpoint</body></html>') })
+      await new Promise<void>((resolve) => html.listen(0, '127.0.0.1', resolve))
+      try {
+        const address = html.address()
+        const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`
+        const registryArgs = ['--rpc-url', url, '--registry', REGISTRIES[0]!, '--trust', PROVIDER]
+        const [list, verbose] = await Promise.all([
+          rdisc(['registry', 'list', ...registryArgs.slice(0, 4)]),
+          rdisc(['registry', 'list', ...registryArgs.slice(0, 4), '--verbose'])
+        ])
+        expect(list.code).to.equal(1)
+        expect(errorLine(list)).to.equal(`rdisc: The Ethereum JSON-RPC endpoint ${url} is unavailable: eth_chainId failed (response body is not valid JSON). Check that --rpc-url (or RDISC_RPC_URL) names the JSON-RPC endpoint of a running Ethereum node: scheme, host, port and path`)
+        expect(verbose.stderr, '--verbose keeps the details').to.contain('code=UNSUPPORTED_OPERATION')
+        // the daemon starts anyway; its warning and the verifier's logged retries carry no ethers details and no stack
+        const daemon = spawnRdisc(['daemon', '--http-port', '0', '--data-dir', dir, ...registryArgs])
+        const logged = (): string[] => daemon.stderr.split('\n').filter((line) => line.includes('"component":"registry-verifier"'))
+        await daemon.waitFor(() => logged().length >= 2 ? true : undefined, 'two registry-verifier log lines')
+        expect(daemon.stderr).to.contain(`checking the registry ${REGISTRIES[0]!} at ${url}\n`)
+        const warning = daemon.stderr.split('\n').find((line) => line.startsWith('rdisc: warning: The Ethereum JSON-RPC endpoint'))
+        expect(warning, daemon.stderr).to.equal(`rdisc: warning: The Ethereum JSON-RPC endpoint ${url} is unavailable: eth_chainId failed (response body is not valid JSON); starting anyway: servers the registry vouches for stay untrusted until the endpoint answers`)
+        for (const line of logged()) {
+          const entry = JSON.parse(line) as { err?: Record<string, unknown> }
+          expect(entry.err, line).to.have.keys('type', 'message')
+          expect(entry.err?.message, line).to.not.match(/operation=|version=|\n/)
+        }
+        await daemon.stop()
+        const verboseDaemon = spawnRdisc(['daemon', '--http-port', '0', '--data-dir', dir, ...registryArgs, '--verbose'])
+        await verboseDaemon.waitFor(() => verboseDaemon.stderr.includes('"component":"registry-verifier"') ? true : undefined, 'a registry-verifier log line')
+        expect(verboseDaemon.stderr, '--verbose logs keep the stack').to.contain('"stack":"RpcUnavailableError')
+      } finally {
+        html.close()
+      }
+    })
+
     it('error: an unreachable RPC endpoint exits 1 with one line naming the URL; --verbose adds the stack', async () => {
       const url = `http://127.0.0.1:${await closedPort()}`
       const args = ['registry', 'list', '--rpc-url', url, '--registry', REGISTRIES[0]!]
       const [exit, verbose] = await Promise.all([rdisc(args), rdisc([...args, '--verbose'])])
       expect(exit.code).to.equal(1)
-      expect(errorLine(exit)).to.match(new RegExp(`^rdisc: The Ethereum JSON-RPC endpoint ${url} is unavailable: .*Check that the node is running`))
+      expect(errorLine(exit)).to.match(new RegExp(`^rdisc: The Ethereum JSON-RPC endpoint ${url} is unavailable: .*Check that --rpc-url \\(or RDISC_RPC_URL\\) names the JSON-RPC endpoint of a running Ethereum node`))
       expect(exit.stderr, 'no stack without --verbose').to.not.contain('    at ')
       expect(verbose.code).to.equal(1)
       expect(verbose.stderr).to.contain('RpcUnavailableError: The Ethereum JSON-RPC endpoint')

@@ -295,8 +295,8 @@ export class Daemon implements Startable {
     const probe = container.isBound(LatencyProbe) ? container.get<LatencyProbe>(LatencyProbe) : undefined
     const monitors = new Map<string, KindMonitor>()
     const events = new EventStream({ logger, ...(heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs }) })
-    const trust = new TrustSettings({ store, ...(verifier === undefined ? {} : { verifier }) }, this.#init.registry)
-    trust.restore()
+    const trust = new TrustSettings({ store, logger, ...(verifier === undefined ? {} : { verifier }) }, this.#init.registry)
+    await trust.restore()
     if (trust.ignoredPersisted) {
       logger.warn({ path: store.path }, 'the state file holds trust settings but no registry is configured; they are kept but not applied')
     }

@@ -89,6 +89,7 @@ describe('Daemon HTTP API', function () {
         origin: 'user',
         trusted: true,
         provider: 'user',
+        rejection: null,
         verifier: 'allow-list'
       })
       expect(resource.reason).to.contain('allow-list')
@@ -101,7 +102,11 @@ describe('Daemon HTTP API', function () {
       const rejected = await api<ResourcesBody>(daemon, 'GET', '/v1/kinds/mailserver/resources?status=rejected')
       expect(rejected.body.resources.map((resource: { nodeId: string }) => resource.nodeId)).to.deep.equal([shipped.nodeId])
       expect(rejected.body.resources[0]).to.include({ trusted: false, provider: null, origin: 'static' })
-      expect(rejected.body.resources[0]!.reason).to.contain('not on the user\'s allow-list')
+      // no registry: the allow-list, which holds only the user's own server, says so
+      expect(rejected.body.resources[0]).to.deep.include({
+        reason: 'not on the user\'s allow-list, and no registry is configured to vouch for it',
+        rejection: { code: 'no-registry', providers: [] }
+      })
       const all = await api<ResourcesBody>(daemon, 'GET', '/v1/kinds/mailserver/resources?status=all')
       expect(all.body.resources.map((resource: { nodeId: string }) => resource.nodeId)).to.deep.equal([own.nodeId, shipped.nodeId])
     })
@@ -177,7 +182,7 @@ describe('Daemon HTTP API', function () {
       expect(body.statusCode).to.equal(503)
       expect(body.error).to.equal('NoTrustedResourceError')
       expect(body.message).to.contain('No trusted "mailserver" server: 1 discovered, none trusted')
-      expect(body.message).to.contain('not on the user\'s allow-list')
+      expect(body.message).to.contain('no registry is configured')
     })
 
     it('error: an unknown kind is a 404', async () => {
@@ -469,6 +474,27 @@ describe('Daemon HTTP API', function () {
       expect(body).to.match(/^process_cpu_user_seconds_total /m)
       expect(body).to.match(/^nodejs_eventloop_lag_seconds /m)
       expect(body).not.to.contain('rdisc_registry_synced_block')
+    })
+
+    it('behavior: the request duration histogram sums real durations, on the hot route and on the others', async () => {
+      const daemon = await harness.started()
+      const requests = 20
+      for (let i = 0; i < requests; i++) {
+        await api(daemon, 'GET', '/v1/kinds/mailserver/selection')
+        await api(daemon, 'GET', '/v1/kinds')
+        await api(daemon, 'GET', '/v2/nowhere')
+      }
+      const body = (await api<string>(daemon, 'GET', '/metrics')).body
+      for (const labels of [
+        'method="GET",route="/v1/kinds/:kind/selection",status_code="503"',
+        'method="GET",route="/v1/kinds",status_code="200"',
+        'method="GET",route="unmatched",status_code="404"'
+      ]) {
+        const read = (series: string): number => Number(new RegExp(`^rdisc_http_request_duration_seconds_${series}\\{${labels.replace(/[/:]/g, '\\$&')}\\} (\\S+)$`, 'm').exec(body)?.[1])
+        expect(read('count'), `${labels} count`).to.equal(requests)
+        // each request took some time, and less than a second: a duration in the wrong unit or never measured fails one bound
+        expect(read('sum'), `${labels} sum`).to.be.above(0).and.below(requests)
+      }
     })
 
     it('behavior: two daemons in one process keep their own metrics', async () => {

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { RegistryVerifierInit } from '@resource-discovery/core'
 import { expect } from 'chai'
+import { pino, type Logger } from 'pino'
 import { STATE_FILE_NAME, type DaemonInit, type DaemonState, type ErrorBody, type HealthView, type SelectionView, type TrustView } from '../src/index.js'
 import { api, DaemonHarness, eventually, type ResourcesBody } from './support/daemon-harness.js'
 import { startRegistryChain, type ChainNode, type RegistryChain } from './support/registry-chain.js'
@@ -82,25 +83,84 @@ describe('Daemon with a registry', function () {
     const changed = await events.waitFor('trust:changed')
     expect(changed).to.deep.include({ trustedProviders: [chain.bob.address], source: 'api' })
     const revoked = await events.waitFor('resource:revoked', (data) => data.nodeId === byAlice.nodeId)
-    expect(revoked.reason).to.contain('not registered as mailserver by any trusted provider')
+    expect(revoked.reason).to.contain(`registered as mailserver only by untrusted provider ${chain.alice.address}`)
+    expect(revoked.rejection).to.deep.equal({ code: 'untrusted-providers', providers: [{ address: chain.alice.address, trusted: false, status: 'approved' }] })
     expect((await events.waitFor('selection:changed')).current?.nodeId).to.equal(byBob.nodeId)
   })
 
-  it('behavior: trust set through the API survives a restart and overrides the configured providers', async () => {
+  /** A logger keeping its records, parsed. */
+  function capturingLogger (): { logger: Logger, records: Array<Record<string, unknown>>, warnings: () => Array<Record<string, unknown>> } {
+    const records: Array<Record<string, unknown>> = []
+    const logger = pino({ level: 'info' }, { write: (line: string) => { records.push(JSON.parse(line) as Record<string, unknown>) } })
+    return { logger, records, warnings: () => records.filter((record) => record.level === 40 && String(record.msg).includes('trusted providers')) }
+  }
+
+  const readState = async (dataDir: string): Promise<DaemonState> => JSON.parse(await readFile(join(dataDir, STATE_FILE_NAME), 'utf8')) as DaemonState
+
+  /** Starts a daemon on `dataDir` (alice configured), has it trust bob through the API, and stops it. */
+  async function bobSavedThroughTheApi (dataDir: string, nodes: readonly ChainNode[]): Promise<DaemonState> {
+    const first = await daemonKnowing(nodes, { dataDir })
+    await api(first, 'PUT', '/v1/trust', { trustedProviders: [chain.bob.address] })
+    await first.stop()
+    return readState(dataDir)
+  }
+
+  it('behavior: trust set through the API survives a restart with the same configured providers, with a warning that it overrides them', async () => {
     const dataDir = await harness.dataDir()
     const [byAlice, byBob] = [chain.node(), chain.node()]
     await chain.register(chain.alice, byAlice)
     await chain.register(chain.bob, byBob)
-    const first = await daemonKnowing([byAlice, byBob], { dataDir })
-    await api(first, 'PUT', '/v1/trust', { trustedProviders: [chain.bob.address] })
-    await first.stop()
-    const saved = JSON.parse(await readFile(join(dataDir, STATE_FILE_NAME), 'utf8')) as DaemonState
-    expect(saved.trust?.trustedProviders).to.deep.equal([chain.bob.address])
+    const saved = await bobSavedThroughTheApi(dataDir, [byAlice, byBob])
+    expect(saved.trust).to.deep.equal({ trustedProviders: [chain.bob.address], updatedAt: saved.trust?.updatedAt, configuredProviders: [chain.alice.address] })
 
-    const second = await daemonKnowing([byAlice, byBob], { dataDir })
+    const { logger, warnings } = capturingLogger()
+    const second = await daemonKnowing([byAlice, byBob], { dataDir, logger })
     const trust = (await api<TrustView>(second, 'GET', '/v1/trust')).body
     expect(trust).to.deep.include({ trustedProviders: [chain.bob.address], defaultProvider: chain.alice.address, source: 'api', updatedAt: saved.trust?.updatedAt })
     expect((await api<SelectionView>(second, 'GET', '/v1/kinds/mailserver/selection')).body.selected.nodeId).to.equal(byBob.nodeId)
+    expect(warnings()).to.have.length(1)
+    expect(warnings()[0]).to.deep.include({ saved: [chain.bob.address], configured: [chain.alice.address] })
+    expect(warnings()[0]!.msg).to.match(/^the trusted providers saved through the API at \S+ override the configured ones, as .*--trust.* are as they were then/)
+    expect(await readState(dataDir)).to.deep.equal(saved)
+  })
+
+  it('behavior: a restart with other configured providers (another --trust) applies them, warns, and drops the saved ones for good', async () => {
+    const dataDir = await harness.dataDir()
+    const [byAlice, byBob] = [chain.node(), chain.node()]
+    await chain.register(chain.alice, byAlice)
+    await chain.register(chain.bob, byBob)
+    const saved = await bobSavedThroughTheApi(dataDir, [byAlice, byBob])
+    const carol = '0x90F79bf6EB2c4f870365E785982E1f101E93b906' // an address nobody registers with
+
+    const { logger, warnings } = capturingLogger()
+    const second = await daemonKnowing([byAlice, byBob], { dataDir, logger, registry: registry({ trustedProviders: [carol, chain.alice.address] }) })
+    const trust = (await api<TrustView>(second, 'GET', '/v1/trust')).body
+    expect(trust).to.deep.include({ trustedProviders: [carol, chain.alice.address], source: 'configuration', updatedAt: null })
+    expect((await api<SelectionView>(second, 'GET', '/v1/kinds/mailserver/selection')).body.selected.nodeId).to.equal(byAlice.nodeId)
+    expect(warnings()).to.have.length(1)
+    expect(warnings()[0]).to.deep.include({ saved: [chain.bob.address], configured: [carol, chain.alice.address], configuredWhenSaved: [chain.alice.address] })
+    expect(warnings()[0]!.msg).to.match(/^the configured trusted providers replace those saved through the API at \S+: .*--trust.* changed since then; the saved ones are removed from the state file$/)
+    expect(saved.trust).not.to.equal(undefined)
+    expect((await readState(dataDir)).trust).to.equal(undefined)
+    await second.stop()
+
+    // back to the first configuration: the saved choice is gone, not brought back
+    const third = capturingLogger()
+    const daemon = await daemonKnowing([byAlice, byBob], { dataDir, logger: third.logger })
+    expect((await api<TrustView>(daemon, 'GET', '/v1/trust')).body).to.deep.include({ trustedProviders: [chain.alice.address], source: 'configuration' })
+    expect(third.warnings()).to.deep.equal([])
+  })
+
+  it('behavior: trust saved without the configured providers (an older state file) still applies, with a warning, and they are recorded', async () => {
+    const dataDir = await harness.dataDir()
+    const updatedAt = '2025-06-01T10:05:00.000Z'
+    await writeFile(join(dataDir, STATE_FILE_NAME), JSON.stringify({ version: 1, trust: { trustedProviders: [chain.bob.address], updatedAt }, customServers: [] }))
+    const { logger, warnings } = capturingLogger()
+    const daemon = await harness.started({ dataDir, logger, registry: registry() })
+    expect((await api<TrustView>(daemon, 'GET', '/v1/trust')).body).to.deep.include({ trustedProviders: [chain.bob.address], source: 'api', updatedAt })
+    expect(warnings()).to.have.length(1)
+    expect(warnings()[0]!.msg).to.contain('the state file did not record the configured ones then; it does now')
+    expect((await readState(dataDir)).trust).to.deep.equal({ trustedProviders: [chain.bob.address], updatedAt, configuredProviders: [chain.alice.address] })
   })
 
   it('behavior: an empty list trusts no registry provider; custom servers are still trusted', async () => {

@@ -106,7 +106,9 @@ describe('StateStore', () => {
     ['of a newer version', '{"version": 2, "customServers": []}', 'it has version 2, written by a newer daemon'],
     ['with a malformed entry', '{"version": 1, "customServers": [{"kind": "mailserver"}]}', 'customServers[0] must be an object with string fields'],
     ['with an address that does not parse', '{"version": 1, "customServers": [{"kind": "mailserver", "address": "enr:broken", "addedAt": "x"}]}', 'customServers[0].address does not parse: Invalid ENR'],
-    ['with a bad provider address', '{"version": 1, "customServers": [], "trust": {"trustedProviders": ["alice"], "updatedAt": "x"}}', 'trust.trustedProviders[0] is not an address']
+    ['with a bad provider address', '{"version": 1, "customServers": [], "trust": {"trustedProviders": ["alice"], "updatedAt": "x"}}', 'trust.trustedProviders[0] is not an address'],
+    ['with configured providers not a list', '{"version": 1, "customServers": [], "trust": {"trustedProviders": [], "updatedAt": "x", "configuredProviders": "alice"}}', '"trust.configuredProviders" must be an array when present'],
+    ['with a bad configured provider address', '{"version": 1, "customServers": [], "trust": {"trustedProviders": [], "updatedAt": "x", "configuredProviders": ["alice"]}}', 'trust.configuredProviders[0] is not an address']
   ] as const) {
     it(`error: a state file ${name} is an InvalidStateFileError naming the file`, async () => {
       const dir = await harness.dataDir()

@@ -2,6 +2,7 @@ import { Discv5Node } from '@resource-discovery/discv5'
 import { checkNodeHost } from '../config/check-host.js'
 import { checkEnr } from '../config/check-values.js'
 import { discv5SettingsFor } from '../runtime/network-profile.js'
+import { listenFailure } from '../runtime/listen-check.js'
 import { nodeKeyOrFresh } from '../runtime/node-key.js'
 import { waitForAbort } from '../runtime/shutdown-signals.js'
 import type { CommandContext } from './command-spec.js'
@@ -25,7 +26,10 @@ export async function runBootnode (context: CommandContext): Promise<void> {
     bootnodes,
     logger: await context.logger()
   })
-  await node.start()
+  output.progress(`starting discv5 on udp ${host}:${options.number('udpPort') ?? 0}${bootnodes.length === 0 ? '' : `, joining through ${bootnodes.length} bootnode${bootnodes.length === 1 ? '' : 's'}`}`)
+  await node.start().catch(async (err: unknown) => {
+    throw (await listenFailure(options, { protocol: 'udp', host, hostOption: 'host', portOption: 'udpPort' }, err)) ?? err
+  })
   try {
     const record = node.record
     output.result(

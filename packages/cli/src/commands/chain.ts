@@ -1,6 +1,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { DEFAULT_DEV_CHAIN_ID, startDevChain, type DevAccount } from '@resource-discovery/devchain'
+import { listenFailure } from '../runtime/listen-check.js'
 import { waitForAbort } from '../runtime/shutdown-signals.js'
 import type { CommandContext } from './command-spec.js'
 
@@ -35,12 +36,16 @@ export async function runChain ({ options, output, signal }: CommandContext): Pr
   const keyDir = options.string('keyDir')
   const chainId = options.number('chainId') ?? DEFAULT_DEV_CHAIN_ID
   const blockTime = options.number('blockTime')
+  output.progress(`starting anvil on 127.0.0.1:${port ?? 'a free port'}`)
   const chain = await startDevChain({
     chainId,
     ...(port === undefined ? {} : { port }),
     accountCount: options.number('accounts'),
     ...(blockTime === undefined ? {} : { blockTimeSeconds: blockTime }),
     signal
+  }).catch(async (err: unknown) => {
+    // anvil's own words ("Address already in use") name no flag: say which one to change
+    throw (signal.aborted ? undefined : await listenFailure(options, { protocol: 'tcp', host: '127.0.0.1', portOption: 'port' }, err)) ?? err
   })
   try {
     const { rpcUrl } = chain

@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js'
 import type { PluginCatalog } from '../plugins/plugin-catalog.js'
 import { clientProfileFor, type ClientNetworkProfile } from '../runtime/network-profile.js'
 import { openRegistry, openRpc } from '../runtime/open-registry.js'
+import { withoutLibraryDetails } from '../output/describe-error.js'
 import type { Output } from '../output/output.js'
 
 /**
@@ -114,7 +115,7 @@ export async function clientSettings (
     if (!tolerateUnreachableRpc || unreachable === undefined) {
       throw unreachable ?? new Error('no RPC endpoint given')
     }
-    output.warn(`${unreachable.shortMessage}; starting anyway: servers the registry vouches for stay untrusted until the endpoint answers`)
+    output.warn(`${withoutLibraryDetails(unreachable.shortMessage)}; starting anyway: servers the registry vouches for stay untrusted until the endpoint answers`)
     registryAddress = checkAddress(options.where('registry'), options.requireString('registry'))
   }
   const fromBlock = options.number('registryFromBlock')

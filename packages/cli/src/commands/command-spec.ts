@@ -51,6 +51,12 @@ export interface CommandSpec {
   readonly helpDetails?: (plugins: readonly string[], cwd: string) => Promise<string>
   /** Loads its body. */
   readonly load: () => Promise<CommandRun>
+  /**
+   * A progress line printed on stderr before {@link load}, for a command
+   * that runs a service: loading libp2p, discv5 and ethers takes seconds,
+   * which should not pass in silence.
+   */
+  readonly starting?: string
 }
 
 /** A word that groups commands, e.g. `registry`. */

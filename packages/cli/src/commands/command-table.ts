@@ -121,6 +121,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [],
     options: ['host', 'udpPort', 'announceHost', 'bootnodes', ...NODE_KEY],
     examples: ['rdisc bootnode --udp-port 9000', 'rdisc bootnode --host 0.0.0.0 --announce-host 203.0.113.7 --udp-port 9000 --node-key-file bootnode.key'],
+    starting: 'starting a bootnode: loading discv5',
     load: async () => (await import('./bootnode.js')).runBootnode
   },
   {
@@ -131,6 +132,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: ['host', 'tcpPort', 'udpPort', 'bootnodes', 'dataDir', 'serviceOptions', ...NODE_KEY, 'plugins'],
     examples: ['rdisc serve mailserver --node-key-file node.key --bootnode enr:-IS4Q...', 'rdisc serve push --option gateway=https://push.example/notify --node-key-file node.key'],
     helpDetails: async (plugins, cwd) => (await import('./serve-help.js')).serveHelpDetails(plugins, cwd),
+    starting: 'starting a server: loading libp2p, discv5 and the plugins',
     load: async () => (await import('./serve.js')).runServe
   },
   {
@@ -149,6 +151,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [],
     options: [...CLIENT, 'host', 'httpPort', 'dataDir', 'kinds', 'noWeb', 'allowedHosts', 'latencyInterval'],
     examples: ['rdisc daemon --bootnode enr:-IS4Q... --rpc-url http://127.0.0.1:8545 --registry 0x5FbD... --default-provider 0x7099...'],
+    starting: 'starting the daemon: loading libp2p, discv5, the registry client and the plugins',
     load: async () => (await import('./daemon.js')).runDaemon
   },
   {

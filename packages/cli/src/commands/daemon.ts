@@ -3,6 +3,7 @@ import { InvalidConfigurationError } from '@resource-discovery/core'
 import { Daemon } from '@resource-discovery/daemon'
 import { UsageError } from '../errors.js'
 import { loadPluginCatalog } from '../plugins/load-plugin-catalog.js'
+import { listenFailure } from '../runtime/listen-check.js'
 import { waitForAbort } from '../runtime/shutdown-signals.js'
 import type { CommandContext } from './command-spec.js'
 import { checkSources, clientSettings, discoveryModules } from './client-settings.js'
@@ -20,6 +21,9 @@ export async function runDaemon (context: CommandContext): Promise<void> {
   const catalog = await loadPluginCatalog(options.list('plugins'), cwd)
   const kinds = options.list('kinds').map((name) => catalog.requireKind(name).name)
   const selectorSpecs = checkSelectors(options, catalog)
+  if (options.given('rpcUrls')) {
+    output.progress(`checking the registry ${options.string('registry') ?? ''} at ${options.list('rpcUrls').join(', ')}`)
+  }
   const settings = await clientSettings(options, sources, catalog, output, signal, { tolerateUnreachableRpc: true })
   const servers = settings.servers.map((server) => {
     if (server.kind === undefined) {
@@ -49,7 +53,11 @@ export async function runDaemon (context: CommandContext): Promise<void> {
       ...(latencyIntervalMs === undefined ? {} : { latencyIntervalMs }),
       logger: await context.logger()
     })
-    await daemon.start()
+    const joining = `joining discv5 through ${settings.bootnodes.length} bootnode${settings.bootnodes.length === 1 ? '' : 's'}`
+    output.progress(`starting HTTP on ${options.requireString('host')}:${options.number('httpPort') ?? 0}, ${joining}${settings.registry === undefined ? '' : ', loading the registry index'}`)
+    await daemon.start().catch(async (err: unknown) => {
+      throw (await listenFailure(options, { protocol: 'tcp', host: options.requireString('host'), hostOption: 'host', portOption: 'httpPort' }, err)) ?? err
+    })
     const watched = kinds.length === 0 ? catalog.kinds().map((kind) => kind.name) : kinds
     const web = daemon.webUrl ?? null
     output.result(

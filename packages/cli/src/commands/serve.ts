@@ -1,13 +1,14 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { InvalidConfigurationError, type Startable } from '@resource-discovery/core'
-import { ResourceServer, type ResourceServicePlugin } from '@resource-discovery/server'
+import { ResourceServer, ServerStartError, type ResourceServicePlugin } from '@resource-discovery/server'
 import { computeAddress, hexlify } from 'ethers'
 import { checkNodeHost } from '../config/check-host.js'
 import { checkEnr } from '../config/check-values.js'
 import { InvalidOptionValueError } from '../errors.js'
 import { loadPluginCatalog } from '../plugins/load-plugin-catalog.js'
 import { discv5SettingsFor } from '../runtime/network-profile.js'
+import { listenFailure } from '../runtime/listen-check.js'
 import { nodeKeyOrFresh } from '../runtime/node-key.js'
 import { waitForAbort } from '../runtime/shutdown-signals.js'
 import type { CommandContext } from './command-spec.js'
@@ -22,6 +23,13 @@ async function createService (plugin: ResourceServicePlugin, context: Parameters
     }
     throw err
   }
+}
+
+/** A server that could not bind: the error naming `--tcp-port`, `--udp-port` or `--host`, else the server's own. */
+async function serverListenFailure (options: CommandContext['options'], host: string, err: InstanceType<typeof ServerStartError>): Promise<Error> {
+  const protocol = err.address.startsWith('udp') ? 'udp' : 'tcp'
+  const failure = await listenFailure(options, { protocol, host, hostOption: 'host', portOption: protocol === 'udp' ? 'udpPort' : 'tcpPort' }, err)
+  return failure ?? err
 }
 
 /**
@@ -50,8 +58,12 @@ export async function runServe (context: CommandContext): Promise<void> {
   })
   const service = await createService(plugin, { server, privateKey: key.privateKey, dataDir, logger, options: options.map('serviceOptions', plugin.kind.name) })
   try {
+    output.progress(`starting the ${plugin.kind.name} service (data in ${dataDir})`)
     await service.start()
-    await server.start()
+    output.progress(`starting libp2p on tcp ${host}:${options.number('tcpPort') ?? 0} and discv5 on udp ${host}:${options.number('udpPort') ?? 0}, joining through ${bootnodes.length} bootnode${bootnodes.length === 1 ? '' : 's'}`)
+    await server.start().catch(async (err: unknown) => {
+      throw err instanceof ServerStartError ? await serverListenFailure(options, host, err) : err
+    })
     const address = computeAddress(hexlify(key.privateKey))
     output.result(
       { kind: plugin.kind.name, enr: server.enr, nodeId: server.nodeId, peerId: server.peerId, address, multiaddrs: server.multiaddrs, tcpPort: server.tcpPort, udpPort: server.udpPort, dataDir },
@@ -65,9 +77,9 @@ export async function runServe (context: CommandContext): Promise<void> {
         `data dir   ${dataDir}`
       ].join('\n')
     )
-    output.progress(`the ${plugin.kind.name} server runs until Ctrl-C (SIGINT) or SIGTERM`)
+    output.progress(`the ${plugin.kind.name} service runs until Ctrl-C (SIGINT) or SIGTERM`)
     await waitForAbort(signal)
-    output.progress(`stopping the ${plugin.kind.name} server`)
+    output.progress(`stopping the ${plugin.kind.name} service`)
   } finally {
     await server.stop()
     await service.stop()

@@ -1,3 +1,5 @@
+import type { RejectionCode } from '@resource-discovery/core'
+
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
   /**
@@ -30,6 +32,8 @@ export interface DemoServerReport {
   readonly reason: string
   /** The verifier's own reason (`Verdict.reason`), verbatim; absent if not found. */
   readonly verifierReason?: string
+  /** Why it was rejected, for a program (`Verdict.rejection.code`, e.g. `untrusted-providers`); absent unless rejected. */
+  readonly rejectionCode?: RejectionCode
   /** Whether the daemon selected it for its kind. */
   readonly selected: boolean
   /** When it was first discovered, in ms after the daemon started. */

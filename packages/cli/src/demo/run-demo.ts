@@ -79,21 +79,12 @@ function labelOf (nodeId: string, network: LocalNetwork): string {
 }
 
 /**
- * Why a server was judged as it was, in the demo's terms: who registered it
- * (read from the registry) against whom the user trusts. Where the chain and
- * the verdict disagree, the verifier's own words are kept.
+ * Why a server was judged as it was, in the demo's terms: the verifier's
+ * reason (which names the untrusted providers that registered a rejected
+ * server) with provider addresses shown as their labels. The progress line
+ * and the report's table both show this.
  */
-function explain (verdict: Verdict, registeredBy: readonly string[], network: LocalNetwork): string {
-  if (verdict.trusted) {
-    return withLabels(verdict.reason, network)
-  }
-  const untrusted = registeredBy.filter((label) => label !== DEMO_TRUSTED_PROVIDER)
-  if (registeredBy.length === 0) {
-    return 'not registered by any provider'
-  }
-  if (untrusted.length === registeredBy.length) {
-    return `untrusted provider ${untrusted.join(', ')} registered it; no trusted provider did`
-  }
+function explain (verdict: Verdict, network: LocalNetwork): string {
   return withLabels(verdict.reason, network)
 }
 
@@ -124,7 +115,7 @@ async function awaitVerdicts (client: ResourceClient, network: LocalNetwork, log
         }
         sightings.set(verdict.resource.nodeId, { verdict, judgedAt: Date.now() })
         const label = labelOf(verdict.resource.nodeId, network)
-        log.step(`daemon: ${label} (${verdict.resource.kind}) ${verdict.resource.nodeId.slice(0, 8)} discovered on ${verdict.resource.origin}, ${verdict.trusted ? 'verified' : 'rejected'}: ${withLabels(verdict.reason, network)}`)
+        log.step(`daemon: ${label} (${verdict.resource.kind}) ${verdict.resource.nodeId.slice(0, 8)} discovered on ${verdict.resource.origin}, ${verdict.trusted ? 'verified' : 'rejected'}: ${explain(verdict, network)}`)
       }
     }
     if ([...expected].every((nodeId) => sightings.has(nodeId)) || Date.now() >= deadline) {
@@ -304,8 +295,9 @@ export async function runDemo (options: DemoOptions): Promise<DemoReport> {
       return {
         ...base,
         verdict: verdict.trusted ? 'verified' : 'rejected',
-        reason: explain(verdict, registeredBy, network),
+        reason: explain(verdict, network),
         verifierReason: verdict.reason,
+        ...(verdict.rejection === undefined ? {} : { rejectionCode: verdict.rejection.code }),
         discoveredAfterMs: Math.max(0, verdict.resource.firstSeen - daemonStartedAt),
         judgedAfterMs: Math.max(0, sighting.judgedAt - daemonStartedAt)
       }

@@ -16,6 +16,16 @@ function oneLine (text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim()
 }
 
+/**
+ * `text` without ethers' decorations: ethers ends each message with its
+ * details in parentheses (` (operation="bodyJson", info={ ... },
+ * code=UNSUPPORTED_OPERATION, version=6.17.0)`), which mean nothing to a
+ * user of `rdisc`.
+ */
+export function withoutLibraryDetails (text: string): string {
+  return text.replace(/ \((?:[a-zA-Z]+)=[^]*?version=\d+\.\d+\.\d+\)/g, '')
+}
+
 function stackOf (err: unknown): string | undefined {
   const parts: string[] = []
   let current: unknown = err
@@ -44,8 +54,14 @@ export async function describeError (err: unknown, signal: AbortSignal): Promise
   }
   // loaded only now: core (with ethers) takes most of a second, and a usage error needs none of it
   const { ResourceDiscoveryError } = await import('@resource-discovery/core')
+  const { RpcUnavailableError } = await import('@resource-discovery/core')
+  if (err instanceof RpcUnavailableError && !err.retryable && err.rpcUrl !== undefined) {
+    // the flag, not the library's option names; and ethers' details left to --verbose
+    const advice = 'Check that --rpc-url (or RDISC_RPC_URL) names the JSON-RPC endpoint of a running Ethereum node: scheme, host, port and path'
+    return { name: err.name, line: oneLine(`${withoutLibraryDetails(err.shortMessage)}. ${advice}`), exitCode: EXIT_FAILURE, ...withStack }
+  }
   if (err instanceof ResourceDiscoveryError) {
-    return { name: err.name, line: oneLine(err.message), exitCode: EXIT_FAILURE, ...withStack }
+    return { name: err.name, line: oneLine(withoutLibraryDetails(err.message)), exitCode: EXIT_FAILURE, ...withStack }
   }
   if (err instanceof Error) {
     return { name: err.name, line: oneLine(err.message === '' ? err.name : err.message), exitCode: EXIT_FAILURE, ...withStack }

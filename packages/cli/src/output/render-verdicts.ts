@@ -1,13 +1,19 @@
 import type { FindResult, Verdict } from '@resource-discovery/core'
 import { renderTable } from './render-table.js'
 
-/** A verdict as `--json` shows it: the resource and the judgement. */
+/**
+ * A verdict as `--json` shows it: the resource and the judgement. `rejection`
+ * is core's `Rejection` (`{ code, providers }`, e.g. `untrusted-providers`
+ * with the providers that registered it), `null` when trusted, as in the
+ * daemon's API.
+ */
 export function verdictJson (verdict: Verdict): Record<string, unknown> {
   return {
     resource: verdict.resource,
     trusted: verdict.trusted,
     provider: verdict.provider ?? null,
     reason: verdict.reason,
+    rejection: verdict.rejection === undefined ? null : { code: verdict.rejection.code, providers: verdict.rejection.providers ?? [] },
     verifier: verdict.verifier
   }
 }

@@ -23,8 +23,19 @@ export interface IndexContent {
 export interface IndexAnswer {
   /** The first trusted provider that is approved and registered the node, if any. */
   readonly provider?: string
-  /** Trusted providers that registered the node but are not approved now (suspended, say). */
+  /**
+   * Trusted providers that registered the node but are not approved now
+   * (suspended, say); `approved` when a revocation in a block not yet
+   * confirmed revokes it.
+   */
   readonly inactive: ReadonlyArray<{ readonly provider: string, readonly status: ProviderStatus }>
+  /**
+   * Providers the user does not trust that registered the node and vouch
+   * for it now (approved, not revoked), in the order they registered it:
+   * whom the user could trust to accept it. Filled only when no trusted
+   * provider vouches.
+   */
+  readonly untrusted: readonly string[]
 }
 
 /**
@@ -150,12 +161,13 @@ export class RegistryIndex {
   /**
    * Who vouches for `nodeId` as a `kindId` server: the first of `trusted`
    * that is approved and registered it (the contract's `checkResources` rule),
-   * unless `overlay` revokes it.
+   * unless `overlay` revokes it. Without one, which trusted registrants do
+   * not vouch now, and which approved registrants the user does not trust.
    */
   lookup (kindId: string, nodeId: string, trusted: readonly string[], overlay: RevocationOverlay = NO_REVOCATIONS): IndexAnswer {
     const registrants = this.#registrations.get(kindId)?.get(nodeId)
     if (registrants === undefined) {
-      return { inactive: [] }
+      return { inactive: [], untrusted: [] }
     }
     const inactive: Array<{ provider: string, status: ProviderStatus }> = []
     for (const provider of trusted) {
@@ -168,10 +180,11 @@ export class RegistryIndex {
       } else if (overlay.revokes(kindId, nodeId, provider)) {
         inactive.push({ provider, status: 'approved' })
       } else {
-        return { provider, inactive }
+        return { provider, inactive, untrusted: [] }
       }
     }
-    return { inactive }
+    const untrusted = [...registrants].filter((provider) => !trusted.includes(provider) && this.statusOf(provider) === 'approved' && !overlay.revokes(kindId, nodeId, provider))
+    return { inactive, untrusted }
   }
 
   #add (kindId: string, nodeId: string, provider: string): void {

@@ -9,6 +9,7 @@ import { DEFAULT_MAX_LOG_RANGE_BLOCKS, LogRange } from '../rpc/log-range.js'
 import { RpcClient, type RpcClientEvents } from '../rpc/rpc-client.js'
 import { delay, throwIfAborted, type AbortOptions } from '../util/abort.js'
 import type { Startable } from '../util/startable.js'
+import type { Rejection, RejectionProvider } from '../verification/rejection.js'
 import type { Verdict } from '../verification/verdict.js'
 import type { Verifier, VerifyOptions } from '../verification/verifier.js'
 import type { VerifierChange, VerifierChangeListener } from '../verification/verifier-change.js'
@@ -356,7 +357,7 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
       return []
     }
     if (trusted.length === 0) {
-      return resources.map((resource) => this.#untrusted(resource, 'no registry provider is trusted'))
+      return resources.map((resource) => this.#untrusted(resource, 'no registry provider is trusted', { code: 'no-provider-trusted' }))
     }
     if (this.#isFresh()) {
       return this.#verifyFromIndex(kind, resources, trusted)
@@ -373,11 +374,17 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
       if (answer.provider !== undefined) {
         return { resource, trusted: true, provider: answer.provider, reason: `registered by trusted provider ${answer.provider} (block ${block})`, verifier: this.name, block }
       }
+      const untrusted = answer.untrusted.map((address): RejectionProvider => ({ address, trusted: false, status: 'approved' }))
+      const alsoUntrusted = untrusted.length === 0 ? '' : `; also registered by untrusted ${plural('provider', untrusted.length)} ${answer.untrusted.join(', ')}`
       if (answer.inactive.length > 0) {
         const why = answer.inactive.map(({ provider, status }) => status === 'approved' ? `${provider} revoked it in a recent block` : `${provider} is ${status}`).join(', ')
-        return { ...this.#untrusted(resource, `registered only by trusted providers that do not vouch now: ${why}`), block }
+        const providers = [...answer.inactive.map(({ provider, status }): RejectionProvider => ({ address: provider, trusted: true, status: status === 'approved' ? 'revoked' : status })), ...untrusted]
+        return { ...this.#untrusted(resource, `registered as ${kind.name} only by trusted providers that do not vouch now: ${why}${alsoUntrusted}`, { code: 'inactive-providers', providers }), block }
       }
-      return { ...this.#untrusted(resource, `not registered as ${kind.name} by any trusted provider`), block }
+      if (untrusted.length > 0) {
+        return { ...this.#untrusted(resource, `registered as ${kind.name} only by untrusted ${plural('provider', untrusted.length)} ${answer.untrusted.join(', ')}`, { code: 'untrusted-providers', providers: untrusted }), block }
+      }
+      return { ...this.#untrusted(resource, `not registered as ${kind.name} by any provider`, { code: 'not-registered' }), block }
     })
   }
 
@@ -390,17 +397,20 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
         wellFormed.forEach((nodeId, index) => providers.set(nodeId, answers[index]))
       } catch (err) {
         throwIfAborted(options.signal)
-        const reason = err instanceof RpcDisagreementError ? err.shortMessage : this.#unavailable(err).shortMessage
-        return resources.map((resource) => this.#untrusted(resource, reason))
+        const [reason, code] = err instanceof RpcDisagreementError
+          ? [err.shortMessage, 'registry-disagreement' as const]
+          : [this.#unavailable(err).shortMessage, 'registry-unavailable' as const]
+        return resources.map((resource) => this.#untrusted(resource, reason, { code }))
       }
     }
     return resources.map((resource) => {
       if (!providers.has(resource.nodeId)) {
-        return this.#untrusted(resource, 'malformed node id')
+        return this.#untrusted(resource, 'malformed node id', { code: 'malformed-node-id' })
       }
       const provider = providers.get(resource.nodeId)
       return provider === undefined
-        ? this.#untrusted(resource, `not registered as ${kind.name} by any approved trusted provider`)
+        // the batch view answers only for the trusted providers: whether others registered it is not known here
+        ? this.#untrusted(resource, `not registered as ${kind.name} by any trusted provider`, { code: 'not-registered-by-trusted' })
         : { resource, trusted: true, provider, reason: `registered by trusted provider ${provider} (checked on chain)`, verifier: this.name }
     })
   }
@@ -431,8 +441,8 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
     }
   }
 
-  #untrusted (resource: Resource, reason: string): Verdict {
-    return { resource, trusted: false, reason, verifier: this.name }
+  #untrusted (resource: Resource, reason: string, rejection: Rejection): Verdict {
+    return { resource, trusted: false, reason, rejection, verifier: this.name }
   }
 
   #isFresh (): boolean {
@@ -577,4 +587,9 @@ function describeChange ({ head: { number: head }, events, reorg, loaded }: Sync
   }
   // after a reorganisation the index was rebuilt from every event: listing them says nothing
   return `registry changed at block ${head}: ${reorg ? 'chain reorganisation; index reloaded' : described.join('; ')}`
+}
+
+/** `word`, with an `s` unless `count` is 1. */
+function plural (word: string, count: number): string {
+  return count === 1 ? word : `${word}s`
 }

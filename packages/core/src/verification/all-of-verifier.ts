@@ -5,7 +5,7 @@ import type { ResourceKind } from '../resource/resource-kind.js'
 import { throwIfAborted } from '../util/abort.js'
 import type { Verdict } from './verdict.js'
 import { VerifierContribution, type Verifier, type VerifyOptions } from './verifier.js'
-import { CompositeVerifier } from './composite-verifier.js'
+import { CompositeVerifier, NO_VERIFIER_REASON } from './composite-verifier.js'
 
 /**
  * Trusts a resource only if every one of its verifiers does: e.g. registered
@@ -13,7 +13,8 @@ import { CompositeVerifier } from './composite-verifier.js'
  * the resources all the ones before it trusted.
  *
  * The provider of a trusted verdict is the first verifier's; a rejection
- * carries the reason of the verifier that rejected. With no verifiers it
+ * carries the reason (and {@link Verdict.rejection}) of the verifier that
+ * rejected. With no verifiers it
  * trusts nothing (fail closed).
  */
 @injectable()
@@ -30,7 +31,7 @@ export class AllOfVerifier extends CompositeVerifier {
   async verify (kind: ResourceKind, resources: readonly Resource[], options: VerifyOptions = {}): Promise<Verdict[]> {
     throwIfAborted(options.signal)
     if (this.verifiers.length === 0) {
-      return resources.map((resource) => ({ resource, trusted: false, reason: 'no verifier is configured', verifier: this.name }))
+      return resources.map((resource) => ({ resource, trusted: false, reason: NO_VERIFIER_REASON, rejection: { code: 'no-verifier' }, verifier: this.name }))
     }
     const results: Verdict[] = []
     const accepted: Array<Verdict[]> = resources.map(() => [])
@@ -47,7 +48,13 @@ export class AllOfVerifier extends CompositeVerifier {
           accepted[index]?.push(verdict)
           stillOpen.push(index)
         } else {
-          results[index] = { resource: resources[index] as Resource, trusted: false, reason: `${verifier.name}: ${verdict.reason}`, verifier: verifier.name }
+          results[index] = {
+            resource: resources[index] as Resource,
+            trusted: false,
+            reason: `${verifier.name}: ${verdict.reason}`,
+            ...(verdict.rejection === undefined ? {} : { rejection: verdict.rejection }),
+            verifier: verifier.name
+          }
         }
       })
       open = stillOpen

@@ -19,9 +19,15 @@ export const AllowListVerifierInit = Symbol.for('resource-discovery/AllowListVer
 /** The provider name an allow-list verdict gives: the user vouches. */
 export const USER_PROVIDER = 'user'
 
+const NOT_LISTED_REASON = 'not on the user\'s allow-list'
+
 /**
  * Trusts the node ids the user listed, whatever the registry says: this is how
  * a user's own server is accepted without the contract. Trusts nothing else.
+ *
+ * Its rejections carry the code `not-allow-listed`: when it is combined with
+ * other verifiers (`AnyOfVerifier`), they speak instead, since the
+ * allow-list often holds only the user's own servers.
  */
 @injectable()
 export class AllowListVerifier implements Verifier {
@@ -65,7 +71,7 @@ export class AllowListVerifier implements Verifier {
     throwIfAborted(options.signal)
     return resources.map((resource) => this.#nodeIds.has(resource.nodeId)
       ? { resource, trusted: true, provider: USER_PROVIDER, reason: 'on the user\'s allow-list', verifier: this.name }
-      : { resource, trusted: false, reason: 'not on the user\'s allow-list', verifier: this.name })
+      : { resource, trusted: false, reason: NOT_LISTED_REASON, rejection: { code: 'not-allow-listed' }, verifier: this.name })
   }
 }
 

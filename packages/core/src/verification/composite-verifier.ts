@@ -7,6 +7,9 @@ import type { Verifier, VerifyOptions } from './verifier.js'
 import type { VerifierChangeListener } from './verifier-change.js'
 import { verifySafely } from './verify-safely.js'
 
+/** The reason of a composite verifier's verdicts when it combines no verifier (it fails closed). */
+export const NO_VERIFIER_REASON = 'no verifier is configured'
+
 /**
  * What {@link AnyOfVerifier} and {@link AllOfVerifier} share: the verifiers
  * they combine, started and stopped with them, and a fail-closed way to ask

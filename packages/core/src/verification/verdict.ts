@@ -1,4 +1,5 @@
 import type { Resource } from '../resource/resource.js'
+import type { Rejection } from './rejection.js'
 
 /** A verifier's judgement of one resource. */
 export interface Verdict {
@@ -11,8 +12,17 @@ export interface Verdict {
    * registry, `user` for the user's own allow-list.
    */
   readonly provider?: string
-  /** Why, in words a person can read, e.g. `registered by trusted provider 0xAb..` or `no trusted provider registered it`. */
+  /**
+   * Why, in words a person can read, e.g. `registered by trusted provider 0xAb..`
+   * or `registry: registered only by untrusted provider 0xCd..`.
+   */
   readonly reason: string
+  /**
+   * When untrusted: why, for a program to branch on (its `code`, and the
+   * providers concerned). Absent from trusted verdicts, and from
+   * rejections of verifiers that do not classify theirs.
+   */
+  readonly rejection?: Rejection
   /** The name of the verifier that decided. */
   readonly verifier: string
   /** The chain block the verdict reflects, when the verifier reads a chain index (the index's synced block). */

@@ -26,5 +26,5 @@ export async function verifySafely (verifier: Verifier, kind: ResourceKind, reso
     problem = `failed: ${err instanceof Error ? err.message : String(err)}`
     logger.warn({ verifier: verifier.name, kind: kind.name, err }, 'verifier failed; its verdicts are untrusted')
   }
-  return resources.map((resource) => ({ resource, trusted: false, reason: `${verifier.name} ${problem}`, verifier: verifier.name }))
+  return resources.map((resource) => ({ resource, trusted: false, reason: `${verifier.name} ${problem}`, rejection: { code: 'verifier-failed' }, verifier: verifier.name }))
 }

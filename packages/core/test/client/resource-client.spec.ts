@@ -59,7 +59,8 @@ describe('ResourceClient', () => {
       expect(result.verified).to.include(result.selected)
       expect(result.selected.provider).to.equal('user')
       expect(result.rejected.map((verdict) => verdict.resource.nodeId)).to.deep.equal([shipped.nodeId])
-      expect(result.rejected[0]?.reason).to.contain('not on the user\'s allow-list')
+      // the allow-list holds only the user's own servers: without a registry, that is what the rejection says
+      expect(result.rejected[0]).to.deep.include({ reason: 'not on the user\'s allow-list, and no registry is configured to vouch for it', rejection: { code: 'no-registry' } })
       expect(result.timings.discoverMs).to.be.at.least(0)
     })
 

@@ -26,7 +26,7 @@ function indexOf (...events: RegistryEvent[]): RegistryIndex {
 describe('RegistryIndex', () => {
   it('behavior: an approved trusted provider that registered the node vouches', () => {
     const index = indexOf(status(alice, 'approved'), added(alice))
-    expect(index.lookup(MAIL, NODE, [alice])).to.deep.equal({ provider: alice, inactive: [] })
+    expect(index.lookup(MAIL, NODE, [alice])).to.deep.equal({ provider: alice, inactive: [], untrusted: [] })
     expect(index.size).to.equal(1)
   })
 
@@ -42,14 +42,23 @@ describe('RegistryIndex', () => {
     expect(index.lookup(MAIL, NODE, [alice, bob]).provider).to.equal(alice)
   })
 
-  it('behavior: an untrusted provider does not vouch', () => {
-    expect(indexOf(status(bob, 'approved'), added(bob)).lookup(MAIL, NODE, [alice])).to.deep.equal({ inactive: [] })
+  it('behavior: an untrusted provider does not vouch, and is named as an untrusted registrant', () => {
+    expect(indexOf(status(bob, 'approved'), added(bob)).lookup(MAIL, NODE, [alice])).to.deep.equal({ inactive: [], untrusted: [bob] })
+  })
+
+  it('behavior: untrusted registrants are named only while approved, and only when no trusted provider vouches', () => {
+    const carol = getAddress(`0x${'c0'.repeat(20)}`)
+    const index = indexOf(status(alice, 'approved'), status(bob, 'approved'), status(carol, 'suspended'), added(bob), added(carol), added(alice, OTHER), added(bob, OTHER))
+    expect(index.lookup(MAIL, NODE, [alice])).to.deep.equal({ inactive: [], untrusted: [bob] })
+    expect(index.lookup(MAIL, OTHER, [alice])).to.deep.equal({ provider: alice, inactive: [], untrusted: [] })
+    expect(index.lookup(MAIL, NODE, [alice], RevocationOverlay.from([removed(bob)]))).to.deep.equal({ inactive: [], untrusted: [] })
+    expect(index.lookup(PUSH, NODE, [alice])).to.deep.equal({ inactive: [], untrusted: [] })
   })
 
   it('behavior: a suspended provider is reported, and another trusted one still vouches', () => {
     const index = indexOf(status(alice, 'approved'), status(bob, 'approved'), added(alice), added(bob), status(alice, 'suspended'))
-    expect(index.lookup(MAIL, NODE, [alice])).to.deep.equal({ inactive: [{ provider: alice, status: 'suspended' }] })
-    expect(index.lookup(MAIL, NODE, [alice, bob])).to.deep.equal({ provider: bob, inactive: [{ provider: alice, status: 'suspended' }] })
+    expect(index.lookup(MAIL, NODE, [alice])).to.deep.equal({ inactive: [{ provider: alice, status: 'suspended' }], untrusted: [bob] })
+    expect(index.lookup(MAIL, NODE, [alice, bob])).to.deep.equal({ provider: bob, inactive: [{ provider: alice, status: 'suspended' }], untrusted: [] })
   })
 
   it('behavior: a removed resource no longer verifies', () => {
@@ -75,7 +84,7 @@ describe('RegistryIndex', () => {
     const index = indexOf(status(alice, 'approved'), status(bob, 'approved'), added(alice), added(alice, OTHER), added(bob, OTHER))
     const overlay = RevocationOverlay.from([removed(alice), status(bob, 'suspended'), added(bob, NODE)])
     expect(overlay.empty).to.equal(false)
-    expect(index.lookup(MAIL, NODE, [alice], overlay)).to.deep.equal({ inactive: [{ provider: alice, status: 'approved' }] })
+    expect(index.lookup(MAIL, NODE, [alice], overlay)).to.deep.equal({ inactive: [{ provider: alice, status: 'approved' }], untrusted: [] })
     expect(index.lookup(MAIL, OTHER, [bob, alice], overlay).provider).to.equal(alice)
     expect(RevocationOverlay.from([added(alice)]).empty).to.equal(true)
   })

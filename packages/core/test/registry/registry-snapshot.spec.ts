@@ -27,8 +27,8 @@ describe('RegistryIndex content and RegistrySnapshot', () => {
 
   it('behavior: an index built from content answers as the content says', () => {
     expect(index.size).to.equal(4)
-    expect(index.lookup(MAIL, 'aa'.repeat(32), [bob, alice])).to.deep.equal({ provider: alice, inactive: [{ provider: bob, status: 'suspended' }] })
-    expect(index.lookup(PUSH, 'bb'.repeat(32), [alice])).to.deep.equal({ inactive: [] })
+    expect(index.lookup(MAIL, 'aa'.repeat(32), [bob, alice])).to.deep.equal({ provider: alice, inactive: [{ provider: bob, status: 'suspended' }], untrusted: [] })
+    expect(index.lookup(PUSH, 'bb'.repeat(32), [alice])).to.deep.equal({ inactive: [], untrusted: [] })
   })
 
   it('behavior: content, encoded and decoded, rebuilds an equal index', () => {

@@ -30,7 +30,7 @@ describe('AllowListVerifier', () => {
     expect((await verifier.verify(mail, [resource]))[0]?.trusted).to.equal(true)
     expect(verifier.revoke(resource.nodeId)).to.equal(true)
     expect(verifier.revoke(resource.nodeId)).to.equal(false)
-    expect((await verifier.verify(mail, [resource]))[0]?.trusted).to.equal(false)
+    expect((await verifier.verify(mail, [resource]))[0]).to.deep.include({ trusted: false, reason: 'not on the user\'s allow-list', rejection: { code: 'not-allow-listed' } })
   })
 
   it('error: a malformed node id names the option', () => {

@@ -1,6 +1,6 @@
 import { createResource, verifierTests } from '@resource-discovery/interface-compliance-tests'
 import { expect } from 'chai'
-import { AllOfVerifier, AllowListVerifier, AnyOfVerifier, defineResourceKind, type Resource, type Verifier } from '../../src/index.js'
+import { AllOfVerifier, AllowListVerifier, AnyOfVerifier, defineResourceKind, type Rejection, type Resource, type Verifier } from '../../src/index.js'
 
 const mail = defineResourceKind({ name: 'mailserver' })
 
@@ -17,6 +17,14 @@ function listVerifier (name: string, provider: string, nodeIds: readonly string[
     }
   }
   return verifier
+}
+
+/** A verifier that rejects everything with `reason` and `rejection`. */
+function rejectingVerifier (name: string, reason: string, rejection: Rejection): Verifier {
+  return {
+    name,
+    verify: async (_kind, resources) => resources.map((resource) => ({ resource, trusted: false, reason, rejection, verifier: name }))
+  }
 }
 
 const broken: Verifier = {
@@ -50,16 +58,39 @@ describe('AnyOfVerifier', () => {
     expect(verdict?.reason).to.equal('first: not listed by first; second: not listed by second')
   })
 
+  it('behavior: the allow-list does not speak for a rejection another verifier explains, whose code the rejection carries', async () => {
+    const [a, b] = [createResource(mail), createResource(mail)]
+    const registry = rejectingVerifier('registry', 'not registered as mailserver by any provider', { code: 'not-registered' })
+    const verdicts = await new AnyOfVerifier([new AllowListVerifier({ nodeIds: [a.nodeId] }), registry]).verify(mail, [a, b])
+    expect(verdicts[0]).to.include({ trusted: true, verifier: 'allow-list' })
+    expect(verdicts[1]).to.deep.include({ trusted: false, reason: 'registry: not registered as mailserver by any provider', rejection: { code: 'not-registered' }, verifier: 'any-of' })
+  })
+
+  it('behavior: the first explained rejection gives the code', async () => {
+    const registry = rejectingVerifier('registry', 'registered only by untrusted provider 0xB', { code: 'untrusted-providers', providers: [{ address: '0xB', trusted: false, status: 'approved' }] })
+    const [verdict] = await new AnyOfVerifier([listVerifier('ops', 'ops', []), registry]).verify(mail, [createResource(mail)])
+    expect(verdict).to.deep.include({
+      reason: 'ops: not listed by ops; registry: registered only by untrusted provider 0xB',
+      rejection: { code: 'untrusted-providers', providers: [{ address: '0xB', trusted: false, status: 'approved' }] }
+    })
+  })
+
+  it('behavior: when only the allow-list could vouch, the rejection says no registry is configured', async () => {
+    const [a, b] = [createResource(mail), createResource(mail)]
+    const verdicts = await new AnyOfVerifier([new AllowListVerifier({ nodeIds: [a.nodeId] })]).verify(mail, [a, b])
+    expect(verdicts[1]).to.deep.include({ trusted: false, reason: 'not on the user\'s allow-list, and no registry is configured to vouch for it', rejection: { code: 'no-registry' } })
+  })
+
   it('behavior: a failing verifier fails closed and the others still decide', async () => {
     const [a, b] = [createResource(mail), createResource(mail)]
     const verdicts = await new AnyOfVerifier([broken, new AllowListVerifier({ nodeIds: [a.nodeId] })]).verify(mail, [a, b])
     expect(verdicts.map((verdict) => verdict.trusted)).to.deep.equal([true, false])
-    expect(verdicts[1]?.reason).to.contain('registry failed: connection refused')
+    expect(verdicts[1]).to.deep.include({ reason: 'registry: registry failed: connection refused', rejection: { code: 'verifier-failed' } })
   })
 
   it('behavior: with no verifiers nothing is trusted', async () => {
     const [verdict] = await new AnyOfVerifier().verify(mail, [createResource(mail)])
-    expect(verdict).to.include({ trusted: false, reason: 'no verifier is configured' })
+    expect(verdict).to.deep.include({ trusted: false, reason: 'no verifier is configured', rejection: { code: 'no-verifier' } })
   })
 })
 
@@ -89,10 +120,17 @@ describe('AllOfVerifier', () => {
     const [verdict] = await new AllOfVerifier([new AllowListVerifier({ nodeIds: [a.nodeId] }), broken]).verify(mail, [a])
     expect(verdict?.trusted).to.equal(false)
     expect(verdict?.reason).to.contain('connection refused')
+    expect(verdict?.rejection).to.deep.equal({ code: 'verifier-failed' })
+  })
+
+  it('behavior: a rejection carries the rejecting verifier\'s code', async () => {
+    const a = createResource(mail)
+    const [verdict] = await new AllOfVerifier([new AllowListVerifier({ nodeIds: [a.nodeId] }), rejectingVerifier('registry', 'not registered', { code: 'not-registered' })]).verify(mail, [a])
+    expect(verdict).to.deep.include({ trusted: false, reason: 'registry: not registered', rejection: { code: 'not-registered' }, verifier: 'registry' })
   })
 
   it('behavior: with no verifiers nothing is trusted', async () => {
     const [verdict] = await new AllOfVerifier().verify(mail, [createResource(mail)])
-    expect(verdict?.trusted).to.equal(false)
+    expect(verdict).to.deep.include({ trusted: false, rejection: { code: 'no-verifier' } })
   })
 })

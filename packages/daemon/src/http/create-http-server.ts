@@ -28,6 +28,11 @@ export const KEEP_ALIVE_TIMEOUT_MS = 72_000
 /** Largest request body accepted. */
 export const BODY_LIMIT_BYTES = 64 * 1024
 
+/** The request decoration holding when a request started (`performance.now()`, ms). */
+const REQUEST_START_MS = Symbol('rdisc.requestStartMs')
+/** A request with its start stamped. */
+type TimedRequest = FastifyRequest & { [REQUEST_START_MS]: number }
+
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 const SELECTION_ROUTE = '/v1/kinds/:kind/selection'
 
@@ -142,11 +147,21 @@ export function createHttpServer (components: HttpServerComponents): FastifyInst
     throw components.kinds.has(kind) ? new KindNotWatchedError(kind, watched) : new UnknownResourceKindError(kind, watched)
   }
 
-  /** Records an answered request in the metrics (and the debug log). */
-  const observe = (request: FastifyRequest, reply: FastifyReply, route: string): void => {
-    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000)
+  // fastify times a reply (`reply.elapsedTime`) only on routes with an onResponse hook: on the
+  // hot route, which records its requests in its handler, it is always 0. Every request's start
+  // is stamped here instead, in the first onRequest hook, so the requests the later hooks refuse
+  // are timed too.
+  app.decorateRequest(REQUEST_START_MS, 0)
+  app.addHook('onRequest', (request, _reply, done) => {
+    (request as TimedRequest)[REQUEST_START_MS] = performance.now()
+    done()
+  })
+
+  /** Records an answered request in the metrics (and the debug log): the time since its start, or `elapsedMs` if given. */
+  const observe = (request: FastifyRequest, reply: FastifyReply, route: string, elapsedMs = performance.now() - (request as TimedRequest)[REQUEST_START_MS]): void => {
+    metrics.observeRequest(request.method, route, reply.statusCode, elapsedMs / 1000)
     if (logger.isLevelEnabled('debug')) {
-      logger.debug({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request')
+      logger.debug({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(elapsedMs * 100) / 100 }, 'request')
     }
   }
 
@@ -174,7 +189,8 @@ export function createHttpServer (components: HttpServerComponents): FastifyInst
     }
     const path = route.url
     const hook: onResponseHookHandler = (request, reply, done) => {
-      observe(request, reply, path)
+      // fastify's own timing runs to the end of the response (the 'finish' event)
+      observe(request, reply, path, reply.elapsedTime)
       done()
     }
     route.onResponse = route.onResponse === undefined ? [hook] : [...[route.onResponse].flat(), hook]

@@ -3,6 +3,8 @@
  * a mismatch, extra fields included) and answers serialized by them.
  */
 
+import { PROVIDER_STATUSES, REJECTION_CODES } from '@resource-discovery/core'
+
 /** A kind name, as core's `defineResourceKind` allows. */
 export const KIND_NAME_PATTERN = '^[a-z][a-z0-9-]{0,31}$'
 /** A node id: 64 hex digits, `0x` allowed. */
@@ -50,6 +52,19 @@ export const verdictSchema = {
     trusted: { type: 'boolean' },
     provider: nullableString,
     reason: { type: 'string' },
+    rejection: {
+      type: ['object', 'null'],
+      properties: {
+        code: { type: 'string', enum: REJECTION_CODES },
+        providers: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { address: { type: 'string' }, trusted: { type: 'boolean' }, status: { type: 'string', enum: [...PROVIDER_STATUSES, 'revoked'] } }
+          }
+        }
+      }
+    },
     verifier: { type: 'string' },
     latencyMs: { type: ['number', 'null'] },
     latencyAt: nullableString

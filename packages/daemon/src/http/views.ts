@@ -1,4 +1,4 @@
-import type { ConnectionFailure, ProviderStatus, RegistryVerifierStatus, Resource, SelectionChange, Verdict } from '@resource-discovery/core'
+import type { ConnectionFailure, ProviderStatus, RegistryVerifierStatus, RejectionCode, Resource, SelectionChange, Verdict } from '@resource-discovery/core'
 import type { LatencySample } from '../latency/latency-sample.js'
 import type { CustomServer } from '../state/daemon-state.js'
 
@@ -30,6 +30,8 @@ export interface VerdictView extends ResourceView {
   readonly provider: string | null
   /** Why it is trusted or not, in words. */
   readonly reason: string
+  /** Why it is not trusted, for a program to branch on; `null` when trusted (or when the verifier did not say). */
+  readonly rejection: RejectionView | null
   /** The verifier that decided: `registry`, `allow-list`... */
   readonly verifier: string
   /**
@@ -41,6 +43,29 @@ export interface VerdictView extends ResourceView {
   readonly latencyMs: number | null
   /** When `latencyMs` was measured; `null` if never. */
   readonly latencyAt: string | null
+}
+
+/** Why a server is not trusted (core's `Rejection`). */
+export interface RejectionView {
+  /**
+   * What kind of rejection: `not-registered` (no provider registered it),
+   * `untrusted-providers` (only providers the user does not trust did),
+   * `inactive-providers` (trusted ones did but are suspended or revoked it),
+   * `no-registry`, `registry-unavailable`... (core's `RejectionCode`).
+   */
+  readonly code: RejectionCode
+  /** The registry providers that registered it, for `untrusted-providers` and `inactive-providers`; empty otherwise. */
+  readonly providers: readonly RejectionProviderView[]
+}
+
+/** A registry provider that registered a rejected server. */
+export interface RejectionProviderView {
+  /** The provider's account, checksummed. */
+  readonly address: string
+  /** Whether the user trusts it. */
+  readonly trusted: boolean
+  /** Its registry status now (`approved`, `suspended`...), or `revoked` when a block not yet confirmed revoked it. */
+  readonly status: ProviderStatus | 'revoked'
 }
 
 /** A kind the daemon watches (`GET /v1/kinds`). */
@@ -242,6 +267,7 @@ export function verdictView (verdict: Verdict, latencyOf?: LatencyLookup): Verdi
     trusted: verdict.trusted,
     provider: verdict.provider ?? null,
     reason: verdict.reason,
+    rejection: verdict.rejection === undefined ? null : { code: verdict.rejection.code, providers: (verdict.rejection.providers ?? []).map(({ address, trusted, status }) => ({ address, trusted, status })) },
     verifier: verdict.verifier,
     latencyMs: latency?.latencyMs ?? null,
     latencyAt: latency === undefined ? null : isoTime(latency.at)

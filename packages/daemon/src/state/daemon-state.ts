@@ -25,11 +25,17 @@ export interface PersistedTrust {
   readonly trustedProviders: readonly string[]
   /** When they were set, ISO 8601. */
   readonly updatedAt: string
+  /**
+   * The configured providers in force when they were set (checksummed): the
+   * saved ones apply at a start only while the configured ones are still
+   * these. Absent in files written before it was recorded.
+   */
+  readonly configuredProviders?: readonly string[]
 }
 
 /** What the daemon keeps across restarts. */
 export interface DaemonState {
-  /** The trust settings, once set through the API; they override the configured ones. */
+  /** The trust settings, once set through the API; they override the configured ones while those are unchanged. */
   readonly trust?: PersistedTrust
   /** The user's own servers. */
   readonly customServers: readonly CustomServer[]
@@ -90,13 +96,21 @@ export function parseState (path: string, text: string): DaemonState {
   if (!isRecord(trust) || !Array.isArray(trust.trustedProviders) || typeof trust.updatedAt !== 'string') {
     return fail('"trust" must be an object with a "trustedProviders" array and an "updatedAt" string')
   }
-  const providers = trust.trustedProviders.map((provider: unknown, index) => {
+  const addresses = (list: unknown[], field: string): string[] => list.map((provider: unknown, index) => {
     if (typeof provider !== 'string' || !ADDRESS_PATTERN.test(provider)) {
-      return fail(`trust.trustedProviders[${index}] is not an address: ${JSON.stringify(provider)}`)
+      return fail(`trust.${field}[${index}] is not an address: ${JSON.stringify(provider)}`)
     }
     return provider
   })
-  return { trust: { trustedProviders: providers, updatedAt: trust.updatedAt }, customServers: servers }
+  const providers = addresses(trust.trustedProviders, 'trustedProviders')
+  if (trust.configuredProviders === undefined) {
+    return { trust: { trustedProviders: providers, updatedAt: trust.updatedAt }, customServers: servers }
+  }
+  if (!Array.isArray(trust.configuredProviders)) {
+    return fail('"trust.configuredProviders" must be an array when present')
+  }
+  const configured = addresses(trust.configuredProviders, 'configuredProviders')
+  return { trust: { trustedProviders: providers, updatedAt: trust.updatedAt, configuredProviders: configured }, customServers: servers }
 }
 
 /** The text of a state file holding `state`. */

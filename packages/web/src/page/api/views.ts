@@ -25,6 +25,8 @@ export interface VerdictView extends ResourceView {
   readonly provider: string | null
   /** Why it is trusted or not, in words. */
   readonly reason: string
+  /** Why it is not trusted, for a program to branch on; `null` when trusted (or when the verifier did not say). */
+  readonly rejection: RejectionView | null
   /** The verifier that decided: `registry`, `allow-list`... */
   readonly verifier: string
   /**
@@ -35,6 +37,37 @@ export interface VerdictView extends ResourceView {
   readonly latencyMs: number | null
   /** When `latencyMs` was measured; `null` if never. */
   readonly latencyAt: string | null
+}
+
+/** What kind of rejection a verdict is (core's `RejectionCode`). */
+export type RejectionCode =
+  | 'not-allow-listed'
+  | 'no-registry'
+  | 'no-provider-trusted'
+  | 'not-registered'
+  | 'untrusted-providers'
+  | 'inactive-providers'
+  | 'not-registered-by-trusted'
+  | 'registry-unavailable'
+  | 'registry-disagreement'
+  | 'malformed-node-id'
+  | 'verifier-failed'
+  | 'no-verifier'
+
+/** Why a server is not trusted. */
+export interface RejectionView {
+  readonly code: RejectionCode
+  /** The registry providers that registered it, for `untrusted-providers` and `inactive-providers`; empty otherwise. */
+  readonly providers: readonly RejectionProviderView[]
+}
+
+/** A registry provider that registered a rejected server. */
+export interface RejectionProviderView {
+  readonly address: string
+  /** Whether the user trusts it. */
+  readonly trusted: boolean
+  /** Its registry status now, or `revoked` when a block not yet confirmed revoked it. */
+  readonly status: ProviderStatus | 'none' | 'revoked'
 }
 
 /** The counts of a kind. */

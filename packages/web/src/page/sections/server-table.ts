@@ -108,7 +108,30 @@ function verdictCell (row: ServerRow, context: ServerTableContext): Child[] {
       h('span', { class: 'verdict-detail' }, 'by ', verdict.provider === null ? 'an unnamed party' : providerLabel(context.store, verdict.provider))
     ]
   }
-  return [badge('Rejected', 'bad'), h('span', { class: 'verdict-detail' }, verdict.reason)]
+  return [badge('Rejected', 'bad'), h('span', { class: 'verdict-detail', 'data-rejection': verdict.rejection?.code ?? 'unknown', title: verdict.reason }, ...rejectionSummary(verdict, context))]
+}
+
+/**
+ * Why a server was rejected, in short: the registry providers named by their
+ * labels where the rejection names them, else the verifier's reason.
+ */
+function rejectionSummary (verdict: VerdictView, context: ServerTableContext): Child[] {
+  const providers = verdict.rejection?.providers ?? []
+  const labels = (list: typeof providers): Child[] => list.flatMap((provider, index) => [
+    ...(index === 0 ? [] : [', ']),
+    providerLabel(context.store, provider.address),
+    ...(provider.status === 'approved' ? [] : [` (${provider.status})`])
+  ])
+  switch (verdict.rejection?.code) {
+    case 'untrusted-providers':
+      return ['registered only by providers you do not trust: ', ...labels(providers)]
+    case 'inactive-providers':
+      return ['registered by trusted providers that do not vouch now: ', ...labels(providers.filter((provider) => provider.trusted))]
+    case 'not-registered':
+      return ['not registered by any provider']
+    default:
+      return [verdict.reason]
+  }
 }
 
 function serverDetails (row: ServerRow, context: ServerTableContext): HTMLElement {
