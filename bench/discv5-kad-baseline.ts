@@ -23,6 +23,7 @@ import { plaintext } from '@libp2p/plaintext'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
+import { median } from './median.js'
 
 /** One measurement from a fresh client. */
 export interface RunResult {
@@ -44,13 +45,6 @@ export interface KadResult {
   readonly provideMessagesPerServer: number
   readonly setupMs: number
   readonly note: string
-}
-
-/** The median, NaN for none; NaN entries (not reached) sort last, as "more than any reached". */
-export function median (values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => (Number.isNaN(a) ? 1 : 0) - (Number.isNaN(b) ? 1 : 0) || a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length === 0 ? Number.NaN : sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2
 }
 
 type Node = Libp2p<{ dht: KadDHT, identify: unknown, ping: unknown }>

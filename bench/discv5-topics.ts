@@ -40,7 +40,8 @@ import { defineResourceKind, type ResourceKind } from '@resource-discovery/core'
 import { Discv5Discoverer, Discv5Node, MemoryNetwork, commonPrefixLength } from '@resource-discovery/discv5'
 // the routing tables are filled through the node's discv5 service directly: 10^5 validated addBootnode calls would dominate the run
 import { nodeInternals } from '../packages/discv5/src/node/discv5-node.js'
-import { median, runKadDht, type KadResult, type RunResult } from './discv5-kad-baseline.js'
+import { runKadDht, type KadResult, type RunResult } from './discv5-kad-baseline.js'
+import { median } from './median.js'
 
 const args = new Map<string, string>()
 for (let index = 2; index < process.argv.length; index += 2) {

@@ -28,6 +28,7 @@ import {
 import { startDevChain, startRpcProxy, type DevChain, type RpcProxy } from '@resource-discovery/devchain'
 import { createNodeConsent, createRpcProvider, deployResourceRegistry, resourceRegistryInterface } from '@resource-discovery/registry'
 import { keccak256, toUtf8Bytes, Wallet } from 'ethers'
+import { median } from './median.js'
 
 const outputPath = join(dirname(fileURLToPath(import.meta.url)), 'results', 'registry-sync.json')
 
@@ -54,12 +55,6 @@ interface Measurement {
   readonly refused: number
   readonly ms: number
   readonly indexed: number
-}
-
-function median (values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle] as number : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
 }
 
 async function head (chain: DevChain): Promise<number> {

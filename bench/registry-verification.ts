@@ -18,6 +18,7 @@ import { defineResourceKind, RegistryVerifier, type Resource } from '@resource-d
 import { startDevChain, startRpcProxy } from '@resource-discovery/devchain'
 import { createNodeConsent, createRpcProvider, deployResourceRegistry } from '@resource-discovery/registry'
 import { keccak256, toUtf8Bytes, Wallet } from 'ethers'
+import { median } from './median.js'
 
 const RESOURCES = 10_000
 /** How many of them a trusted provider registered on chain. */
@@ -26,12 +27,6 @@ const COLD_RUNS = 5
 const WARM_RUNS = 50
 const outputPath = resolve(dirname(fileURLToPath(import.meta.url)), 'results/registry-verification.json')
 const kind = defineResourceKind({ name: 'mailserver' })
-
-function median (values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle] as number : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
-}
 
 /** A resource as the verifier sees it: only the node id and kind matter to it. */
 function resourceOf (nodeId: string): Resource {

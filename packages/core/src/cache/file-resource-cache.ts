@@ -1,10 +1,11 @@
-import { mkdir, readFile, rename } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { inject, injectable, optional } from 'inversify'
 import { InvalidConfigurationError } from '../errors.js'
 import { isNodeId } from '../identity/node-identity.js'
 import { Logger, silentLogger } from '../logging/logger.js'
 import { throwIfAborted, type AbortOptions } from '../util/abort.js'
+import { setAsideCorruptFile } from '../util/set-aside-corrupt-file.js'
 import { writeFileAtomic } from '../util/write-file-atomic.js'
 import type { CachedResource } from './cached-resource.js'
 import type { ResourceCache } from './resource-cache.js'
@@ -212,13 +213,7 @@ export class FileResourceCache implements ResourceCache {
   }
 
   async #setAside (problem: unknown): Promise<void> {
-    const aside = `${this.path}.corrupt-${this.#now()}`
-    try {
-      await rename(this.path, aside)
-      this.#logger.warn({ err: problem, aside }, 'the resource cache is corrupt; set it aside and starting without it')
-    } catch (err) {
-      this.#logger.warn({ err: problem, renameError: err }, 'the resource cache is corrupt and could not be set aside; ignoring it')
-    }
+    await setAsideCorruptFile(this.path, problem, { now: this.#now, logger: this.#logger, what: 'the resource cache', instead: 'starting without it' })
   }
 }
 

@@ -1,8 +1,9 @@
-import { mkdir, readFile, rename } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { InvalidConfigurationError } from '../errors.js'
 import { type Logger, silentLogger } from '../logging/logger.js'
 import { throwIfAborted, type AbortOptions } from '../util/abort.js'
+import { setAsideCorruptFile } from '../util/set-aside-corrupt-file.js'
 import { writeFileAtomic } from '../util/write-file-atomic.js'
 import { decodeRegistrySnapshot, encodeRegistrySnapshot, type RegistrySnapshot, type RegistrySnapshotStore } from './registry-snapshot.js'
 
@@ -70,12 +71,6 @@ export class FileRegistrySnapshotStore implements RegistrySnapshotStore {
   }
 
   async #setAside (problem: unknown): Promise<void> {
-    const aside = `${this.path}.corrupt-${this.#now()}`
-    try {
-      await rename(this.path, aside)
-      this.#logger.warn({ err: problem, aside }, 'the registry index snapshot is corrupt; set it aside, loading the registry from the chain')
-    } catch (err) {
-      this.#logger.warn({ err: problem, renameError: err }, 'the registry index snapshot is corrupt and could not be set aside; ignoring it')
-    }
+    await setAsideCorruptFile(this.path, problem, { now: this.#now, logger: this.#logger, what: 'the registry index snapshot', instead: 'loading the registry from the chain' })
   }
 }

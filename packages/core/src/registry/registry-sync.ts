@@ -150,7 +150,7 @@ export class RegistrySync {
 
   /** Brings the index up to the chain; one call (a round, with a quorum) when nothing changed. */
   async sync (options: AbortOptions = {}): Promise<SyncResult> {
-    const head = await this.#block('latest', options)
+    const head = await this.#rpc.block('latest', options)
     if (head === undefined) {
       throw new RpcUnavailableError(this.#rpc.urls.join(', '), 'eth_getBlockByNumber("latest") returned no block')
     }
@@ -209,19 +209,19 @@ export class RegistrySync {
   async #confirmedBlock (head: BlockRef, options: AbortOptions): Promise<BlockRef | undefined> {
     const { finality } = this.#init
     if ('tag' in finality) {
-      return this.#block(finality.tag, options)
+      return this.#rpc.block(finality.tag, options)
     }
     if (finality.confirmations === 0) {
       return head
     }
     const number = head.number - finality.confirmations
-    return number < 0 ? undefined : this.#block(number, options)
+    return number < 0 ? undefined : this.#rpc.block(number, options)
   }
 
   /** Whether `block` is still on the chain; `known` blocks answer without a call. */
   async #isCanonical (block: BlockRef, known: ReadonlyArray<BlockRef | undefined>, options: AbortOptions): Promise<boolean> {
     const same = known.find((candidate) => candidate?.number === block.number)
-    const hash = same === undefined ? (await this.#block(block.number, options))?.hash : same.hash
+    const hash = same === undefined ? (await this.#rpc.block(block.number, options))?.hash : same.hash
     return hash === block.hash
   }
 
@@ -308,10 +308,6 @@ export class RegistrySync {
     for await (const chunk of readLogChunks(this.#rpc, filter, from, to, this.#init.logRange, { ...options, ...(onShrink === undefined ? {} : { onShrink }) })) {
       onChunk(chunk.to, decodeRegistryLogs(chunk.logs, this.#rpc.urls.join(', ')))
     }
-  }
-
-  async #block (tag: 'latest' | 'safe' | 'finalized' | number, options: AbortOptions): Promise<BlockRef | undefined> {
-    return this.#rpc.block(tag, options)
   }
 }
 

@@ -85,12 +85,10 @@ export function quantityValue (value: unknown): number | undefined {
   return typeof value === 'string' && /^0x[0-9a-fA-F]+$/.test(value) ? Number(BigInt(value)) : undefined
 }
 
-/** `value` as a JSON-RPC quantity. */
-export function toQuantity (value: number): string {
-  return `0x${value.toString(16)}`
-}
-
 /** `value` if it is a plain object (a filter, a block, a log...), else `undefined`. */
 export function asObject (value: unknown): Readonly<Record<string, unknown>> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined
 }
+
+/** `value` as a JSON-RPC quantity (core's). */
+export { toQuantity } from '@resource-discovery/core'
