@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '**/generated/**']
+    ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '**/generated/**', '**/.readme-snippets/**']
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

@@ -109,6 +109,24 @@ const LISTEN_PROBLEMS: Readonly<Record<string, readonly [string, string]>> = {
   EADDRNOTAVAIL: ['no network interface of this machine has that address', 'Give FLAG an address of this machine (127.0.0.1, 0.0.0.0 or an interface\'s)']
 }
 
+/**
+ * `rdisc chain` (or the demo) could not start anvil: a value anvil refused
+ * ({@link flag} names the flag to change), or anvil itself cannot run here.
+ * Exits with {@link EXIT_FAILURE}; `cause` is the devchain package's error.
+ */
+export class ChainStartError extends UsageError {
+  static override readonly name = 'ChainStartError'
+  override readonly name = 'ChainStartError'
+  override readonly exitCode: number = EXIT_FAILURE
+  /** The flag to change, e.g. `--chain-id`, or `undefined` when anvil itself cannot run. */
+  readonly flag: string | undefined
+
+  constructor (shortMessage: string, hint: string, flag: string | undefined, options: UsageErrorOptions = {}) {
+    super(shortMessage, hint, { ...options, details: { flag, ...options.details } })
+    this.flag = flag
+  }
+}
+
 /** An option value is malformed or out of range. */
 export class InvalidOptionValueError extends UsageError {
   static override readonly name = 'InvalidOptionValueError'
@@ -191,5 +209,31 @@ export class PluginLoadError extends UsageError {
       { ...options, details: { specifier, ...options.details } }
     )
     this.specifier = specifier
+  }
+}
+
+/**
+ * `rdisc daemon` started while no RPC endpoint answered, so the chain id,
+ * which names the daemon's state directory, is unknown, and several
+ * directories hold state for the registry's address (one per chain): which
+ * one is this network's cannot be told. Exits with {@link EXIT_FAILURE}.
+ */
+export class AmbiguousDaemonStateError extends UsageError {
+  static override readonly name = 'AmbiguousDaemonStateError'
+  override readonly name = 'AmbiguousDaemonStateError'
+  override readonly exitCode: number = EXIT_FAILURE
+  /** The registry's address, lowercased. */
+  readonly registryAddress: string
+  /** The directories that hold state for it. */
+  readonly directories: readonly string[]
+
+  constructor (registryAddress: string, directories: readonly string[], options: UsageErrorOptions = {}) {
+    super(
+      `the chain id is unknown while the RPC endpoint is down, and several directories hold state for registry ${registryAddress}: ${directories.join(', ')}`,
+      'Start the daemon once the --rpc-url endpoint answers (its chain id picks the directory), or move away the directories of other chains',
+      { ...options, details: { registryAddress, directories, ...options.details } }
+    )
+    this.registryAddress = registryAddress
+    this.directories = directories
   }
 }

@@ -8,6 +8,7 @@ import { resolveOptions, type ResolvedOptions } from './config/resolve-options.j
 import { nearestFlags } from './config/nearest-flags.js'
 import { EXIT_SUCCESS, EXIT_USAGE, UnknownCommandError, UnknownOptionError, UsageError } from './errors.js'
 import { describeError } from './output/describe-error.js'
+import { LOG_FORMATS, type LogFormat } from './output/log-lines.js'
 import { Output, type OutputStreams } from './output/output.js'
 import { renderCommandHelp, renderGroupHelp, renderMainHelp } from './output/render-help.js'
 import { toJson } from './output/to-json.js'
@@ -129,6 +130,21 @@ function checkLogLevel (options: ResolvedOptions): string {
   return level
 }
 
+function checkLogFormat (options: ResolvedOptions): LogFormat {
+  const format = options.requireString('logFormat')
+  if (!(LOG_FORMATS as readonly string[]).includes(format)) {
+    throw options.invalid('logFormat', `expected one of ${LOG_FORMATS.join(', ')}, got "${format}"`)
+  }
+  return format as LogFormat
+}
+
+/** The `--log-format` of `args`, else `RDISC_LOG_FORMAT`, else the config file's, for errors before the options are resolved. */
+function earlyLogFormat (args: readonly string[], env: CliEnvironment['env'], config?: ConfigFile): LogFormat {
+  const index = args.indexOf('--log-format')
+  const value = index === -1 ? args.find((arg) => arg.startsWith('--log-format='))?.slice('--log-format='.length) : args[index + 1]
+  return (value ?? env.RDISC_LOG_FORMAT ?? config?.values.logFormat) === 'json' ? 'json' : 'text'
+}
+
 /** Prints what `--help`, `--version` or a bare group asks for; returns the exit code, or `undefined` to go on. */
 function answerWithoutCommand (args: readonly string[], environment: CliEnvironment): number | undefined {
   const [first, second] = args
@@ -177,7 +193,7 @@ function unknownCommand (args: readonly string[]): UnknownCommandError {
  * @returns the exit code: 0 success, 1 failure, 2 usage error, 130 interrupted
  */
 export async function runCli (args: readonly string[], environment: CliEnvironment): Promise<number> {
-  let output = new Output(args.includes('--json'), environment)
+  let output = new Output(args.includes('--json'), environment, earlyLogFormat(args, environment.env))
   let verbose = args.includes('--verbose')
   try {
     const answered = answerWithoutCommand(args, environment)
@@ -190,6 +206,7 @@ export async function runCli (args: readonly string[], environment: CliEnvironme
     }
     const { flags, positionals } = parseCommandLine(command, args.slice(command.name.split(' ').length))
     const config = await configOf(flags, environment)
+    output = new Output(output.json, environment, earlyLogFormat(args, environment.env, config))
     const options = resolveOptions(command.name, [...GLOBAL_OPTIONS, ...command.options].map(optionSpec), { flags, env: environment.env, ...(config === undefined ? {} : { config }) })
     verbose = options.boolean('verbose')
     if (options.boolean('help')) {
@@ -198,8 +215,9 @@ export async function runCli (args: readonly string[], environment: CliEnvironme
       return EXIT_SUCCESS
     }
     checkPositionals(command, positionals)
-    output = new Output(options.boolean('json'), environment)
+    output = new Output(options.boolean('json'), environment, checkLogFormat(options))
     const level = checkLogLevel(options)
+    const format = output.logFormat
     let logger: Promise<CliLogger> | undefined
     const context: CommandContext = {
       options,
@@ -208,7 +226,7 @@ export async function runCli (args: readonly string[], environment: CliEnvironme
       signal: environment.signal,
       env: environment.env,
       cwd: environment.cwd,
-      logger: async () => (logger ??= createCliLogger(level, verbose))
+      logger: async () => (logger ??= createCliLogger({ level, format, stacks: verbose, stderr: environment.stderr }))
     }
     if (command.starting !== undefined) {
       output.progress(command.starting)
@@ -218,10 +236,7 @@ export async function runCli (args: readonly string[], environment: CliEnvironme
     return EXIT_SUCCESS
   } catch (err) {
     const described = await describeError(err, environment.signal)
-    output.error(described.line)
-    if (verbose && described.stack !== undefined) {
-      environment.stderr.write(`${described.stack}\n`)
-    }
+    output.error(described.line, { type: described.name, ...(verbose && described.stack !== undefined ? { stack: described.stack } : {}), fields: { exitCode: described.exitCode } })
     if (output.json && !output.printed) {
       environment.stdout.write(`${toJson({ error: { name: described.name, message: described.line, exitCode: described.exitCode } })}\n`)
     }

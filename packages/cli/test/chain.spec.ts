@@ -3,7 +3,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
-import { spawnRdisc, stopAllRdisc } from './support/rdisc-process.js'
+import { rdisc, spawnRdisc, stopAllRdisc } from './support/rdisc-process.js'
 
 /** The first two accounts of the well-known test mnemonic. */
 const DEV_ACCOUNTS = [
@@ -79,5 +79,14 @@ describe('rdisc chain', function () {
     expect(await chainIdAt(rpcUrl)).to.equal('0x7a69')
     const exit = await chain.stop('SIGINT')
     expect(exit.code, exit.stderr).to.equal(0)
+  })
+
+  it('error: a chain value out of range exits 2 with one line naming the flag, not a library function', async () => {
+    const [chainId, accounts] = await Promise.all([rdisc(['chain', '--chain-id', '0']), rdisc(['chain', '--accounts', '0'], { env: { RDISC_CHAIN_ACCOUNTS: undefined } })])
+    expect(chainId.code).to.equal(2)
+    expect(chainId.stderr).to.equal('rdisc: --chain-id: expected a number at least 1, got 0\n')
+    expect(accounts.code).to.equal(2)
+    expect(accounts.stderr).to.match(/^rdisc: --accounts: [^\n]*\n$/)
+    expect(chainId.stderr + accounts.stderr).to.not.contain('startDevChain')
   })
 })

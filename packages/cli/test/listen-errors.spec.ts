@@ -23,7 +23,8 @@ async function holdUdpPort (): Promise<{ socket: Socket, port: number }> {
 
 /** The one `rdisc: ` error line of a run, checked to be the only one and free of a library's internals. */
 function errorLine (exit: RdiscExit): string {
-  const lines = exit.stderr.split('\n').filter((line) => line.startsWith('rdisc: ') && !line.startsWith('rdisc: warning:'))
+  // not a warning, nor a log line (`rdisc: info: ...`)
+  const lines = exit.stderr.split('\n').filter((line) => line.startsWith('rdisc: ') && !/^rdisc: (warning|trace|debug|info|error|fatal): /.test(line))
   expect(lines, exit.stderr).to.have.length(1)
   const line = lines[0] ?? ''
   expect(line).not.to.match(/faultTolerance|startDevChain| at \S+ \(|node:net|EADDRINUSE/)

@@ -153,7 +153,7 @@ describe('rdisc bootnode, serve, find and daemon', function () {
     ], { env: { RDISC_DATA_DIR: join(dir, 'data') } })
     const started = await daemon.json<{ url: string, dataDir: string, kinds: string[] }>()
     expect(started.url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/)
-    expect(started.dataDir).to.equal(join(dir, 'data', 'daemon'))
+    expect(started.dataDir).to.equal(join(dir, 'data', 'daemon', `${chain.chainId}-${registry.address.toLowerCase()}`))
     expect(started.kinds).to.deep.equal(['mailserver', 'push'])
     const response = await fetch(`${started.url}/healthz`)
     expect(response.status).to.equal(200)

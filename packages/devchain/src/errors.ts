@@ -41,6 +41,21 @@ export class InvalidDevChainOptionsError extends DevChainError {
   }
 }
 
+/** The `StartDevChainOptions` field each anvil flag that startDevChain passes comes from. */
+const ANVIL_FLAG_OPTIONS: Readonly<Record<string, string>> = {
+  '--port': 'port',
+  '--chain-id': 'chainId',
+  '--accounts': 'accountCount',
+  '--block-time': 'blockTimeSeconds',
+  '--balance': 'accountBalanceEth',
+  '--mnemonic': 'mnemonic'
+}
+
+/** The flag anvil's own error names (`error: invalid value 'x' for '--chain-id <CHAIN_ID>'`), if it names one. */
+function refusedAnvilFlag (stderr: string): string | undefined {
+  return /'(--[a-z][a-z-]*)(?: <[A-Z_]+>)?'/.exec(stderr)?.[1]
+}
+
 /** anvil exited (or could not be spawned) before its JSON-RPC server was ready. */
 export class AnvilExitedError extends DevChainError {
   static override readonly name = 'AnvilExitedError'
@@ -51,18 +66,28 @@ export class AnvilExitedError extends DevChainError {
   readonly signal: string | null
   /** The end of what anvil wrote to stderr. */
   readonly stderr: string
+  /** The anvil flag its error names, e.g. `--chain-id`, if it refused one of its arguments. */
+  readonly anvilFlag: string | undefined
+  /** The startDevChain option that anvil flag comes from (`chainId`...), if it is one of them (else it came from `extraArgs`). */
+  readonly option: string | undefined
 
   constructor (exitCode: number | null, signal: string | null, stderr: string, options: DevChainErrorOptions = {}) {
     const how = signal === null ? `with code ${exitCode ?? 'unknown'}` : `on signal ${signal}`
-    const said = stderr.trim() === '' ? 'it wrote nothing to stderr' : `its stderr ends with: ${stderr.trim()}`
+    const said = stderr.trim() === '' ? 'it wrote nothing to stderr' : `its stderr ends with: ${stderr.trim().replace(/\.$/, '')}`
+    const anvilFlag = refusedAnvilFlag(stderr)
+    const option = anvilFlag === undefined ? undefined : ANVIL_FLAG_OPTIONS[anvilFlag]
     super(
       `anvil exited ${how} before its JSON-RPC server was ready; ${said}`,
-      'Check the options passed to startDevChain (chainId, extraArgs...), and that the machine can run the anvil binary',
-      { ...options, details: { exitCode, signal, stderr, ...options.details } }
+      anvilFlag === undefined
+        ? 'Check the options passed to startDevChain (chainId, extraArgs...), and that the machine can run the anvil binary'
+        : `anvil refused its ${anvilFlag} argument: check ${option === undefined ? 'the' : `startDevChain's \`${option}\` option, or`} \`extraArgs\``,
+      { ...options, details: { exitCode, signal, stderr, anvilFlag, option, ...options.details } }
     )
     this.exitCode = exitCode
     this.signal = signal
     this.stderr = stderr
+    this.anvilFlag = anvilFlag
+    this.option = option
   }
 }
 

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import { DEFAULT_DEV_CHAIN_ID, startDevChain, type DevAccount } from '@resource-discovery/devchain'
 import { listenFailure } from '../runtime/listen-check.js'
 import { waitForAbort } from '../runtime/shutdown-signals.js'
+import { chainStartFailure } from './chain-failure.js'
 import type { CommandContext } from './command-spec.js'
 
 /** Which dev account plays which role in the printed export lines. */
@@ -44,8 +45,11 @@ export async function runChain ({ options, output, signal }: CommandContext): Pr
     ...(blockTime === undefined ? {} : { blockTimeSeconds: blockTime }),
     signal
   }).catch(async (err: unknown) => {
-    // anvil's own words ("Address already in use") name no flag: say which one to change
-    throw (signal.aborted ? undefined : await listenFailure(options, { protocol: 'tcp', host: '127.0.0.1', portOption: 'port' }, err)) ?? err
+    // anvil's own words ("Address already in use") and devchain's advice name no flag of rdisc: say which one to change
+    if (signal.aborted) {
+      throw err
+    }
+    throw (await listenFailure(options, { protocol: 'tcp', host: '127.0.0.1', portOption: 'port' }, err)) ?? chainStartFailure(err, (name) => options.where(name)) ?? err
   })
   try {
     const { rpcUrl } = chain

@@ -24,6 +24,8 @@ export interface ClientSettings {
   readonly registry?: RegistryVerifierInit
   /** The user's own servers (`--server`), each with its kind if it named one. */
   readonly servers: readonly ServerEntry[]
+  /** The chain id the first RPC endpoint that answered reported; absent without a registry or when none answered. */
+  readonly chainId?: bigint
 }
 
 /** The places a client looks for servers: bootnodes and the user's own servers, checked. */
@@ -93,6 +95,7 @@ export async function clientSettings (
   }
   const finality = parseFinality(options)
   let registryAddress: string | undefined
+  let chainId: bigint | undefined
   let unreachable: RpcUnavailableError | undefined
   // the first endpoint that answers checks the contract's code: a wrong address fails here, in one line
   for (const rpcUrl of rpcUrls) {
@@ -100,6 +103,7 @@ export async function clientSettings (
       const rpc = await openRpc(options, signal, rpcUrl)
       try {
         registryAddress = (await openRegistry(options, rpc, undefined, signal)).address
+        chainId = rpc.chainId
       } finally {
         rpc.provider.destroy()
       }
@@ -129,7 +133,7 @@ export async function clientSettings (
     ...(trusted.length === 0 ? {} : { trustedProviders: trusted }),
     ...(profile.registryPollIntervalMs === undefined ? {} : { pollIntervalMs: profile.registryPollIntervalMs })
   }
-  return { bootnodes, profile, registry, servers }
+  return { bootnodes, profile, registry, servers, ...(chainId === undefined ? {} : { chainId }) }
 }
 
 /** `url` if it is an http(s) URL. */

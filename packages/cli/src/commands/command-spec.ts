@@ -24,7 +24,7 @@ export interface CommandContext {
   readonly env: Readonly<Record<string, string | undefined>>
   /** The directory relative paths are taken from. */
   readonly cwd: string
-  /** The logger (JSON lines on stderr at `--log-level`), made on first use. */
+  /** The logger (on stderr at `--log-level`, in the `--log-format` of the command's own lines), made on first use. */
   readonly logger: () => Promise<CliLogger>
 }
 

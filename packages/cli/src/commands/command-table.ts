@@ -147,7 +147,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'daemon',
     summary: 'run the resource-discovery daemon: verified servers of each kind over an HTTP API',
-    description: 'Keeps the verified servers of each kind fresh and serves them over HTTP on --host:--http-port (GET /healthz and the API of @resource-discovery/daemon), with a web page at / for people: each kind\'s servers and verdicts live, the providers to trust, custom servers (--no-web turns it off). Its state lives in --data-dir/daemon. If the RPC endpoint does not answer at start it starts anyway, with a warning: registry verification fails closed until the endpoint answers, and recovers by itself. Runs until SIGINT/SIGTERM.',
+    description: 'Keeps the verified servers of each kind fresh and serves them over HTTP on --host:--http-port (GET /healthz and the API of @resource-discovery/daemon), with a web page at / for people: each kind\'s servers and verdicts live, the providers to trust, custom servers (--no-web turns it off). Its state lives in --data-dir/daemon/<chain id>-<registry address> (no-registry without a registry), one directory per network, so two networks never share trust settings. If the RPC endpoint does not answer at start it starts anyway, with a warning: registry verification fails closed until the endpoint answers, and recovers by itself. Runs until SIGINT/SIGTERM.',
     positionals: [],
     options: [...CLIENT, 'host', 'httpPort', 'dataDir', 'kinds', 'noWeb', 'allowedHosts', 'latencyInterval'],
     examples: ['rdisc daemon --bootnode enr:-IS4Q... --rpc-url http://127.0.0.1:8545 --registry 0x5FbD... --default-provider 0x7099...'],

@@ -3,6 +3,7 @@ import { InvalidConfigurationError } from '@resource-discovery/core'
 import { Daemon } from '@resource-discovery/daemon'
 import { UsageError } from '../errors.js'
 import { loadPluginCatalog } from '../plugins/load-plugin-catalog.js'
+import { daemonDataDir } from '../runtime/daemon-data-dir.js'
 import { listenFailure } from '../runtime/listen-check.js'
 import { waitForAbort } from '../runtime/shutdown-signals.js'
 import type { CommandContext } from './command-spec.js'
@@ -13,7 +14,8 @@ import { checkSelectors, selectionSetup } from './selection-modules.js'
  * `rdisc daemon`: the daemon of `@resource-discovery/daemon`, watching every
  * kind (or `--kind`s) and serving them over HTTP, with the web page at `/`
  * (unless `--no-web`), until SIGINT/SIGTERM. Prints the API's and the page's
- * URLs once it listens.
+ * URLs once it listens. Its state lives in `<data-dir>/daemon/<chain id>-<registry>`
+ * (or `no-registry`), one directory per network: see {@link daemonDataDir}.
  */
 export async function runDaemon (context: CommandContext): Promise<void> {
   const { options, output, signal, cwd } = context
@@ -31,7 +33,14 @@ export async function runDaemon (context: CommandContext): Promise<void> {
     }
     return { kind: server.kind, address: server.address, nodeId: server.identity.nodeId }
   })
-  const dataDir = join(options.requireString('dataDir'), 'daemon')
+  // one state directory per network (chain id and registry address), so two networks never share trust settings
+  const { dir: dataDir, warnings } = await daemonDataDir(join(options.requireString('dataDir'), 'daemon'), {
+    ...(settings.registry === undefined ? {} : { registryAddress: settings.registry.registryAddress }),
+    ...(settings.chainId === undefined ? {} : { chainId: settings.chainId })
+  })
+  for (const warning of warnings) {
+    output.warn(warning)
+  }
   // the ping host: latency-aware selection, and liveness checks of each kind's selected server
   const selection = await selectionSetup(selectorSpecs, { probe: true, signal })
   const latencyIntervalMs = options.number('latencyInterval')

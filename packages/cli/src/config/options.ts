@@ -31,7 +31,8 @@ export const OPTIONS = [
   { name: 'json', flag: '--json', type: 'boolean', description: 'Print one JSON document on stdout instead of text (logs and progress stay on stderr).' },
   { name: 'verbose', flag: '--verbose', type: 'boolean', env: 'RDISC_VERBOSE', description: 'On an error, print its stack and causes too.' },
   { name: 'config', path: true, flag: '--config', valueName: 'FILE', env: 'RDISC_CONFIG', type: 'string', description: 'A JSON config file: one object of settings, keyed by the names shown as config "..." in the help. Flags beat environment variables, which beat the file.' },
-  { name: 'logLevel', flag: '--log-level', valueName: 'LEVEL', env: 'RDISC_LOG_LEVEL', configKey: 'logLevel', type: 'string', default: 'info', description: 'Least level of the logs written to stderr: trace, debug, info, warn, error, fatal or silent. Logs are JSON lines (pretty on a terminal).' },
+  { name: 'logLevel', flag: '--log-level', valueName: 'LEVEL', env: 'RDISC_LOG_LEVEL', configKey: 'logLevel', type: 'string', default: 'info', description: 'Least level of the logs written to stderr: trace, debug, info, warn, error, fatal or silent.' },
+  { name: 'logFormat', flag: '--log-format', valueName: 'FORMAT', env: 'RDISC_LOG_FORMAT', configKey: 'logFormat', type: 'string', default: 'text', description: 'How every stderr line is written. text: plain lines (progress as is, `rdisc: warning: ...`, the error as `rdisc: ...`, logs as `rdisc: <level>: <message> key=value ...`; stacks only with --verbose). json: one JSON object per line for progress, warnings, the error and logs alike, in pino\'s shape: level (30 info and progress, 40 warning, 50 error), time (ms), pid, hostname, msg, then the log\'s fields; the error has err (type, message) and exitCode.' },
 
   // ----------------------------------------------------------------- plugins
   { name: 'plugins', flag: '--plugin', valueName: 'MODULE', env: 'RDISC_PLUGINS', configKey: 'plugins', type: 'list', description: 'Load a plugin module (a package name, or a path to a .js/.ts file) that exports `rdiscPlugin`. The built-in mailserver and push plugins are always loaded.' },
@@ -72,7 +73,7 @@ export const OPTIONS = [
   { name: 'tcpPort', min: 0, max: 65535, flag: '--tcp-port', valueName: 'PORT', env: 'RDISC_TCP_PORT', configKey: 'tcpPort', type: 'integer', default: 0, defaultText: '0 (a free port)', description: 'libp2p TCP port.' },
   { name: 'announceHost', flag: '--announce-host', valueName: 'IP', env: 'RDISC_ANNOUNCE_HOST', configKey: 'announceHost', type: 'string', defaultText: '--host', description: 'IPv4 address written into the bootnode\'s ENR when it differs from the bound one (behind NAT).' },
   { name: 'bootnodes', flag: '--bootnode', valueName: 'ENR', env: 'RDISC_BOOTNODES', configKey: 'bootnodes', type: 'list', description: 'ENR of a discv5 node to join the network through.' },
-  { name: 'dataDir', path: true, flag: '--data-dir', valueName: 'DIR', env: 'RDISC_DATA_DIR', configKey: 'dataDir', type: 'string', default: () => defaultDataDir(), defaultText: '$XDG_DATA_HOME/rdisc or ~/.local/share/rdisc', description: 'Where servers (DIR/serve/<kind>-<node id>) and the daemon (DIR/daemon) keep their data across restarts.' },
+  { name: 'dataDir', path: true, flag: '--data-dir', valueName: 'DIR', env: 'RDISC_DATA_DIR', configKey: 'dataDir', type: 'string', default: () => defaultDataDir(), defaultText: '$XDG_DATA_HOME/rdisc or ~/.local/share/rdisc', description: 'Where servers (DIR/serve/<kind>-<node id>) and the daemon (DIR/daemon/<chain id>-<registry address>, or DIR/daemon/no-registry) keep their data across restarts; each network has its own daemon state.' },
   { name: 'serviceOptions', flag: '--option', valueName: 'NAME=VALUE', configKey: 'serviceOptions', type: 'map', description: 'An option of the kind\'s service (`rdisc serve --help` lists them). In the config file: an object by kind, e.g. {"push": {"gateway": "log"}}; flags override it name by name.' },
 
   // ------------------------------------------------------------ verification
@@ -97,7 +98,7 @@ export const OPTIONS = [
 export type OptionName = typeof OPTIONS[number]['name']
 
 /** The options every command takes. */
-export const GLOBAL_OPTIONS: readonly OptionName[] = ['help', 'json', 'verbose', 'config', 'logLevel']
+export const GLOBAL_OPTIONS: readonly OptionName[] = ['help', 'json', 'verbose', 'config', 'logLevel', 'logFormat']
 
 /** The spec of option `name`. */
 export function optionSpec (name: OptionName): OptionSpec {

@@ -16,6 +16,7 @@ import { mailserver, MailserverClient, mailserverKind } from '@resource-discover
 import { push, pushKind } from '@resource-discovery/plugin-push'
 import { ClientHost, PingLatencyProbe } from '@resource-discovery/server'
 import { ContainerModule } from 'inversify'
+import { chainStartFailure } from '../commands/chain-failure.js'
 import { DEMO_PROVIDERS, DEMO_SERVERS, DEMO_TOPIC, DEMO_TRUSTED_PROVIDER, demoEnvelopes } from './demo-network.js'
 import type { DemoMessage, DemoOptions, DemoReport, DemoSelection, DemoServerReport, DemoTimings } from './demo-report.js'
 import { renderDemoReport } from './render-demo-report.js'
@@ -333,7 +334,8 @@ export async function runDemo (options: DemoOptions): Promise<DemoReport> {
     }
   } catch (err) {
     await stopAll(stops, log)
-    throw signal?.aborted === true ? toAbortError(signal) : err
+    // anvil that cannot start: say so, not devchain's advice about startDevChain's options
+    throw signal?.aborted === true ? toAbortError(signal) : chainStartFailure(err) ?? err
   }
   const stopStartedAt = Date.now()
   log.step('stopping the daemon, the servers, the bootnode and anvil')

@@ -1,5 +1,7 @@
 import type { createLogger } from '@resource-discovery/daemon'
 import { withoutLibraryDetails } from '../output/describe-error.js'
+import { textLogLine, type LogFormat } from '../output/log-lines.js'
+import type { OutputStreams } from '../output/output.js'
 
 /** The logger commands write to: pino, as the daemon package makes it. */
 export type CliLogger = ReturnType<typeof createLogger>
@@ -19,15 +21,32 @@ export function briefError (err: unknown): unknown {
   return { type: err.name, message: withoutLibraryDetails(err.message.replace(/\s*\n\s*/g, ' ').trim()) }
 }
 
+/** What {@link createCliLogger} needs. */
+export interface CliLoggerInit {
+  /** The least level logged (`--log-level`). */
+  readonly level: string
+  /** `text` lines or `json` lines (`--log-format`). Default `text`. */
+  readonly format?: LogFormat
+  /** Whether logged errors keep their stack and causes (`--verbose`); else {@link briefError}. Default `false`. */
+  readonly stacks?: boolean
+  /** Where the lines go: the run's stderr, as for its progress and warnings. */
+  readonly stderr: OutputStreams['stderr']
+}
+
 /**
- * The logger of one `rdisc` run: JSON lines on stderr (pretty lines when
- * stderr is a terminal), synchronous so nothing is lost at exit. Loads the
- * daemon package (pino) only when a command logs.
- *
- * @param stacks - whether logged errors keep their stack and causes (`--verbose`); else {@link briefError}
+ * The logger of one `rdisc` run, writing to the same stderr as the
+ * command's progress, warnings and error, in the same format (see
+ * {@link LogFormat}): pino's JSON lines as they are with `json`, else each
+ * turned into one plain line (`rdisc: warning: <msg> key=value ...`).
+ * Synchronous, so nothing is lost at exit. Loads the daemon package (pino)
+ * only when a command logs.
  */
-export async function createCliLogger (level: string, stacks = false, stderrIsTty: boolean = process.stderr.isTTY): Promise<CliLogger> {
+export async function createCliLogger (init: CliLoggerInit): Promise<CliLogger> {
   const daemon = await import('@resource-discovery/daemon')
-  const logger = daemon.createLogger({ level, pretty: stderrIsTty, destination: 2 })
-  return stacks ? logger : logger.child({}, { serializers: { err: briefError } })
+  const { stderr } = init
+  const stream = init.format === 'json'
+    ? { write: (line: string) => stderr.write(line) }
+    : { write: (line: string) => stderr.write(textLogLine(line)) }
+  const logger = daemon.createLogger({ level: init.level, stream })
+  return init.stacks === true ? logger : logger.child({}, { serializers: { err: briefError } })
 }

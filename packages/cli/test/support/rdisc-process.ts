@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** The CLI's entry point, run from its TypeScript source. */
@@ -25,7 +26,15 @@ export interface RdiscExit {
   readonly stderr: string
 }
 
+/** The installed `rdisc`, as `npm install` links and builds it: node_modules/.bin/rdisc, running packages/cli/dist. */
+export const INSTALLED_RDISC: readonly string[] = [join(REPO_ROOT, 'node_modules', '.bin', 'rdisc')]
+
+/** `npm run --silent rdisc --`: the repository's script that runs rdisc from the TypeScript sources. */
+export const NPM_RUN_RDISC: readonly string[] = ['npm', 'run', '--silent', 'rdisc', '--']
+
 export interface RdiscOptions {
+  /** The command that runs rdisc, its arguments appended ({@link RDISC_COMMAND} unless given). */
+  readonly command?: readonly string[]
   /** Environment variables on top of the test process's (whose `RDISC_*` ones are dropped); `undefined` removes one. */
   readonly env?: Readonly<Record<string, string | undefined>>
   readonly cwd?: string
@@ -48,7 +57,7 @@ export class RdiscProcess {
   readonly #waiters = new Set<() => void>()
 
   constructor (args: readonly string[], options: RdiscOptions = {}) {
-    const [command = process.execPath, ...prefix] = RDISC_COMMAND
+    const [command = process.execPath, ...prefix] = options.command ?? RDISC_COMMAND
     const child = spawn(command, [...prefix, ...args], { cwd: options.cwd ?? REPO_ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] })
     this.child = child
     running.add(this)

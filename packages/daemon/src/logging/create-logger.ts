@@ -11,10 +11,16 @@ export const DEFAULT_LOG_DESTINATION = 2
 export interface CreateLoggerOptions {
   /** `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`. Default {@link DEFAULT_LOG_LEVEL}. */
   level?: string
-  /** Human-readable lines (pino-pretty) instead of JSON; the CLI passes `process.stderr.isTTY`. Default `false`. */
+  /** Human-readable lines (pino-pretty) instead of JSON, e.g. `process.stderr.isTTY`. Default `false`. */
   pretty?: boolean
   /** File descriptor to write to. Default {@link DEFAULT_LOG_DESTINATION} (stderr). */
   destination?: number
+  /**
+   * Where to write the JSON lines instead of {@link destination}, e.g. to
+   * reformat them: `write` gets one line (ending in `\n`) per log, at once.
+   * Ignored with {@link pretty}.
+   */
+  stream?: { write: (line: string) => unknown }
 }
 
 /**
@@ -44,5 +50,5 @@ export function createLogger (options: CreateLoggerOptions = {}): Logger {
     const stream = pinoPretty({ destination, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
     return pino({ level }, stream)
   }
-  return pino({ level }, pino.destination({ dest: destination, sync: true }))
+  return pino({ level }, options.stream ?? pino.destination({ dest: destination, sync: true }))
 }
