@@ -40,6 +40,17 @@ export default tseslint.config(
     }
   },
   {
+    // the browser client example's page runs in the browser too: its own tsconfig brings the DOM types
+    files: ['examples/browser-client/src/page/**/*.ts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: ['examples/browser-client/tsconfig.page.json'],
+        tsconfigRootDir: import.meta.dirname
+      }
+    }
+  },
+  {
     // tests, examples, benchmarks and scripts may print and use chai's expression assertions
     files: ['**/test/**', 'test/**', 'examples/**', 'bench/**', 'scripts/**', '**/scripts/**'],
     rules: {

@@ -22,13 +22,14 @@ import '@resource-discovery/core/polyfill'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ClientHost, PingLatencyProbe } from '@resource-discovery/client-host'
 import {
   createResourceContainer, defineResourceKind, KindSelector, LatencyProbe, ResourceClient, ResourceKindContribution, StickyFailoverSelector,
   withFailover, type ResourceClientEvents, type ResourceConnector, type TrustedVerdict
 } from '@resource-discovery/core'
 import { startDevChain, type DevChain } from '@resource-discovery/devchain'
 import { createNodeConsent, createRpcProvider, deployResourceRegistry, type ResourceRegistryClient } from '@resource-discovery/registry'
-import { ClientHost, PingLatencyProbe, ResourceServer } from '@resource-discovery/server'
+import { ResourceServer } from '@resource-discovery/server'
 import { Wallet } from 'ethers'
 import { ContainerModule } from 'inversify'
 

@@ -9,24 +9,23 @@
  * removed export, a placeholder the table does not know, or that leaves a
  * timer or socket behind fails here.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createResourceContainer, ResourceKinds, type ResourceKind } from '@resource-discovery/core'
-import { startLocalNetwork, type LocalNetwork } from '@resource-discovery/devnet'
-import { MailserverClient, mailserverServicePlugin, type Envelope } from '@resource-discovery/plugin-mailserver'
-import { ClientHost } from '@resource-discovery/server'
+import type { LocalNetwork } from '@resource-discovery/devnet'
 import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
 import ts from 'typescript'
-import { fillPlaceholders, placeholdersIn, runModule, typescriptBlocks, type Placeholder, type SnippetRun } from './readme-snippets.js'
+import {
+  CHAT, describeRun, filled, fillPlaceholders, placeholdersIn, placeholderTable, readmeSnippets as readmeSnippetsAt, runModule, startQuickStartNetwork,
+  type Placeholder, type SnippetRun
+} from './readme-snippets.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const generated = join(root, 'test', 'docs', '.readme-snippets')
 /** Longest the quick start with its connect snippet may run before it counts as hanging (it took 14 to 16 s: the quick start's find and the connect's each run a discovery pass). */
 const SNIPPET_RUN_TIMEOUT_MS = 40_000
-/** The messages each mail server holds on the quick start's topic, `chat`, within its last day. */
-const CHAT = ['alice: lunch?', 'bob: 12:30', 'alice: see you']
 
 /** Type errors of `files`, compiled with the repository's settings (sources through the source condition). */
 function typeErrors (files: readonly string[]): string[] {
@@ -40,41 +39,7 @@ function typeErrors (files: readonly string[]): string[] {
 
 /** The README's three ```ts blocks: the quick start, the connect snippet and the plugin. */
 async function readmeSnippets (): Promise<{ quickStart: string, connect: string, plugin: string }> {
-  const blocks = typescriptBlocks(await readFile(join(root, 'README.md'), 'utf8'))
-  expect(blocks.length, 'the README\'s ```ts blocks').to.equal(3)
-  const [quickStart, connect, plugin] = blocks as [string, string, string]
-  return { quickStart, connect, plugin }
-}
-
-/**
- * Every placeholder of the quick start and the connect snippet, and what
- * it becomes on `network`: the bootnode, the chain, the registry, the
- * trusted provider, a server the application ships (registered by that
- * provider) and the user's own server (registered by nobody).
- */
-function placeholderTable (network: LocalNetwork): Placeholder[] {
-  return [
-    { after: 'bootnodes:', placeholder: 'enr:-IS4QHCYrYZbAKW...', value: network.bootnodeEnr },
-    { after: 'rpcUrl:', placeholder: 'https://rpc.example.org', value: network.rpcUrl },
-    { after: 'registryAddress:', placeholder: '0x…', value: network.registryAddress },
-    { after: 'defaultProvider:', placeholder: '0x…', value: network.provider('default').address },
-    { after: 'servers: [', placeholder: 'enr:-Iu4QN1803FxBnKH...', value: network.server('mail-1').enr },
-    { after: 'userServers: [', placeholder: 'enr:-Iu4QAzA3SbHNxyO...', value: network.server('mail-4').enr }
-  ]
-}
-
-/** `source` with `table`'s placeholders filled, failing with the ones left (a placeholder the table does not know). */
-function filled (source: string, table: readonly Placeholder[], where: string): string {
-  const result = fillPlaceholders(source, table, where)
-  const left = placeholdersIn(result)
-  if (left.length > 0) {
-    throw new Error(`${where} has placeholders the test does not fill: ${left.join('; ')}. Add each to placeholderTable() in test/docs/readme-snippets.spec.ts`)
-  }
-  return result
-}
-
-function describeRun (run: SnippetRun): string {
-  return `exit ${run.code ?? 'none'}${run.signal === null ? '' : ` (${run.signal})`} after ${Math.round(run.durationMs)} ms${run.timedOut ? ', killed: it did not exit by itself' : ''}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`
+  return await readmeSnippetsAt(join(root, 'README.md'))
 }
 
 describe('README snippets', function () {
@@ -165,28 +130,7 @@ describe('README snippets', function () {
 
     before(async function () {
       this.timeout(90_000)
-      network = await startLocalNetwork({
-        providers: [{ label: 'default', name: 'Default provider' }, { label: 'other', name: 'Other provider' }],
-        servers: [
-          { label: 'mail-1', plugin: mailserverServicePlugin, registeredBy: 'default' },
-          { label: 'mail-2', plugin: mailserverServicePlugin, registeredBy: 'default' },
-          { label: 'mail-3', plugin: mailserverServicePlugin, registeredBy: 'other' },
-          { label: 'mail-4', plugin: mailserverServicePlugin }
-        ]
-      })
-      const host = new ClientHost({ dialTimeoutMs: 5000, requestTimeoutMs: 5000 })
-      await host.start()
-      try {
-        const now = Date.now()
-        const envelopes = CHAT.map((text, index): Envelope => ({
-          topic: new TextEncoder().encode('chat'), payload: new TextEncoder().encode(text), timestamp: now - 60_000 * (CHAT.length - index), expiry: now + 3_600_000
-        }))
-        await Promise.all(network.servers.map(async (server) => {
-          await new MailserverClient({ host, resource: server.toResource() }).storeEnvelopes(envelopes)
-        }))
-      } finally {
-        await host.stop()
-      }
+      network = await startQuickStartNetwork()
       const { quickStart, connect } = await readmeSnippets()
       const file = join(generated, 'quick-start-run.ts')
       await writeFile(file, filled(`${quickStart}\n${connect}`, placeholderTable(network), 'the quick start with its connect snippet'))

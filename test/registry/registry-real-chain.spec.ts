@@ -11,6 +11,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RegistryVerifier, RegistryVerifierInit, Resource } from '@resource-discovery/core'
+import { FileRegistrySnapshotStore } from '@resource-discovery/core/node'
 import { startRpcProxy, type RpcProxy, type RpcProxyInit } from '@resource-discovery/devchain'
 import { expect } from 'chai'
 import { spawnRdisc, stopAllRdisc } from '../../packages/cli/test/support/rdisc-process.js'
@@ -122,7 +123,7 @@ describe('RegistryVerifier on a real chain\'s terms (aged chain, capped and rate
   // without the shrinking the 2,000-block default range is refused for ever.
   it('behavior: a restart resumes from its snapshot: no state load, a 1,200-block gap caught up in ranges the cap accepts', async () => {
     const snapshotFile = join(dir, 'registry-index.json')
-    const first = verifier({ snapshotFile })
+    const first = verifier({ snapshotStore: new FileRegistrySnapshotStore({ path: snapshotFile }) })
     await first.start()
     await first.stop()
     const saved = JSON.parse(await readFile(snapshotFile, 'utf8')) as { block: { number: number }, registrations: unknown[] }
@@ -132,7 +133,7 @@ describe('RegistryVerifier on a real chain\'s terms (aged chain, capped and rate
     await scenario.register(scenario.alice, node)
     await scenario.chain.mine(1_200)
     scenario.proxy.resetCounts()
-    const second = verifier({ snapshotFile })
+    const second = verifier({ snapshotStore: new FileRegistrySnapshotStore({ path: snapshotFile }) })
     await second.start()
 
     const status = second.status()
@@ -152,7 +153,7 @@ describe('RegistryVerifier on a real chain\'s terms (aged chain, capped and rate
   it('error: a corrupt snapshot is set aside and never trusted; the index loads from state', async () => {
     const snapshotFile = join(dir, 'registry-index.json')
     await writeFile(snapshotFile, '{"version":1,"registry":"0x0000000000000000000000000000000000000001",')
-    const started = verifier({ snapshotFile })
+    const started = verifier({ snapshotStore: new FileRegistrySnapshotStore({ path: snapshotFile }) })
     await started.start()
     expect(started.status().loadedFrom).to.equal('state')
     expect(started.status().registrations).to.be.at.least(4)
@@ -162,14 +163,14 @@ describe('RegistryVerifier on a real chain\'s terms (aged chain, capped and rate
 
   it('behavior: a snapshot of another registry is not used', async () => {
     const snapshotFile = join(dir, 'registry-index.json')
-    const first = verifier({ snapshotFile })
+    const first = verifier({ snapshotStore: new FileRegistrySnapshotStore({ path: snapshotFile }) })
     await first.start()
     await first.stop()
     const saved = JSON.parse(await readFile(snapshotFile, 'utf8')) as Record<string, unknown>
     // a forged snapshot that vouches for the unregistered node, for another registry address
     const forged = { ...saved, registry: scenario.bob.address, registrations: [{ provider: scenario.alice.address, kindId: mail.kindId, nodeIds: [unregistered.resource.nodeId] }] }
     await writeFile(snapshotFile, JSON.stringify(forged))
-    const second = verifier({ snapshotFile })
+    const second = verifier({ snapshotStore: new FileRegistrySnapshotStore({ path: snapshotFile }) })
     await second.start()
     expect(second.status().loadedFrom).to.equal('state')
     expect(await trusted(second, unregistered.resource)).to.equal(false)
@@ -229,7 +230,7 @@ describe('RegistryVerifier on a real chain\'s terms (aged chain, capped and rate
     const node = scenario.node()
     await scenario.register(scenario.alice, node)
     await scenario.chain.mine(2)
-    const first = verifier({ snapshotFile })
+    const first = verifier({ snapshotStore: new FileRegistrySnapshotStore({ path: snapshotFile }) })
     await first.start()
     expect(await trusted(first, node.resource)).to.equal(true)
     await first.stop()
@@ -237,7 +238,7 @@ describe('RegistryVerifier on a real chain\'s terms (aged chain, capped and rate
     // the chain drops the registration and grows longer than before, on other blocks
     expect(await scenario.chain.request('evm_revert', [before])).to.equal(true)
     await scenario.chain.mine(5)
-    const second = verifier({ snapshotFile })
+    const second = verifier({ snapshotStore: new FileRegistrySnapshotStore({ path: snapshotFile }) })
     await second.start()
     expect(second.status().loadedFrom).to.equal('state')
     expect(await trusted(second, node.resource)).to.equal(false)

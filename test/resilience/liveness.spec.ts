@@ -1,7 +1,8 @@
+import { ClientHost, PingLatencyProbe } from '@resource-discovery/client-host'
 import {
   createResourceContainer, defineResourceKind, KindSelector, LatencyProbe, ResourceClient, ResourceKindContribution, StickyFailoverSelector
 } from '@resource-discovery/core'
-import { ClientHost, PingLatencyProbe, ResourceServer } from '@resource-discovery/server'
+import { ResourceServer } from '@resource-discovery/server'
 import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
 import { nextEvent } from './resilience-support.js'

@@ -6,6 +6,7 @@ import {
   createResourceContainer, KindSelector, ResourceClient, ResourceKindContribution, type ResourceClientEvents, type ResourceClientInit,
   type ResourceContainerInit, type Selector
 } from '@resource-discovery/core'
+import { fileResourceCacheModule } from '@resource-discovery/core/node'
 import { ContainerModule } from 'inversify'
 import { mail, type RegistryScenario, type TestNode } from '../support/registry-scenario.js'
 
@@ -36,9 +37,9 @@ export function registryClient (scenario: RegistryScenario, init: RegistryClient
       pollIntervalMs: POLL_INTERVAL_MS
     },
     client: { reverifyIntervalMs: 600_000, rediscoverIntervalMs: 600_000, cacheSaveDelayMs: 20, ...init.client },
-    ...(init.cacheDir === undefined ? {} : { cache: { dir: init.cacheDir } }),
     ...(init.logger === undefined ? {} : { logger: init.logger }),
     modules: [
+      ...(init.cacheDir === undefined ? [] : [fileResourceCacheModule({ dir: init.cacheDir })]),
       new ContainerModule(({ bind }) => {
         bind(ResourceKindContribution).toConstantValue(mail)
         if (init.selector !== undefined) {

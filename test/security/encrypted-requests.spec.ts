@@ -13,6 +13,7 @@ import { createECDH, randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ClientHost, type ResourceConnection } from '@resource-discovery/client-host'
 import { decodeEnr, resourceFromRecord, type Resource } from '@resource-discovery/core'
 import {
   ECIES_EPHEMERAL_KEY_BYTES, ECIES_NONCE_BYTES, ECIES_OVERHEAD_BYTES, ECIES_TAG_BYTES, EnvelopeDecryptionError, MalformedEnvelopeError,
@@ -21,9 +22,10 @@ import {
 } from '@resource-discovery/encrypted-request'
 import {
   decodeHistoryResponse, decodeHistoryResult, encodeHistoryQuery, encodeHistoryRequest, MAILSERVER_HISTORY_PROTOCOL, MailserverClient,
-  MailserverErrorCode, mailserverErrorCodeName, MailserverService, mailserverKind, type HistoryQuery
+  MailserverErrorCode, mailserverErrorCodeName, mailserverKind, type HistoryQuery
 } from '@resource-discovery/plugin-mailserver'
-import { ClientHost, ResourceServer, type ResourceConnection } from '@resource-discovery/server'
+import { MailserverService } from '@resource-discovery/plugin-mailserver/server'
+import { ResourceServer } from '@resource-discovery/server'
 import { expect } from 'chai'
 import { STRESS } from './stress.js'
 

@@ -10,12 +10,13 @@
  * derivation from the key, or the identity check of the connection
  * (`ClientHost`, noise dialled with the verified peer id).
  */
+import { ClientHost, IdentityMismatchError } from '@resource-discovery/client-host'
 import {
   createResourceContainer, decodeEnr, InvalidConfigurationError, InvalidEnrSignatureError, ResourceClient, ResourceKindContribution,
   resourceFromRecord, type Resource
 } from '@resource-discovery/core'
 import { createNodeKey, createNodeRecord, type NodeKey } from '@resource-discovery/interface-compliance-tests'
-import { ClientHost, IdentityMismatchError, ResourceServer, type ResourceStream } from '@resource-discovery/server'
+import { ResourceServer, type ResourceStream } from '@resource-discovery/server'
 import { expect } from 'chai'
 import { decodeRlp, encodeRlp, getBytes, keccak256, SigningKey, toBeHex, type RlpStructuredData } from 'ethers'
 import { ContainerModule } from 'inversify'

@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { ClientHost } from '@resource-discovery/client-host'
 import {
   createResourceContainer, isRetryableError, KindSelector, NoReachableResourceError, ResourceClient, withFailover,
   type ConnectionFailure, type Selector, type TrustedVerdict
 } from '@resource-discovery/core'
 import { mailserver, mailserverConnector, type HistoryPage } from '@resource-discovery/plugin-mailserver'
-import type { ClientHost } from '@resource-discovery/server'
 import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
 import { spawnRdisc, stopAllRdisc } from '../../packages/cli/test/support/rdisc-process.js'

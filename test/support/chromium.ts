@@ -32,6 +32,21 @@ export async function chromiumInstalled (): Promise<boolean> {
   }
 }
 
+/**
+ * For a suite's `before` hook: skips the suite with a notice when Chromium is
+ * not installed, or fails it if {@link BROWSER_REQUIRED}.
+ */
+export async function skipWithoutChromium (context: Mocha.Context): Promise<void> {
+  if (await chromiumInstalled()) {
+    return
+  }
+  if (BROWSER_REQUIRED) {
+    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: apt-get install chromium (or set RDISC_CHROMIUM to its path)`)
+  }
+  console.warn(`      (skipped: no Chromium at ${CHROMIUM_PATH}; apt-get install chromium, or RDISC_REQUIRE_BROWSER=1 to fail instead)`)
+  context.skip()
+}
+
 /** Starts headless Chromium; playwright gives it a new, empty profile and removes it at `close()`. */
 export async function launchChromium (): Promise<Browser> {
   return await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })

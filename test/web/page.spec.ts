@@ -12,17 +12,19 @@
  * `RDISC_REQUIRE_BROWSER=1` (set by `.ci/run`, which installs it).
  */
 import { join } from 'node:path'
+import { ClientHost, PingLatencyProbe } from '@resource-discovery/client-host'
 import { LatencyProbe } from '@resource-discovery/core'
 import { Daemon } from '@resource-discovery/daemon'
 import { startLocalNetwork, type LocalNetwork, type LocalServer } from '@resource-discovery/devnet'
 import { discv5Discovery } from '@resource-discovery/discv5'
-import { mailserver, mailserverServicePlugin } from '@resource-discovery/plugin-mailserver'
-import { push, pushServicePlugin } from '@resource-discovery/plugin-push'
-import { ClientHost, PingLatencyProbe } from '@resource-discovery/server'
+import { mailserver } from '@resource-discovery/plugin-mailserver'
+import { mailserverServicePlugin } from '@resource-discovery/plugin-mailserver/server'
+import { push } from '@resource-discovery/plugin-push'
+import { pushServicePlugin } from '@resource-discovery/plugin-push/server'
 import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
 import type { Browser, Page } from 'playwright-core'
-import { BROWSER_REQUIRED, CHROMIUM_PATH, chromiumInstalled, launchChromium } from '../support/chromium.js'
+import { launchChromium, skipWithoutChromium } from '../support/chromium.js'
 
 /** The issue's "within seconds": how long the page may take to show a change of trust. */
 const TRUST_CHANGE_BOUND_MS = 5000
@@ -52,13 +54,7 @@ describe('web page: the daemon serves it and a browser uses it', function () {
   const trustBox = (label: string): ReturnType<Page['locator']> => page.locator(`#trust input[type=checkbox][data-provider="${provider(label)}"]`)
 
   before(async function () {
-    if (!await chromiumInstalled()) {
-      if (BROWSER_REQUIRED) {
-        throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: apt-get install chromium (or set RDISC_CHROMIUM to its path)`)
-      }
-      console.warn(`      (skipped: no Chromium at ${CHROMIUM_PATH}; apt-get install chromium, or RDISC_REQUIRE_BROWSER=1 to fail instead)`)
-      this.skip()
-    }
+    await skipWithoutChromium(this)
     network = await startLocalNetwork({
       providers: [
         { label: 'default', name: 'Default provider' },

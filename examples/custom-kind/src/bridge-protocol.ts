@@ -5,7 +5,7 @@
  * it with `relayed:` followed by the message's bytes.
  */
 import type { AbortOptions, ResourceConnector, TrustedVerdict } from '@resource-discovery/core'
-import type { ClientHost, ResourceConnection, ResourceStreamHandler } from '@resource-discovery/server'
+import type { ClientHost, ResourceConnection, ResourceStreamHandler } from '@resource-discovery/client-host'
 import { BRIDGE_RELAY_PROTOCOL, bridgeKind } from './bridge-plugin.js'
 
 /** What a bridge puts before each message it acknowledges. */

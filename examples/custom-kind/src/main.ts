@@ -7,8 +7,9 @@
  * Run: npm start -w @resource-discovery/example-custom-kind
  */
 import { randomBytes } from 'node:crypto'
+import { ClientHost } from '@resource-discovery/client-host'
 import { createResourceContainer, ResourceClient } from '@resource-discovery/core'
-import { ClientHost, ResourceServer } from '@resource-discovery/server'
+import { ResourceServer } from '@resource-discovery/server'
 import { bridge, BRIDGE_RELAY_PROTOCOL } from './bridge-plugin.js'
 import { bridgeConnector, relayHandler } from './bridge-protocol.js'
 

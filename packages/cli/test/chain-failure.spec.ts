@@ -40,7 +40,15 @@ describe('chainStartFailure', function () {
     expect(err).to.be.instanceOf(AnvilNotFoundError)
     const failure = chainStartFailure(err, flagOf)
     expect(failure?.flag).to.equal(undefined)
-    expect(failure?.message).to.match(/^anvil cannot run on this machine: The anvil binary at \/nonexistent\/anvil is missing or not executable\. rdisc runs the anvil binary of the npm package @foundry-rs\/anvil-linux-amd64/)
+    expect(failure?.message).to.match(/^anvil cannot run on this machine: The anvil binary at \/nonexistent\/anvil is missing or not executable\. rdisc runs the anvil binary of the npm package @foundry-rs\/anvil-<platform>-<arch> that `npm install` installs for this machine [^\n]*--rpc-url$/)
+    expect(failure?.message).to.not.match(/startDevChain|anvilPath|connectDevChain/)
+  })
+
+  it('error: a platform without an anvil package names --rpc-url, not the library\'s connectDevChain', () => {
+    const err = new AnvilNotFoundError({ reason: 'unsupported-platform', platform: 'freebsd', arch: 'x64' })
+    expect(err.message, 'the library names its own way').to.contain('connectDevChain(rpcUrl)')
+    const failure = chainStartFailure(err, flagOf)
+    expect(failure?.message).to.match(/^anvil cannot run on this machine: Foundry publishes no anvil npm package for freebsd-x64\. [^\n]* give its URL to the other commands as --rpc-url$/)
     expect(failure?.message).to.not.match(/startDevChain|anvilPath|connectDevChain/)
   })
 

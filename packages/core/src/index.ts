@@ -8,6 +8,11 @@
  * come from plugins, inversify `ContainerModule`s that contribute a
  * {@link ResourceKind}; core never imports a plugin.
  *
+ * This entry runs anywhere: Node.js, browsers and React Native (no `node:`
+ * import, no `Buffer`, Web Crypto randomness). What needs the file system
+ * (`FileResourceCache`, `FileRegistrySnapshotStore`, `writeFileAtomic`) is in
+ * `@resource-discovery/core/node`.
+ *
  * @example
  * ```ts
  * import { createResourceContainer, ResourceClient } from '@resource-discovery/core'
@@ -45,5 +50,4 @@ export { combineSignals, delay, raceAbort, throwIfAborted, toAbortError, type Ab
 export { mergeAsyncIterables, type MergeOptions, type NamedSource } from './util/merge-async-iterables.js'
 export { LifecycleGuard } from './util/lifecycle-guard.js'
 export { TokenBuckets, type TokenBucketsInit } from './util/token-buckets.js'
-export { atomicTemporaryPrefix, writeFileAtomic } from './util/write-file-atomic.js'
 export { isStartable, startAll, stopAll, type Startable } from './util/startable.js'

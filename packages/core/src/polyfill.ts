@@ -1,10 +1,21 @@
 /**
- * Installs `Promise.withResolvers` where the runtime lacks it (Node 20).
+ * Installs `Promise.withResolvers` where the runtime lacks it.
  *
- * libp2p's dependencies call `Promise.withResolvers` (ES2024), which Node 20
- * does not have, so every entry point of this project (the library, the CLI,
- * the tests) imports this module before anything else. It changes nothing on
- * runtimes that already provide the method.
+ * Core (`ResourceWatch`) and libp2p's dependencies call
+ * `Promise.withResolvers` (ES2024). Two supported runtimes lack it:
+ *
+ * - Node.js 20.19+, which the packages without libp2p (core, discv5,
+ *   libp2p-peer-discovery...) and this repository's commands accept
+ *   (`engines`); the suite runs on a machine's Node.js 20 through
+ *   `test/setup/polyfills.ts`;
+ * - React Native's Hermes before Hermes V1 (React Native 0.86), where the
+ *   client entry points run.
+ *
+ * So core's entry points import this module first, as do the entries of the
+ * packages a client may load without core's main entry first. Node.js 22.12+
+ * (what the libp2p packages, server, devnet and the CLI require) and browsers
+ * since 2024 (Chrome 119, Firefox 121, Safari 17.4) have the method; there,
+ * this module changes nothing.
  *
  * @packageDocumentation
  */

@@ -5,6 +5,7 @@ import {
   RegistryReader, RegistryVerifier, ResourceClient, ResourceKinds, Selectors, StaticDiscoverer,
   type AbortOptions, type RegistryVerifierInit, type ResourceClientEvents, type ResourceContainerInit, type ResourceKind, type Startable
 } from '@resource-discovery/core'
+import { FileRegistrySnapshotStore, fileResourceCacheModule, type FileResourceCacheInit } from '@resource-discovery/core/node'
 import { webAssetsDir } from '@resource-discovery/web'
 import type { FastifyInstance } from 'fastify'
 import { pino, type Logger } from 'pino'
@@ -37,6 +38,8 @@ export const LISTEN_BACKLOG = 8192
 export interface DaemonInit extends Omit<ResourceContainerInit, 'userServers' | 'logger'> {
   /** Directory for persistent state: trust settings and custom servers (created if missing). */
   dataDir: string
+  /** Where verified servers are kept between runs (a `FileResourceCache`). Default: `<dataDir>/cache`. */
+  cache?: FileResourceCacheInit
   /** HTTP bind host. Default {@link DEFAULT_DAEMON_HOST}. */
   host?: string
   /** HTTP port; 0 picks a free one. Default {@link DEFAULT_DAEMON_PORT}. */
@@ -266,7 +269,7 @@ export class Daemon implements Startable {
   async #start (): Promise<Running> {
     const {
       dataDir, host: _host, port: _port, kinds: watchedKinds, logger: _logger, heartbeatIntervalMs, rateLimit,
-      web: _web, allowedHosts, latencyIntervalMs = DEFAULT_LATENCY_INTERVAL_MS, ...containerInit
+      web: _web, allowedHosts, latencyIntervalMs = DEFAULT_LATENCY_INTERVAL_MS, cache, ...containerInit
     } = this.#init
     const logger = this.#logger
     const startedAt = Date.now()
@@ -277,10 +280,10 @@ export class Daemon implements Startable {
     try {
       container = createResourceContainer({
         ...containerInit,
-        // verified servers survive a restart: the daemon answers from them while discovery runs again
-        cache: containerInit.cache ?? { dir: join(dataDir, 'cache') },
-        // the registry index survives a restart too: it resumes from its block instead of loading again
-        ...(containerInit.registry === undefined ? {} : { registry: withSnapshot(containerInit.registry, dataDir) }),
+        // the registry index survives a restart: it resumes from its block instead of loading again
+        ...(containerInit.registry === undefined ? {} : { registry: withSnapshot(containerInit.registry, dataDir, logger) }),
+        // verified servers survive a restart too: the daemon answers from them while discovery runs again
+        modules: [fileResourceCacheModule(cache ?? { dir: join(dataDir, 'cache') }), ...(containerInit.modules ?? [])],
         userServers: state.customServers.map(({ kind, address }) => ({ kind, address })),
         logger
       })
@@ -521,9 +524,10 @@ function attachListeners (
  * The registry options with the index snapshot kept in the data dir (one
  * file per registry address), unless the caller chose where to keep it.
  */
-function withSnapshot (registry: RegistryVerifierInit, dataDir: string): RegistryVerifierInit {
-  if (registry.snapshotStore !== undefined || registry.snapshotFile !== undefined || registry.registryAddress === undefined) {
+function withSnapshot (registry: RegistryVerifierInit, dataDir: string, logger: Logger): RegistryVerifierInit {
+  if (registry.snapshotStore !== undefined || registry.registryAddress === undefined) {
     return registry
   }
-  return { ...registry, snapshotFile: join(dataDir, `registry-index-${registry.registryAddress.toLowerCase()}.json`) }
+  const path = join(dataDir, `registry-index-${registry.registryAddress.toLowerCase()}.json`)
+  return { ...registry, snapshotStore: new FileRegistrySnapshotStore({ path }, logger) }
 }

@@ -1,6 +1,7 @@
 import { InvalidConfigurationError, LatencyProbe, type Resource } from '@resource-discovery/core'
 import { createNodeRecord } from '@resource-discovery/interface-compliance-tests'
-import { ClientHost, PingLatencyProbe, ResourceServer } from '@resource-discovery/server'
+import { ClientHost, PingLatencyProbe } from '@resource-discovery/client-host'
+import { ResourceServer } from '@resource-discovery/server'
 import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
 import type { SelectionView, VerdictView } from '../src/index.js'

@@ -17,17 +17,60 @@ export class DevChainError extends ResourceDiscoveryError {
   override readonly name: string = 'DevChainError'
 }
 
-/** The anvil binary is missing or not executable (e.g. not on Linux x64). */
+/** Why {@link AnvilNotFoundError} was thrown. */
+export type AnvilNotFoundReason =
+  /** Foundry publishes no anvil npm package for this platform and architecture. */
+  | 'unsupported-platform'
+  /** The anvil package for this platform is not installed (npm ran with `--omit=optional`...). */
+  | 'not-installed'
+  /** The binary (from its package, or `anvilPath`) is missing or not executable. */
+  | 'not-executable'
+
+/** What {@link AnvilNotFoundError} knows about the anvil it looked for. */
+export interface AnvilNotFoundInit {
+  reason: AnvilNotFoundReason
+  /** The `process.platform` anvil was resolved for. */
+  platform?: string
+  /** The `process.arch` anvil was resolved for. */
+  arch?: string
+  /** The npm package that ships anvil for that platform, if Foundry publishes one. */
+  anvilPackage?: string
+  /** The binary's path, if one was found or given. */
+  path?: string
+}
+
+/** What every {@link AnvilNotFoundError} advises: the library way to use a node the caller runs. */
+const RUN_YOUR_OWN_NODE = 'run your own Ethereum node (e.g. Foundry\'s anvil) and use connectDevChain(rpcUrl), or pass an anvil binary as startDevChain\'s `anvilPath`'
+
+/** No anvil binary can run here: none is published for this machine, its package is not installed, or the binary is not executable. */
 export class AnvilNotFoundError extends DevChainError {
   static override readonly name = 'AnvilNotFoundError'
   override readonly name = 'AnvilNotFoundError'
+  /** Why no anvil can run. */
+  readonly reason: AnvilNotFoundReason
+  /** The platform anvil was resolved for (`undefined` with an explicit `anvilPath`). */
+  readonly platform: string | undefined
+  /** The architecture anvil was resolved for (`undefined` with an explicit `anvilPath`). */
+  readonly arch: string | undefined
+  /** The npm package that ships anvil for that platform, if Foundry publishes one. */
+  readonly anvilPackage: string | undefined
+  /** The binary's path, if one was found or given. */
+  readonly path: string | undefined
 
-  constructor (path: string | undefined, options: DevChainErrorOptions = {}) {
-    super(
-      path === undefined ? 'The anvil binary was not found' : `The anvil binary at ${path} is missing or not executable`,
-      'On Linux x64 run `npm install` so the optional dependency @foundry-rs/anvil-linux-amd64 is present; elsewhere install Foundry\'s anvil and pass its path as `anvilPath`, or run your own node and use connectDevChain(rpcUrl)',
-      { ...options, details: { path, ...options.details } }
-    )
+  constructor (init: AnvilNotFoundInit, options: DevChainErrorOptions = {}) {
+    const { reason, platform, arch, anvilPackage, path } = init
+    const machine = `${platform ?? process.platform}-${arch ?? process.arch}`
+    const [shortMessage, hint] = reason === 'unsupported-platform'
+      ? [`Foundry publishes no anvil npm package for ${machine}`, `Install Foundry's anvil yourself and ${RUN_YOUR_OWN_NODE}`]
+      : reason === 'not-installed'
+        ? [`The anvil package for ${machine}, ${anvilPackage ?? 'unknown'}, is not installed`, `Run \`npm install\` without --omit=optional so this optional dependency of @resource-discovery/devchain is present, or ${RUN_YOUR_OWN_NODE}`]
+        : [`The anvil binary at ${path ?? 'unknown'} is missing or not executable`, `Reinstall its package with \`npm install\`, or ${RUN_YOUR_OWN_NODE}`]
+    super(shortMessage, hint, { ...options, details: { reason, platform, arch, anvilPackage, path, ...options.details } })
+    this.reason = reason
+    this.platform = platform
+    this.arch = arch
+    this.anvilPackage = anvilPackage
+    this.path = path
   }
 }
 

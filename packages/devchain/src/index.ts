@@ -1,8 +1,8 @@
 /**
  * A throwaway Ethereum dev chain for tests, benchmarks and demos.
  *
- * {@link startDevChain} spawns anvil (shipped by the optional dependency
- * `@foundry-rs/anvil-linux-amd64`) on a free port of 127.0.0.1, with funded
+ * {@link startDevChain} spawns anvil (shipped for each platform by an
+ * optional dependency, see {@link ANVIL_PACKAGES}) on a free port of 127.0.0.1, with funded
  * accounts that derive from a fixed mnemonic, and waits until it answers
  * JSON-RPC. {@link connectDevChain} wraps a node you run yourself in the same
  * {@link DevChain} shape, so tests can run against either.
@@ -32,7 +32,7 @@
  * @packageDocumentation
  */
 
-export { ANVIL_PACKAGE, anvilBinaryPath } from './anvil-binary-path.js'
+export { ANVIL_PACKAGES, anvilBinaryPath, anvilPackageFor, type AnvilBinaryPathOptions, type AnvilPackage } from './anvil-binary-path.js'
 export { connectDevChain, type ConnectDevChainOptions } from './connect-dev-chain.js'
 export type { DevAccount, DevChain } from './dev-chain.js'
 export { DEV_ACCOUNT_PATH, DEV_CHAIN_MNEMONIC, deriveDevAccounts } from './derive-dev-accounts.js'
@@ -40,6 +40,8 @@ export {
   AbortError,
   AnvilExitedError,
   AnvilNotFoundError,
+  type AnvilNotFoundInit,
+  type AnvilNotFoundReason,
   DevChainError,
   DevChainStartTimeoutError,
   InvalidDevChainOptionsError,

@@ -44,7 +44,7 @@ export interface StartDevChainOptions extends AbortOptions {
   mnemonic?: string
   /** Mine a block every this many seconds; by default each transaction is mined at once. */
   blockTimeSeconds?: number
-  /** Path of an anvil binary (default: the one in `@foundry-rs/anvil-linux-amd64`). */
+  /** Path of an anvil binary (default: the one installed for this platform, see {@link anvilBinaryPath}). */
   anvilPath?: string
   /** Bound on start-up, in milliseconds (default {@link DEFAULT_START_TIMEOUT_MS}). */
   startTimeoutMs?: number
@@ -74,7 +74,7 @@ export interface StartDevChainOptions extends AbortOptions {
  * ```
  *
  * @throws {@link InvalidDevChainOptionsError} if an option is out of range
- * @throws {@link AnvilNotFoundError} if the anvil binary is missing or not executable
+ * @throws {@link AnvilNotFoundError} if no anvil binary can run: Foundry publishes none for this platform, its package is not installed, or the binary is not executable (its `reason` says which)
  * @throws {@link AnvilExitedError} if anvil exits before it is ready (its stderr is in the error)
  * @throws {@link DevChainStartTimeoutError} if anvil is not ready within `startTimeoutMs`
  * @throws {@link AbortError} if `options.signal` aborts
@@ -102,13 +102,10 @@ export async function startDevChain (options: StartDevChainOptions = {}): Promis
   const accounts = deriveDevAccounts(mnemonic, accountCount)
 
   const anvilPath = options.anvilPath ?? anvilBinaryPath()
-  if (anvilPath === undefined) {
-    throw new AnvilNotFoundError(undefined)
-  }
   try {
     await access(anvilPath, constants.X_OK)
   } catch (err) {
-    throw new AnvilNotFoundError(anvilPath, { cause: err })
+    throw new AnvilNotFoundError({ reason: 'not-executable', path: anvilPath }, { cause: err })
   }
 
   const args = [
@@ -242,6 +239,10 @@ async function waitForListening (child: ChildProcess, output: ProcessOutput, dea
       cleanups.push(() => { clearTimeout(timer) })
       if (signal !== undefined) {
         const onAbort = (): void => { reject(toAbortError(signal)) }
+        // the signal may have aborted while anvil was being found and spawned: its event is gone
+        if (signal.aborted) {
+          onAbort()
+        }
         signal.addEventListener('abort', onAbort, { once: true })
         cleanups.push(() => { signal.removeEventListener('abort', onAbort) })
       }

@@ -136,10 +136,12 @@ describe('startDevChain', () => {
     }
   })
 
-  it('error: a missing anvil binary throws AnvilNotFoundError', async () => {
+  it('error: a missing anvil binary throws AnvilNotFoundError (not-executable) naming connectDevChain', async () => {
     const error = await rejection(startDevChain({ anvilPath: '/nonexistent/anvil' }))
     expect(error).to.be.instanceOf(AnvilNotFoundError)
+    expect(error).to.include({ reason: 'not-executable', path: '/nonexistent/anvil' })
     expect((error as AnvilNotFoundError).details).to.include({ path: '/nonexistent/anvil' })
+    expect((error as Error).message).to.match(/^The anvil binary at \/nonexistent\/anvil is missing or not executable\. [^\n]*connectDevChain\(rpcUrl\)/)
   })
 
   it('error: anvil exiting at start throws AnvilExitedError with its stderr', async () => {
@@ -187,6 +189,21 @@ describe('startDevChain', () => {
       await fake.remove()
     }
     expect(await rejection(startDevChain({ signal: controller.signal }))).to.be.instanceOf(AbortError)
+  })
+
+  it('error: an abort while anvil is being found (before it listens) still rejects with AbortError, not after the start timeout', async () => {
+    const controller = new AbortController()
+    const fake = await fakeAnvil('exec sleep 30')
+    try {
+      const started = Date.now()
+      const starting = startDevChain({ anvilPath: fake.path, signal: controller.signal, startTimeoutMs: 5_000 })
+      // startDevChain is now awaiting the check of the binary, before it spawns anvil
+      controller.abort()
+      expect(await rejection(starting)).to.be.instanceOf(AbortError)
+      expect(Date.now() - started).to.be.below(4_000)
+    } finally {
+      await fake.remove()
+    }
   })
 })
 

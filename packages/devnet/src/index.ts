@@ -13,7 +13,8 @@
  * import { createResourceContainer, ResourceClient } from '@resource-discovery/core'
  * import { describeProgress, startLocalNetwork } from '@resource-discovery/devnet'
  * import { discv5Discovery } from '@resource-discovery/discv5'
- * import { mailserver, mailserverServicePlugin } from '@resource-discovery/plugin-mailserver'
+ * import { mailserver } from '@resource-discovery/plugin-mailserver'
+ * import { mailserverServicePlugin } from '@resource-discovery/plugin-mailserver/server'
  *
  * const network = await startLocalNetwork({
  *   providers: [{ label: 'default', name: 'Default provider' }, { label: 'other' }],
@@ -41,7 +42,6 @@
  *
  * @packageDocumentation
  */
-import '@resource-discovery/core/polyfill'
 
 export { LocalNetworkError, LocalNetworkStartError, LocalNetworkStoppedError, UnknownLabelError, type LocalNetworkErrorOptions } from './errors.js'
 export type { LocalAccount, LocalNetwork, LocalProvider, LocalServer } from './local-network.js'

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ClientHost } from '@resource-discovery/client-host'
 import {
   AbortError,
   createResourceContainer,
@@ -23,9 +24,11 @@ import {
   type StartLocalNetworkInit
 } from '@resource-discovery/devnet'
 import { discv5Discovery, Discv5Discoverer } from '@resource-discovery/discv5'
-import { mailserver, MailserverClient, mailserverKind, mailserverServicePlugin } from '@resource-discovery/plugin-mailserver'
-import { push, pushKind, pushServicePlugin } from '@resource-discovery/plugin-push'
-import { ClientHost, type ResourceServer, type ResourceServicePlugin } from '@resource-discovery/server'
+import { mailserver, MailserverClient, mailserverKind } from '@resource-discovery/plugin-mailserver'
+import { mailserverServicePlugin } from '@resource-discovery/plugin-mailserver/server'
+import { push, pushKind } from '@resource-discovery/plugin-push'
+import { pushServicePlugin } from '@resource-discovery/plugin-push/server'
+import type { ResourceServer, ResourceServicePlugin } from '@resource-discovery/server'
 import { expect } from 'chai'
 
 async function rejection (action: Promise<unknown>): Promise<unknown> {

@@ -5,7 +5,7 @@ import { ChainStartError } from '../errors.js'
 const CHAIN_OPTIONS: Readonly<Record<string, string>> = { port: 'port', chainId: 'chainId', accountCount: 'accounts', blockTimeSeconds: 'blockTime' }
 
 /** What to do when anvil itself cannot run: `rdisc` has no flag for another anvil. */
-const ANVIL_ITSELF = 'rdisc runs the anvil binary of the npm package @foundry-rs/anvil-linux-amd64, which `npm install` installs on Linux x64 only; elsewhere run your own Ethereum node (e.g. Foundry\'s anvil) and give its URL to the other commands as --rpc-url'
+const ANVIL_ITSELF = 'rdisc runs the anvil binary of the npm package @foundry-rs/anvil-<platform>-<arch> that `npm install` installs for this machine (Linux and macOS on x64 and arm64, Windows on x64); elsewhere run your own Ethereum node (e.g. Foundry\'s anvil) and give its URL to the other commands as --rpc-url'
 
 /** The line of anvil's stderr that says what went wrong (`error: invalid value ...`), else its last line. */
 function anvilSays (stderr: string): string {

@@ -1,8 +1,8 @@
 import { ContainerModule } from 'inversify'
+import { createClientHost, PingLatencyProbe, type ClientHost } from '@resource-discovery/client-host'
 import {
   createSelector, InvalidConfigurationError, KindSelector, LatencyProbe, parseSelectorSpec, type SelectorSpec
 } from '@resource-discovery/core'
-import { createClientHost, PingLatencyProbe, type ClientHost } from '@resource-discovery/server'
 import type { ResolvedOptions } from '../config/resolve-options.js'
 import type { PluginCatalog } from '../plugins/plugin-catalog.js'
 

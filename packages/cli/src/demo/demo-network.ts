@@ -1,6 +1,7 @@
 import type { LocalProviderInit, LocalServerInit } from '@resource-discovery/devnet'
-import { mailserverServicePlugin, type Envelope } from '@resource-discovery/plugin-mailserver'
-import { pushServicePlugin } from '@resource-discovery/plugin-push'
+import type { Envelope } from '@resource-discovery/plugin-mailserver'
+import { mailserverServicePlugin } from '@resource-discovery/plugin-mailserver/server'
+import { pushServicePlugin } from '@resource-discovery/plugin-push/server'
 
 /** The provider the demo user trusts: the application's default provider. */
 export const DEMO_TRUSTED_PROVIDER = 'default'

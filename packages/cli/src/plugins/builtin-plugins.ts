@@ -1,5 +1,7 @@
-import { mailserver, mailserverServicePlugin } from '@resource-discovery/plugin-mailserver'
-import { push, pushServicePlugin } from '@resource-discovery/plugin-push'
+import { mailserver } from '@resource-discovery/plugin-mailserver'
+import { mailserverServicePlugin } from '@resource-discovery/plugin-mailserver/server'
+import { push } from '@resource-discovery/plugin-push'
+import { pushServicePlugin } from '@resource-discovery/plugin-push/server'
 import type { RdiscPlugin } from './rdisc-plugin.js'
 
 /** The plugins `rdisc` always loads, by name. */

@@ -6,7 +6,7 @@ import type { ResourceConnector } from './resource-connector.js'
 
 /**
  * Names of the errors that {@link isRetryableError} deems worth trying on
- * another server: the transport errors of `@resource-discovery/server`
+ * another server: the transport errors of `@resource-discovery/client-host`
  * (matched by name, so core does not depend on it).
  */
 export const RETRYABLE_ERROR_NAMES: ReadonlySet<string> = new Set([

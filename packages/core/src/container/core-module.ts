@@ -1,6 +1,4 @@
 import { ContainerModule } from 'inversify'
-import { FileResourceCache, FileResourceCacheInit } from '../cache/file-resource-cache.js'
-import { ResourceCache } from '../cache/resource-cache.js'
 import { ResourceClient, ResourceClientInit } from '../client/resource-client.js'
 import { Discoverer, DiscovererContribution } from '../discovery/discoverer.js'
 import { MergedDiscoverer } from '../discovery/merged-discoverer.js'
@@ -25,16 +23,15 @@ export interface CoreModuleInit {
   /** The registry contract to verify against; without it only the allow-list trusts. */
   registry?: RegistryVerifierInit
   client?: ResourceClientInit
-  /** Keep verified servers between runs in a {@link FileResourceCache}; without it (and no {@link ResourceCache} binding), nothing is kept. */
-  cache?: FileResourceCacheInit
 }
 
 /**
  * Binds core's built-ins: the kind registry, a static discoverer and an
  * allow-list verifier (then, if configured, the registry verifier) as
  * contributions, the merged discoverer, the any-of verifier, the random
- * selector, the {@link ResourceClient}, and, if configured, a
- * {@link FileResourceCache} as the {@link ResourceCache}.
+ * selector and the {@link ResourceClient}. Nothing is kept between runs
+ * unless a module binds a `ResourceCache` (in Node.js, `fileResourceCacheModule`
+ * of `@resource-discovery/core/node`).
  *
  * Classes are bound to themselves in singleton scope and tokens point at them
  * with `toService`, so an application can rebind any token, or add
@@ -69,12 +66,6 @@ export function coreModule (init: CoreModuleInit = {}): ContainerModule {
     bind(RandomSelector).toSelf().inSingletonScope()
     bind(Selector).toService(RandomSelector)
     bind(Selectors).toSelf().inSingletonScope()
-
-    if (init.cache !== undefined) {
-      bind(FileResourceCacheInit).toConstantValue(init.cache)
-      bind(FileResourceCache).toSelf().inSingletonScope()
-      bind(ResourceCache).toService(FileResourceCache)
-    }
 
     bind(ResourceClient).toSelf().inSingletonScope()
   })

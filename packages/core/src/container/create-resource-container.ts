@@ -7,7 +7,6 @@ import type { Logger } from '../logging/logger.js'
 import type { RegistryVerifierInit } from '../registry/registry-verifier.js'
 import type { ResourceClientInit } from '../client/resource-client.js'
 import { ResourceCache } from '../cache/resource-cache.js'
-import type { FileResourceCacheInit } from '../cache/file-resource-cache.js'
 import { coreModule } from './core-module.js'
 
 /** Options of {@link createResourceContainer}; every field is optional. */
@@ -27,12 +26,11 @@ export interface ResourceContainerInit {
   /** Options of the {@link ResourceClient}. */
   client?: ResourceClientInit
   /**
-   * Keep verified servers between runs in a JSON file in `cache.dir` (see
-   * {@link FileResourceCache}): a client that starts again tries them first,
-   * verified again. Or bind your own {@link ResourceCache} in `modules`.
+   * Modules loaded after core and the plugins: extra contributions, or
+   * rebinding of any token. To keep verified servers between runs, bind a
+   * {@link ResourceCache} here (in Node.js: `fileResourceCacheModule({ dir })`
+   * of `@resource-discovery/core/node`).
    */
-  cache?: FileResourceCacheInit
-  /** Modules loaded after core and the plugins: extra contributions, or rebinding of any token. */
   modules?: readonly ContainerModule[]
 }
 
@@ -58,8 +56,7 @@ export function createResourceContainer (init: ResourceContainerInit = {}): Cont
     staticDiscoverer: { servers: init.servers ?? [] },
     allowList: { nodeIds: init.trustedNodeIds ?? [] },
     ...(init.registry === undefined ? {} : { registry: init.registry }),
-    client: init.client ?? {},
-    ...(init.cache === undefined ? {} : { cache: init.cache })
+    client: init.client ?? {}
   }))
   container.load(...(init.plugins ?? []), ...(init.modules ?? []))
   // resolving these now reports bad configuration here rather than at first use

@@ -1,3 +1,5 @@
+import { BaseCustomEvent, BaseEventTarget } from './event-target-fallback.js'
+
 /** A listener of one event type of a {@link TypedEventTarget}. */
 export type TypedEventListener<E extends Event> = ((event: E) => void) | { handleEvent: (event: E) => void }
 
@@ -8,7 +10,8 @@ type RemoveOptions = Parameters<EventTarget['removeEventListener']>[2]
 /**
  * An `EventTarget` whose event names and payloads are typed by `EventMap`
  * (event name to `CustomEvent<Detail>`), in the manner of libp2p's
- * `TypedEventEmitter`.
+ * `TypedEventEmitter`. Where the runtime has no `EventTarget` or
+ * `CustomEvent` (React Native's Hermes), a minimal stand-in serves instead.
  *
  * @example
  * ```ts
@@ -17,7 +20,7 @@ type RemoveOptions = Parameters<EventTarget['removeEventListener']>[2]
  * })
  * ```
  */
-export class TypedEventTarget<EventMap extends { [K in keyof EventMap]: Event }> extends EventTarget {
+export class TypedEventTarget<EventMap extends { [K in keyof EventMap]: Event }> extends BaseEventTarget {
   override addEventListener<K extends keyof EventMap & string>(type: K, listener: TypedEventListener<EventMap[K]> | null, options?: AddOptions): void {
     super.addEventListener(type, listener as Listener, options)
   }
@@ -28,6 +31,6 @@ export class TypedEventTarget<EventMap extends { [K in keyof EventMap]: Event }>
 
   /** Dispatches a `CustomEvent` of `type` carrying `detail`. */
   safeDispatchEvent<K extends keyof EventMap & string>(type: K, detail: EventMap[K] extends CustomEvent<infer D> ? D : never): boolean {
-    return this.dispatchEvent(new CustomEvent(type, { detail }))
+    return this.dispatchEvent(new BaseCustomEvent(type, { detail }))
   }
 }

@@ -1,6 +1,7 @@
 import { SigningKey } from 'ethers'
 import { InvalidConfigurationError } from '../errors.js'
 import type { NodeIdentity } from '../resource/node-record.js'
+import { fromHex } from '../util/hex.js'
 import { identityFromPublicKey } from './node-identity.js'
 
 /** A server node's secp256k1 private key, with the identity of its public key. */
@@ -20,11 +21,11 @@ export interface NodePrivateKey extends NodeIdentity {
 export function parseNodePrivateKey (key: Uint8Array | string, option = 'privateKey'): NodePrivateKey {
   let privateKey: Uint8Array
   if (typeof key === 'string') {
-    const hex = key.replace(/^0x/i, '')
-    if (!/^[0-9a-fA-F]*$/.test(hex)) {
+    const bytes = fromHex(key)
+    if (bytes === undefined) {
       throw new InvalidConfigurationError(option, 'a private key is 32 bytes as hex')
     }
-    privateKey = Uint8Array.from(Buffer.from(hex, 'hex'))
+    privateKey = bytes
   } else {
     privateKey = Uint8Array.from(key)
   }

@@ -10,7 +10,6 @@ export {
   type RegistrySnapshot,
   type RegistrySnapshotStore
 } from './registry-snapshot.js'
-export { FileRegistrySnapshotStore, type FileRegistrySnapshotStoreInit } from './file-registry-snapshot-store.js'
 export {
   blockParameter,
   DEFAULT_CHECK_CALL_GAS,

@@ -13,7 +13,6 @@ import type { Rejection, RejectionProvider } from '../verification/rejection.js'
 import type { Verdict } from '../verification/verdict.js'
 import type { Verifier, VerifyOptions } from '../verification/verifier.js'
 import type { VerifierChange, VerifierChangeListener } from '../verification/verifier-change.js'
-import { FileRegistrySnapshotStore } from './file-registry-snapshot-store.js'
 import type { RegistryEvent } from './registry-event.js'
 import { parseAddress, parseCount, parseProviders, parseRpcUrls } from './registry-options.js'
 import type { RegistrySnapshotStore } from './registry-snapshot.js'
@@ -91,10 +90,11 @@ export interface RegistryVerifierInit {
   statePageSize?: number
   /** Gas allowed to one batch-view call. Default {@link DEFAULT_CHECK_CALL_GAS}. */
   checkCallGas?: number
-  /** Where to keep the index between runs (any platform). */
+  /**
+   * Where to keep the index between runs. In Node.js, a file:
+   * `new FileRegistrySnapshotStore({ path })` of `@resource-discovery/core/node`.
+   */
   snapshotStore?: RegistrySnapshotStore
-  /** A file to keep the index in between runs (Node.js): a {@link FileRegistrySnapshotStore}. */
-  snapshotFile?: string
   /** How often the snapshot is saved at most while the index changes (ms). Default {@link DEFAULT_SNAPSHOT_INTERVAL_MS}. */
   snapshotIntervalMs?: number
 }
@@ -248,11 +248,8 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
         this.#logger.info({ from, to, nextRangeBlocks: size, err: error }, 'an RPC endpoint refused an eth_getLogs range; asking narrower ranges')
       }
     })
-    if (init.snapshotStore !== undefined && init.snapshotFile !== undefined) {
-      throw new InvalidConfigurationError('registry.snapshotFile', 'give snapshotStore or snapshotFile, not both')
-    }
     this.#logger = logger.child({ component: 'registry-verifier', registry: this.#address })
-    this.#snapshotStore = init.snapshotStore ?? (init.snapshotFile === undefined ? undefined : new FileRegistrySnapshotStore({ path: init.snapshotFile }, this.#logger))
+    this.#snapshotStore = init.snapshotStore
     this.#watchRpc()
   }
 

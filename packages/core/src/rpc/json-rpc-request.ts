@@ -1,5 +1,5 @@
 import { JsonRpcError, RpcRateLimitedError, RpcUnavailableError } from '../errors.js'
-import { throwIfAborted, toAbortError, type AbortOptions } from '../util/abort.js'
+import { combineSignals, throwIfAborted, toAbortError, type AbortOptions } from '../util/abort.js'
 
 /** How long one JSON-RPC request may take before the endpoint counts as unavailable. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
@@ -29,15 +29,15 @@ export async function jsonRpcRequest (rpcUrl: string, method: string, params: re
   const { signal } = options
   throwIfAborted(signal)
   const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
-  const timeout = AbortSignal.timeout(timeoutMs)
-  const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout])
+  // combineSignals, not AbortSignal.any/timeout: React Native's Hermes lacks both
+  const combined = combineSignals([signal], timeoutMs)
   let answer: unknown
   try {
     const response = await fetch(rpcUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', id: nextRequestId++, method, params }),
-      signal: combined
+      signal: combined.signal
     })
     if (!response.ok) {
       // Drain the body so the connection can be reused or closed.
@@ -52,8 +52,10 @@ export async function jsonRpcRequest (rpcUrl: string, method: string, params: re
     if (err instanceof RpcUnavailableError) {
       throw err
     }
-    const problem = timeout.aborted ? `no answer within ${timeoutMs} ms` : describeFetchFailure(err)
+    const problem = combined.signal.aborted ? `no answer within ${timeoutMs} ms` : describeFetchFailure(err)
     throw new RpcUnavailableError(rpcUrl, problem, { cause: err })
+  } finally {
+    combined.clear()
   }
   if (typeof answer !== 'object' || answer === null) {
     throw new RpcUnavailableError(rpcUrl, 'the answer is not a JSON-RPC response')

@@ -45,7 +45,7 @@ export function createSelector (spec: SelectorSpec | string, options: CreateSele
       return new RandomSelector(random)
     case 'latency': {
       if (probe === undefined) {
-        throw new InvalidConfigurationError(option, 'latency: needs a LatencyProbe to measure servers with (e.g. PingLatencyProbe of @resource-discovery/server); pass { probe }', { details: { strategy: 'latency' } })
+        throw new InvalidConfigurationError(option, 'latency: needs a LatencyProbe to measure servers with (e.g. PingLatencyProbe of @resource-discovery/client-host); pass { probe }', { details: { strategy: 'latency' } })
       }
       const { strategy: _strategy, inner, ...init } = parsed
       return new LatencySelector({ ...init, probe, now, random, inner: build(inner) })

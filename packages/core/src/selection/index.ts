@@ -6,7 +6,7 @@ export { DEFAULT_FASTEST_FRACTION, LatencySelector, type LatencySelectorInit } f
 export { PinnedSelector, type PinnedSelectorInit } from './pinned-selector.js'
 export { DEFAULT_PROVIDER_WEIGHT, ProviderWeightedSelector, type ProviderWeightedSelectorInit } from './provider-weighted-selector.js'
 export { RandomSelector } from './random-selector.js'
-export { RandomSource, cryptoRandomSource } from './random-source.js'
+export { createCryptoRandomSource, cryptoRandomSource, RandomSource, type CryptoRandomSourceInit } from './random-source.js'
 export { KindSelector, Selector, type SelectionContext, type SelectionFailure } from './selector.js'
 export {
   formatSelectorSpec,

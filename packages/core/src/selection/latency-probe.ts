@@ -10,7 +10,7 @@ export interface LatencyProbeOptions extends AbortOptions {
 /**
  * Measures how far a server is, for latency-aware selection. Core has no
  * transport, so the probe comes from outside: `PingLatencyProbe` of
- * `@resource-discovery/server` pings over libp2p, proving the server's key.
+ * `@resource-discovery/client-host` pings over libp2p, proving the server's key.
  */
 export interface LatencyProbe {
   /**

@@ -14,7 +14,7 @@ export const DEFAULT_FASTEST_FRACTION = 0.25
 
 /** Options of a {@link LatencySelector}; only `probe` is required. */
 export interface LatencySelectorInit {
-  /** Measures the round trip to a server, e.g. `new PingLatencyProbe(host)` of `@resource-discovery/server`. */
+  /** Measures the round trip to a server, e.g. `new PingLatencyProbe(host)` of `@resource-discovery/client-host`. */
   probe: LatencyProbe
   /** Most servers measured at once. Default `DEFAULT_PROBE_CONCURRENCY` (8). */
   concurrency?: number

@@ -4,5 +4,9 @@ export function fromHex (hex: string): Uint8Array | undefined {
   if (digits.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(digits)) {
     return undefined
   }
-  return Uint8Array.from(Buffer.from(digits, 'hex'))
+  const bytes = new Uint8Array(digits.length / 2)
+  for (let i = 0; i < bytes.length; i++) {
+    bytes[i] = Number.parseInt(digits.slice(2 * i, 2 * i + 2), 16)
+  }
+  return bytes
 }

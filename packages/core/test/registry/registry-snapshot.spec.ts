@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
 import { getAddress, id } from 'ethers'
-import { decodeRegistrySnapshot, encodeRegistrySnapshot, FileRegistrySnapshotStore, RegistryIndex, type RegistrySnapshot } from '../../src/index.js'
+import { decodeRegistrySnapshot, encodeRegistrySnapshot, RegistryIndex, type RegistrySnapshot } from '../../src/index.js'
+import { FileRegistrySnapshotStore } from '../../src/node/index.js'
 
 const MAIL = id('mailserver')
 const PUSH = id('push')

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { isLogRangeLimitError, jsonRpcRequest, parseRetryAfter, RpcRateLimitedError, RpcUnavailableError } from '../../src/index.js'
+import { AbortError, isLogRangeLimitError, jsonRpcRequest, parseRetryAfter, RpcRateLimitedError, RpcUnavailableError } from '../../src/index.js'
 import { startTestServer, type Reply, type TestServer } from './json-rpc-test-server.js'
 
 describe('jsonRpcRequest', () => {
@@ -54,6 +54,38 @@ describe('jsonRpcRequest', () => {
     const broken = await failure({ status: 500 }) as RpcUnavailableError
     expect(broken).to.include({ status: 500, retryable: false })
     expect(isLogRangeLimitError(broken)).to.equal(false)
+  })
+
+  describe('without AbortSignal.any and AbortSignal.timeout (as on Hermes)', () => {
+    const statics = AbortSignal as unknown as Record<'any' | 'timeout', unknown>
+    const saved = { any: statics.any, timeout: statics.timeout }
+
+    beforeEach(() => {
+      delete statics.any
+      delete statics.timeout
+    })
+
+    afterEach(() => {
+      Object.assign(statics, saved)
+    })
+
+    it('behavior: answers, and an endpoint that does not answer times out', async () => {
+      next = { result: '0x7a69' }
+      expect(await jsonRpcRequest(server.url, 'eth_chainId')).to.equal('0x7a69')
+      next = { hang: true }
+      const err = await jsonRpcRequest(server.url, 'eth_chainId', [], { timeoutMs: 50 }).then(() => expect.fail('resolved'), (error: unknown) => error)
+      expect(err).to.be.instanceOf(RpcUnavailableError)
+      expect((err as Error).message).to.include('no answer within 50 ms')
+    })
+
+    it('behavior: the caller\'s signal aborts it', async () => {
+      next = { hang: true }
+      const controller = new AbortController()
+      const request = jsonRpcRequest(server.url, 'eth_chainId', [], { signal: controller.signal })
+      setTimeout(() => { controller.abort() }, 20)
+      const err = await request.then(() => expect.fail('resolved'), (error: unknown) => error)
+      expect(err).to.be.instanceOf(AbortError)
+    })
   })
 })
 

@@ -122,7 +122,7 @@ describe('createSelector', () => {
   })
 
   it('error: latency without a probe gives InvalidConfigurationError saying what to pass', () => {
-    expect(() => createSelector('sticky>latency', { option: 'kinds.push.selector' })).to.throw(InvalidConfigurationError, /kinds\.push\.selector: latency: needs a LatencyProbe/)
+    expect(() => createSelector('sticky>latency', { option: 'kinds.push.selector' })).to.throw(InvalidConfigurationError, /kinds\.push\.selector: latency: needs a LatencyProbe .*PingLatencyProbe of @resource-discovery\/client-host/)
   })
 
   it('error: bad text gives InvalidConfigurationError at the option given', () => {

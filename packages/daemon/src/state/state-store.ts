@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { atomicTemporaryPrefix, InvalidConfigurationError, writeFileAtomic } from '@resource-discovery/core'
+import { InvalidConfigurationError } from '@resource-discovery/core'
+import { atomicTemporaryPrefix, writeFileAtomic } from '@resource-discovery/core/node'
 import { InvalidStateFileError, StateFileWriteError } from '../errors.js'
 import { EMPTY_STATE, parseState, serializeState, STATE_FILE_NAME, type DaemonState } from './daemon-state.js'
 

@@ -1,13 +1,12 @@
+import type { ClientHost } from '@resource-discovery/client-host'
 import { identityFromPublicKey, silentLogger, throwIfAborted, type Logger, type Resource } from '@resource-discovery/core'
 import { openResponse, sealRequest } from '@resource-discovery/encrypted-request'
-import type { ClientHost } from '@resource-discovery/server'
 import { MAILSERVER_HISTORY_PROTOCOL, MAILSERVER_STORE_PROTOCOL } from '../mailserver-kind.js'
 import {
-  decodeHistoryResponse, decodeHistoryResult, decodeStoreResponse, encodeHistoryQuery, encodeHistoryRequest, encodeStoreRequest
+  decodeHistoryResponse, decodeHistoryResult, decodeStoreResponse, DEFAULT_QUERY_LIMIT, encodeHistoryQuery, encodeHistoryRequest, encodeStoreRequest
 } from '../protocol/messages.js'
-import type { Envelope, EnvelopeId, StoredEnvelope } from '../store/envelope.js'
-import { envelopeId } from '../store/envelope-codec.js'
-import { DEFAULT_QUERY_LIMIT } from '../store/envelope-store.js'
+import type { Envelope, EnvelopeId, StoredEnvelope } from '../envelope/envelope.js'
+import { envelopeId } from '../envelope/envelope-codec.js'
 import { EnvelopesRejectedError, InvalidResourceKeyError, MailserverRefusedError, MalformedResponseError, refusalError } from './errors.js'
 
 /** A history query as a client gives it: envelopes of any of `topics` with `from <= timestamp <= to`, oldest first. */
@@ -60,7 +59,7 @@ export interface MailserverRequestOptions {
  * to the same key (the resource's `publicKey`), so only that node reads them.
  *
  * Refusals come back as typed errors ({@link MailserverRefusedError}
- * subclasses); transport failures as the server package's errors
+ * subclasses); transport failures as `@resource-discovery/client-host`'s errors
  * (`IdentityMismatchError`, `ConnectionFailedError`, `RequestTimeoutError`,
  * ...) and an aborted signal as core's `AbortError`.
  *

@@ -1,5 +1,5 @@
+import type { ClientHost } from '@resource-discovery/client-host'
 import { isOverloadedError, isRetryableError, type AbortOptions, type Logger, type ResourceConnector, type TrustedVerdict } from '@resource-discovery/core'
-import type { ClientHost } from '@resource-discovery/server'
 import { mailserverKind } from '../mailserver-kind.js'
 import { MailserverClient, type MailserverClientInit } from './mailserver-client.js'
 

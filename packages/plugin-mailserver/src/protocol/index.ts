@@ -8,7 +8,7 @@ export { MalformedMessageError, UnsupportedMessageVersionError } from './errors.
 export {
   decodeHistoryQuery, decodeHistoryRequest, decodeHistoryResponse, decodeHistoryResult, decodeStoreRequest, decodeStoreResponse,
   encodeHistoryQuery, encodeHistoryRequest, encodeHistoryResponse, encodeHistoryResult, encodeStoreRequest, encodeStoreResponse,
-  MAX_CURSOR_BYTES, MAX_STORE_ENVELOPES,
+  DEFAULT_QUERY_LIMIT, MAX_CURSOR_BYTES, MAX_QUERY_LIMIT, MAX_QUERY_TOPICS, MAX_STORE_ENVELOPES,
   type HistoryQuery, type HistoryResponse, type HistoryResult, type StoreResponse, type StoreResult
 } from './messages.js'
 export { MAILSERVER_PROTOCOL_VERSION } from './rlp-fields.js'

@@ -1,4 +1,5 @@
-import type { Envelope, EnvelopeId } from '../store/envelope.js'
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
+import type { Envelope, EnvelopeId } from '../envelope/envelope.js'
 import { MalformedMessageError } from './errors.js'
 import {
   decodeMessage, decodeUint, encodeMessage, encodeUint, expectBytes, expectFieldCount, expectList, type RlpItem
@@ -6,6 +7,12 @@ import {
 
 /** Most envelopes one store request may carry. */
 export const MAX_STORE_ENVELOPES = 1000
+/** Envelopes per page when a query gives no `limit`. */
+export const DEFAULT_QUERY_LIMIT = 100
+/** Most envelopes a query may ask for in one page. */
+export const MAX_QUERY_LIMIT = 1000
+/** Most topics one query may name. */
+export const MAX_QUERY_TOPICS = 64
 /** Longest query cursor on the wire, in bytes. */
 export const MAX_CURSOR_BYTES = 128
 /** Length of an envelope id on the wire (SHA-256), in bytes. */
@@ -107,7 +114,7 @@ export function encodeStoreResponse (response: StoreResponse): Uint8Array {
     return encodeMessage([encodeUint(response.code)])
   }
   return encodeMessage([encodeUint(STATUS_OK), response.results.map((result) => result.ok
-    ? [encodeUint(STATUS_OK), Uint8Array.from(Buffer.from(result.id.slice(2), 'hex'))]
+    ? [encodeUint(STATUS_OK), hexToBytes(result.id.slice(2))]
     : [encodeUint(result.code), new Uint8Array()])])
 }
 
@@ -133,7 +140,7 @@ export function decodeStoreResponse (bytes: Uint8Array): StoreResponse {
       if (id.length !== ENVELOPE_ID_BYTES) {
         throw new MalformedMessageError(STORE_RESPONSE, `result ${index} id of ${id.length} bytes, expected ${ENVELOPE_ID_BYTES}`)
       }
-      return { ok: true, id: `0x${Buffer.from(id).toString('hex')}` }
+      return { ok: true, id: `0x${bytesToHex(id)}` }
     }
     return { ok: false, code }
   })

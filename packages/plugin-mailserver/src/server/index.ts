@@ -1,9 +1,26 @@
 /**
- * The mail-server service: the store and history protocols on a resource server.
+ * The mail-server plugin's server side, `@resource-discovery/plugin-mailserver/server`:
+ * the store and history protocols on a resource server, and the LevelDB
+ * envelope store behind them. Node only (`classic-level`, the file system);
+ * clients import the package's main entry instead.
  *
- * @module
+ * @example
+ * ```ts
+ * import { mailserverKind } from '@resource-discovery/plugin-mailserver'
+ * import { MailserverService } from '@resource-discovery/plugin-mailserver/server'
+ * import { ResourceServer } from '@resource-discovery/server'
+ *
+ * const server = new ResourceServer({ privateKey, kinds: [mailserverKind] })
+ * const service = new MailserverService({ server, privateKey, store: '/var/lib/mailserver/envelopes' })
+ * await service.start()
+ * await server.start()
+ * ```
+ *
+ * @packageDocumentation
  */
 export { NodeKeyMismatchError } from './errors.js'
 export {
   MAX_HISTORY_PAGE_BYTES, MailserverService, type MailserverServiceComponents, type MailserverServiceInit
 } from './mailserver-service.js'
+export { mailserverServicePlugin } from './mailserver-service-plugin.js'
+export * from '../store/index.js'

@@ -14,8 +14,8 @@ import {
   decodeHistoryQuery, decodeHistoryRequest, decodeStoreRequest, encodeHistoryResponse, encodeHistoryResult, encodeStoreResponse,
   type HistoryQuery, type HistoryResult, type StoreResult
 } from '../protocol/messages.js'
-import type { Envelope } from '../store/envelope.js'
-import { envelopeIdBytes, encodeEnvelope } from '../store/envelope-codec.js'
+import type { Envelope } from '../envelope/envelope.js'
+import { envelopeIdBytes, encodeEnvelope } from '../envelope/envelope-codec.js'
 import { EnvelopeStore, type EnvelopeStoreInit } from '../store/envelope-store.js'
 import {
   EnvelopeExpiredError, InvalidCursorError, InvalidEnvelopeError, InvalidQueryLimitError, InvalidQueryTopicsError,

@@ -1,24 +1,19 @@
 import { InvalidConfigurationError, silentLogger, throwIfAborted, type AbortOptions, type Logger } from '@resource-discovery/core'
 import { ClassicLevel } from 'classic-level'
-import { TOPIC_LENGTH_BYTES, type Envelope, type EnvelopeId, type StoredEnvelope } from './envelope.js'
-import { decodeEnvelope, encodeEnvelope, envelopeIdBytes, formatEnvelopeId } from './envelope-codec.js'
+import { TOPIC_LENGTH_BYTES, type Envelope, type EnvelopeId, type StoredEnvelope } from '../envelope/envelope.js'
+import { decodeEnvelope, encodeEnvelope, envelopeIdBytes, formatEnvelopeId } from '../envelope/envelope-codec.js'
 import { InvalidQueryLimitError, InvalidQueryTopicsError, InvalidTimeRangeError, StoreClosedError, StoreOpenError } from './errors.js'
+import { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT, MAX_QUERY_TOPICS } from '../protocol/messages.js'
 import { decodeCursor, encodeCursor, type QueryCursor } from './query-cursor.js'
 import {
   ENVELOPE_RANGE, envelopeKey, expiredRange, expiryKey, expiryValue, EXPIRY_KEY_ID_OFFSET, SCHEMA_KEY, SCHEMA_VERSION,
   topicKey, topicKeyHighest, topicKeyLowest, TOPIC_KEY_ID_OFFSET, TOPIC_KEY_POSITION_OFFSET, topicValue
 } from './store-keys.js'
-import { decodeUint64, isUint64Safe } from './uint64.js'
+import { decodeUint64, isUint64Safe } from '../envelope/uint64.js'
 import { validateEnvelope } from './validate-envelope.js'
 
 /** Largest payload the store accepts unless `maxPayloadBytes` says otherwise: 1 MiB, the Waku v1 default. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 1_048_576
-/** Envelopes per page when a query gives no `limit`. */
-export const DEFAULT_QUERY_LIMIT = 100
-/** Most envelopes a query may ask for in one page. */
-export const MAX_QUERY_LIMIT = 1000
-/** Most topics one query may name. */
-export const MAX_QUERY_TOPICS = 64
 /** Interval of {@link EnvelopeStore.startPruning} when none is given: one minute. */
 export const DEFAULT_PRUNE_INTERVAL_MS = 60_000
 /** Expired envelopes removed per LevelDB batch while pruning. */

@@ -1,6 +1,6 @@
 import { InvalidCursorError } from './errors.js'
-import { ENVELOPE_ID_LENGTH_BYTES } from './envelope-codec.js'
-import { decodeUint64, encodeUint64, UINT64_LENGTH_BYTES } from './uint64.js'
+import { ENVELOPE_ID_LENGTH_BYTES } from '../envelope/envelope-codec.js'
+import { decodeUint64, encodeUint64, UINT64_LENGTH_BYTES } from '../envelope/uint64.js'
 
 /** Version byte that opens every cursor of this format. */
 const CURSOR_VERSION = 1

@@ -1,6 +1,6 @@
-import { ENVELOPE_ID_LENGTH_BYTES } from './envelope-codec.js'
-import { TOPIC_LENGTH_BYTES } from './envelope.js'
-import { encodeUint64, UINT64_LENGTH_BYTES } from './uint64.js'
+import { ENVELOPE_ID_LENGTH_BYTES } from '../envelope/envelope-codec.js'
+import { TOPIC_LENGTH_BYTES } from '../envelope/envelope.js'
+import { encodeUint64, UINT64_LENGTH_BYTES } from '../envelope/uint64.js'
 
 /**
  * The LevelDB key layout of the envelope store. Every key starts with a

@@ -1,6 +1,6 @@
-import { TOPIC_LENGTH_BYTES, type Envelope } from './envelope.js'
+import { TOPIC_LENGTH_BYTES, type Envelope } from '../envelope/envelope.js'
 import { EnvelopeExpiredError, InvalidEnvelopeError, PayloadTooLargeError } from './errors.js'
-import { isUint64Safe } from './uint64.js'
+import { isUint64Safe } from '../envelope/uint64.js'
 
 /**
  * Checks that `envelope` may be stored at `now`: well-formed, a payload of at

@@ -1,5 +1,5 @@
 import { AbortError } from '@resource-discovery/core'
-import { IdentityMismatchError, RequestTimeoutError } from '@resource-discovery/server'
+import { IdentityMismatchError, RequestTimeoutError } from '@resource-discovery/client-host'
 import { expect } from 'chai'
 import {
   BadQueryError, envelopeId, EnvelopesRejectedError, InvalidResourceKeyError, MailserverClient, MailserverErrorCode,

@@ -3,8 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { decodeEnr, delay, resourceFromRecord, type Resource } from '@resource-discovery/core'
-import { ClientHost, ResourceServer, type ClientHostInit, type ResourceStream } from '@resource-discovery/server'
-import { MAILSERVER_HISTORY_PROTOCOL, MailserverClient, MailserverService, mailserverKind, type Envelope, type MailserverServiceInit } from '../../src/index.js'
+import { ClientHost, type ClientHostInit } from '@resource-discovery/client-host'
+import { ResourceServer, type ResourceStream } from '@resource-discovery/server'
+import { MAILSERVER_HISTORY_PROTOCOL, MailserverClient, mailserverKind, type Envelope } from '../../src/index.js'
+import { MailserverService, type MailserverServiceInit } from '../../src/server/index.js'
 
 /** Fast discv5 settings: no registrar, no bootstrap lookup (as in packages/server/test/fixtures). */
 export const QUIET_DISCV5 = { registrar: false, bootstrapLookup: false, requestTimeoutMs: 500 } as const

@@ -3,7 +3,8 @@ import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { decodeEnr, InvalidConfigurationError, resourceFromRecord, silentLogger } from '@resource-discovery/core'
 import { expect } from 'chai'
-import { MailserverClient, MailserverService, mailserverKind, mailserverServicePlugin } from '../../src/index.js'
+import { MailserverClient, mailserverKind } from '../../src/index.js'
+import { MailserverService, mailserverServicePlugin } from '../../src/server/index.js'
 import { envelope, MailserverHarness, tagOf, topicA } from './harness.js'
 
 describe('mailserverServicePlugin', function () {

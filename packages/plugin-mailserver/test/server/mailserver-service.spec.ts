@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { InvalidConfigurationError } from '@resource-discovery/core'
 import { openResponse, sealRequest } from '@resource-discovery/encrypted-request'
-import { ProtocolNotSupportedError, type ResourceConnection } from '@resource-discovery/server'
+import { ProtocolNotSupportedError, type ResourceConnection } from '@resource-discovery/client-host'
 import { expect } from 'chai'
 import { createECDH } from 'node:crypto'
 import {
-  decodeHistoryResponse, decodeHistoryResult, decodeStoreResponse, encodeHistoryQuery, encodeHistoryRequest, EnvelopeStore,
-  MAILSERVER_HISTORY_PROTOCOL, MAILSERVER_STORE_PROTOCOL, MailserverErrorCode, MailserverService, NodeKeyMismatchError,
-  type HistoryQuery
+  decodeHistoryResponse, decodeHistoryResult, decodeStoreResponse, encodeHistoryQuery, encodeHistoryRequest,
+  MAILSERVER_HISTORY_PROTOCOL, MAILSERVER_STORE_PROTOCOL, MailserverErrorCode, type HistoryQuery
 } from '../../src/index.js'
+import { EnvelopeStore, MailserverService, NodeKeyMismatchError } from '../../src/server/index.js'
 import { envelope, MailserverHarness, rejection, tagOf, topicA, type RunningMailserver } from './harness.js'
 
 const QUERY: HistoryQuery = { topics: [topicA], from: 0, to: Number.MAX_SAFE_INTEGER, limit: 10 }

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AbortError } from '@resource-discovery/core'
 import { expect } from 'chai'
+import { DEFAULT_QUERY_LIMIT, envelopeId, MAX_QUERY_LIMIT, type Envelope, type StoredEnvelope } from '../../src/index.js'
 import {
-  DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_QUERY_LIMIT, EnvelopeExpiredError, EnvelopeStore, envelopeId, InvalidCursorError,
-  InvalidEnvelopeError, InvalidQueryLimitError, InvalidQueryTopicsError, InvalidTimeRangeError, MAX_QUERY_LIMIT,
-  PayloadTooLargeError, StoreClosedError, StoreOpenError, type Envelope, type EnvelopeQuery, type EnvelopeStoreInit, type StoredEnvelope
-} from '../../src/index.js'
+  DEFAULT_MAX_PAYLOAD_BYTES, EnvelopeExpiredError, EnvelopeStore, InvalidCursorError, InvalidEnvelopeError, InvalidQueryLimitError,
+  InvalidQueryTopicsError, InvalidTimeRangeError, PayloadTooLargeError, StoreClosedError, StoreOpenError,
+  type EnvelopeQuery, type EnvelopeStoreInit
+} from '../../src/server/index.js'
 
 const START_MS = 1_700_000_000_000
 const TTL_MS = 3_600_000

@@ -1,6 +1,6 @@
+import type { ClientHost } from '@resource-discovery/client-host'
 import { throwIfAborted, type Resource } from '@resource-discovery/core'
 import { openResponse, sealRequest } from '@resource-discovery/encrypted-request'
-import type { ClientHost } from '@resource-discovery/server'
 import { InvalidPushResponseError, PushRequestRefusedError } from '../errors.js'
 import {
   checkRegistration, checkRegistrationId, decodeNotifyAnswer, decodePushResult, decodeRegisterAnswer, encodeNotifyMessage, encodePushRequest, encodeRegisterMessage,

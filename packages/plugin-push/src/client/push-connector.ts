@@ -1,5 +1,5 @@
+import type { ClientHost } from '@resource-discovery/client-host'
 import { isRetryableError, type AbortOptions, type ResourceConnector, type TrustedVerdict } from '@resource-discovery/core'
-import type { ClientHost } from '@resource-discovery/server'
 import { PushStatus } from '../protocol/push-status.js'
 import { pushKind } from '../push-kind.js'
 import { PushClient } from './push-client.js'

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto'
 import { RLP } from '@ethereumjs/rlp'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 import { InvalidPushMessageError, InvalidRegistrationError, UnsupportedPushVersionError } from '../errors.js'
 import { MAX_DEVICE_TOKEN_BYTES, MAX_TOPICS_PER_REGISTRATION, PUSH_TOPIC_BYTES, PUSH_WIRE_VERSION, REGISTRATION_ID_BYTES } from './push-protocols.js'
 import { PushStatus } from './push-status.js'
@@ -53,11 +54,11 @@ const textDecoder = new TextDecoder('utf-8', { fatal: true })
 
 /** `bytes` as lower-case hex, no prefix. */
 export function toHex (bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+  return bytesToHex(bytes)
 }
 
 function fromHex (hex: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(hex, 'hex'))
+  return hexToBytes(hex)
 }
 
 /**
@@ -79,7 +80,7 @@ export function topicToHex (topic: Topic): string {
 /** The id of an envelope: `0x` and the SHA-256, in hex, of `RLP([topic, payload, timestamp])`. */
 export function envelopeIdOf (envelope: PushEnvelope): string {
   const encoded = RLP.encode([fromHex(topicToHex(envelope.topic).slice(2)), envelope.payload, envelope.timestamp])
-  return `0x${createHash('sha256').update(encoded).digest('hex')}`
+  return `0x${toHex(sha256(encoded))}`
 }
 
 /**

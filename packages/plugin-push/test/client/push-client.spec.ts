@@ -1,7 +1,9 @@
 import { AbortError } from '@resource-discovery/core'
-import { RequestTimeoutError, ResourceServer } from '@resource-discovery/server'
+import { RequestTimeoutError } from '@resource-discovery/client-host'
+import { ResourceServer } from '@resource-discovery/server'
 import { expect } from 'chai'
-import { InvalidRegistrationError, LogGateway, PUSH_REGISTER_PROTOCOL, PushClient, pushKind } from '../../src/index.js'
+import { InvalidRegistrationError, PUSH_REGISTER_PROTOCOL, PushClient, pushKind } from '../../src/index.js'
+import { LogGateway } from '../../src/server/index.js'
 import { newKey, PushHarness, QUIET_DISCV5, TOPIC_A, verifiedResource } from '../fixtures/push-harness.js'
 
 describe('PushClient', function () {

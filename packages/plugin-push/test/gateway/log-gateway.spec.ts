@@ -1,6 +1,6 @@
 import { silentLogger, type Logger } from '@resource-discovery/core'
 import { expect } from 'chai'
-import { LogGateway } from '../../src/index.js'
+import { LogGateway } from '../../src/server/index.js'
 import { TOPIC_A } from '../fixtures/push-harness.js'
 
 describe('LogGateway', () => {

@@ -1,6 +1,7 @@
 import { AbortError, InvalidConfigurationError } from '@resource-discovery/core'
 import { expect } from 'chai'
-import { WebhookGateway, WebhookResponseError, WebhookUnreachableError, type PushNotification } from '../../src/index.js'
+import { WebhookResponseError, WebhookUnreachableError } from '../../src/index.js'
+import { WebhookGateway, type PushNotification } from '../../src/server/index.js'
 import { closedTcpPort, PushHarness, TOPIC_A } from '../fixtures/push-harness.js'
 
 const notification: PushNotification = {

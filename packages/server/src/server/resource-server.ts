@@ -10,17 +10,28 @@ import {
   type ResourceKind,
   type Startable
 } from '@resource-discovery/core'
+import {
+  createLibp2pHost,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  Libp2pResourceStream,
+  nodeKey,
+  type NodeKey,
+  type ResourceLibp2p,
+  type ResourceStreamHandler
+} from '@resource-discovery/client-host'
 import { Discv5Node, type Discv5NodeInit } from '@resource-discovery/discv5'
 import { ServerStartError } from '../errors.js'
-import { createLibp2pHost, type ResourceLibp2p } from '../host/create-libp2p-host.js'
-import { nodeKey, type NodeKey } from '../host/private-key.js'
-import { DEFAULT_MAX_MESSAGE_BYTES, Libp2pResourceStream } from '../stream/libp2p-resource-stream.js'
-import type { ResourceStreamHandler } from '../stream/resource-stream.js'
 
 /** Default address the server binds (TCP and UDP): loopback only. */
 export const DEFAULT_SERVER_HOST = '127.0.0.1'
 /** Default most streams of one protocol open at once on one connection. */
 export const DEFAULT_MAX_INBOUND_STREAMS = 32
+/**
+ * Default inbound connections accepted per second from one IP address.
+ * libp2p's own default (5) resets loopback dials of tests and of clients
+ * behind one NAT.
+ */
+export const DEFAULT_INBOUND_CONNECTIONS_PER_SECOND = 100
 
 /** discv5 options a {@link ResourceServer} passes through (the key, addresses, kinds, bootnodes and logger are the server's own). */
 export type ResourceServerDiscv5Init = Omit<Discv5NodeInit, 'privateKey' | 'bindHost' | 'udpPort' | 'tcpPort' | 'kinds' | 'bootnodes' | 'logger' | 'memoryNetwork'>
@@ -246,7 +257,7 @@ export class ResourceServer implements Startable {
       libp2p = await createLibp2pHost({
         privateKey: this.#key.libp2p,
         listen: [listen],
-        ...(this.#init.inboundConnectionsPerSecond === undefined ? {} : { inboundConnectionsPerSecond: this.#init.inboundConnectionsPerSecond })
+        inboundConnectionsPerSecond: this.#init.inboundConnectionsPerSecond ?? DEFAULT_INBOUND_CONNECTIONS_PER_SECOND
       })
     } catch (err) {
       throw new ServerStartError(`tcp ${this.#host}:${this.#tcpPort}`, problemOf(err), { cause: err })

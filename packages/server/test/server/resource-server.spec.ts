@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:net'
+import { ProtocolNotSupportedError } from '@resource-discovery/client-host'
 import {
   decodeEnr,
   identityFromPeerId,
@@ -9,8 +10,9 @@ import {
 import { recordServesKind } from '@resource-discovery/discv5'
 import { expect } from 'chai'
 import { computeAddress, hexlify, randomBytes } from 'ethers'
-import { ProtocolNotSupportedError, ResourceServer, ServerStartError, StreamClosedError, type ResourceStream } from '../../src/index.js'
-import { decode, ECHO_PROTOCOL, echoKind, encode, Harness, tcpPortIsFree, udpPortIsFree } from '../fixtures/servers.js'
+import { ResourceServer, ServerStartError, StreamClosedError, type ResourceStream } from '../../src/index.js'
+import { decode, ECHO_PROTOCOL, echoKind, encode, Harness } from '../../../../test/support/server-harness.js'
+import { tcpPortIsFree, udpPortIsFree } from '../fixtures/ports.js'
 
 describe('ResourceServer', function () {
   this.timeout(20_000)

@@ -1,0 +1,50 @@
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify, type Identify } from '@libp2p/identify'
+import type { PrivateKey } from '@libp2p/interface'
+import { ping, type Ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { identityCheckingNoise, type IdentityMismatchListener } from './identity-checking-noise.js'
+
+/** Default longest a dial (TCP connect plus noise and yamux handshakes) may take, in milliseconds. */
+export const DEFAULT_DIAL_TIMEOUT_MS = 5000
+
+/** @internal the libp2p host of this package and of `@resource-discovery/server`, with its services */
+export type ResourceLibp2p = Libp2p<{ identify: Identify, ping: Ping }>
+
+/** @internal what {@link createLibp2pHost} needs */
+export interface Libp2pHostInit {
+  privateKey: PrivateKey
+  /** Multiaddrs to listen on; none for a client. */
+  listen?: readonly string[]
+  /** Inbound connections accepted per second from one IP address; libp2p's default if absent. */
+  inboundConnectionsPerSecond?: number
+  dialTimeoutMs?: number
+  /** Told about outbound handshakes that proved another key than the dialled peer id. */
+  onIdentityMismatch?: IdentityMismatchListener
+}
+
+/**
+ * @internal
+ * A libp2p 3 host, not started: TCP, noise, yamux, identify and ping, on the
+ * given key. The client (`ClientHost`) and `@resource-discovery/server`
+ * use the same stack, so either can reach the other.
+ */
+export async function createLibp2pHost (init: Libp2pHostInit): Promise<ResourceLibp2p> {
+  return createLibp2p({
+    start: false,
+    privateKey: init.privateKey,
+    addresses: { listen: [...(init.listen ?? [])] },
+    transports: [tcp()],
+    connectionEncrypters: [identityCheckingNoise(init.onIdentityMismatch ?? (() => {}))],
+    streamMuxers: [yamux()],
+    connectionManager: {
+      ...(init.inboundConnectionsPerSecond === undefined ? {} : { inboundConnectionThreshold: init.inboundConnectionsPerSecond }),
+      dialTimeout: init.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS
+    },
+    services: {
+      identify: identify(),
+      ping: ping()
+    }
+  })
+}

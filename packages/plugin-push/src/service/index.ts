@@ -1,4 +1,0 @@
-export {
-  DEFAULT_MAX_CONCURRENT_NOTIFICATIONS, DEFAULT_MAX_QUEUED_NOTIFICATIONS, DEFAULT_MAX_REGISTRATIONS, DEFAULT_NOTIFY_TIMEOUT_MS, DEFAULT_PUSH_READ_TIMEOUT_MS,
-  PushService, type PushServiceComponents, type PushServiceEvents, type PushServiceInit
-} from './push-service.js'

@@ -1,1 +1,0 @@
-export { DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_INBOUND_CONNECTIONS_PER_SECOND } from './create-libp2p-host.js'

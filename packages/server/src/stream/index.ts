@@ -1,2 +1,0 @@
-export { DEFAULT_MAX_MESSAGE_BYTES } from './libp2p-resource-stream.js'
-export type { ResourceStream, ResourceStreamHandler } from './resource-stream.js'
