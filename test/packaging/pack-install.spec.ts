@@ -91,7 +91,8 @@ describe('packages as users install them', function () {
     tarballs = packed.tarballs
     const rootManifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }
     await writeConsumerManifest(scratch, tarballs, rootManifest.devDependencies['@types/node'] ?? 'latest')
-    const install = await run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: scratch, timeoutMs: INSTALL_TIMEOUT_MS, env: outsideNpmEnv() })
+    // --include=dev: NODE_ENV=production (vite's build sets it in this process when the web build test ran first) would leave out @types/node
+    const install = await run(NPM, ['install', '--include=dev', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: scratch, timeoutMs: INSTALL_TIMEOUT_MS, env: outsideNpmEnv() })
     if (install.code !== 0) throw new Error(`npm install of the tarballs failed (exit ${install.code}):\n${install.stderr}`)
     // the type check needs the application's @types/node: say so here if npm left it out, with what npm said
     await readFile(join(scratch, 'node_modules', '@types', 'node', 'package.json'), 'utf8').catch((err: unknown) => {
