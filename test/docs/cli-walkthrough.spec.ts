@@ -12,14 +12,10 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
+import { fencedBlocks } from './markdown-blocks.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const script = join(root, 'docs', 'cli-walkthrough.sh')
-
-/** The ```sh blocks of `markdown`, in order. */
-function shellBlocks (markdown: string): string[] {
-  return [...markdown.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1] ?? '')
-}
 
 /** Paths under the repository that git does not ignore and that changed (`git status --porcelain`). */
 async function repositoryChanges (): Promise<string[]> {
@@ -51,7 +47,7 @@ describe('the README\'s CLI walkthrough', function () {
 
   it('behavior: the README shows docs/cli-walkthrough.sh verbatim', async () => {
     const readme = await readFile(join(root, 'README.md'), 'utf8')
-    expect(shellBlocks(readme), 'a ```sh block of the README is the whole script').to.include(await readFile(script, 'utf8'))
+    expect(fencedBlocks(readme, 'sh'), 'a ```sh block of the README is the whole script').to.include(await readFile(script, 'utf8'))
   })
 
   it('behavior: runs as written: the mail server registered with its consent is found and selected by find and the daemon, every role stops, nothing is left in the repository', async () => {

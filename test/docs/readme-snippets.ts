@@ -15,11 +15,8 @@ import { MailserverClient, type Envelope } from '@resource-discovery/plugin-mail
 import { mailserverServicePlugin } from '@resource-discovery/plugin-mailserver/server'
 import { expect } from 'chai'
 import ts from 'typescript'
+import { fencedBlocks } from './markdown-blocks.js'
 
-/** The ```ts blocks of `markdown`, in order. */
-export function typescriptBlocks (markdown: string): string[] {
-  return [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '')
-}
 
 /**
  * One placeholder of a snippet and the value that replaces it: the string
@@ -139,7 +136,7 @@ export async function runModule (file: string, options: RunModuleOptions): Promi
 
 /** The README's three ```ts blocks: the quick start, the connect snippet and the plugin. */
 export async function readmeSnippets (readmePath: string): Promise<{ quickStart: string, connect: string, plugin: string }> {
-  const blocks = typescriptBlocks(await readFile(readmePath, 'utf8'))
+  const blocks = fencedBlocks(await readFile(readmePath, 'utf8'), 'ts')
   expect(blocks.length, 'the README\'s ```ts blocks').to.equal(3)
   const [quickStart, connect, plugin] = blocks as [string, string, string]
   return { quickStart, connect, plugin }
