@@ -161,8 +161,12 @@ describe('README snippets', function () {
       const now = /^now using ([0-9a-f]{64}): /m.exec(run.stdout)
       expect(now, describeRun(run)).to.not.equal(null)
       expect([...vouchers.keys()], describeRun(run)).to.include(now?.[1])
-      // mail-1 (shipped, registered by the trusted provider), mail-2 (discovered, likewise) and mail-4 (the user's own) against mail-3 (registered by the other provider)
-      expect(run.stdout, describeRun(run)).to.match(/^3 trusted, 1 rejected$/m)
+      // mail-1 (shipped, registered by the trusted provider) and mail-4 (the user's own) at once; mail-2 (discovered,
+      // registered by the trusted provider) and mail-3 (by the other) if discovery found them within find()'s grace
+      const counts = /^(\d+) trusted, (\d+) rejected$/m.exec(run.stdout)
+      expect(counts, describeRun(run)).to.not.equal(null)
+      expect(Number(counts?.[1]), describeRun(run)).to.be.within(2, 3)
+      expect(Number(counts?.[2]), describeRun(run)).to.be.within(0, 1)
     })
 
     it('behavior: fetches the last day of the topic from the connected server, then stops', () => {

@@ -88,6 +88,7 @@ describe('RegistryVerifier on a real chain\'s terms (aged chain, capped and rate
     expect(deployedAt).to.be.greaterThan(PRE_MINED_BLOCKS)
     const started = verifier()
     await started.start()
+    await started.firstSync()
 
     const status = started.status()
     expect(status.fresh).to.equal(true)
@@ -110,6 +111,7 @@ describe('RegistryVerifier on a real chain\'s terms (aged chain, capped and rate
   it('behavior: follows a registration and its removal through the cap', async () => {
     const started = verifier()
     await started.start()
+    await started.firstSync()
     const node = scenario.node()
     await scenario.register(scenario.alice, node)
     await waitUntil(async () => await trusted(started, node.resource), 5000, 'the new registration to verify')
@@ -125,6 +127,7 @@ describe('RegistryVerifier on a real chain\'s terms (aged chain, capped and rate
     const snapshotFile = join(dir, 'registry-index.json')
     const first = verifier({ snapshotStore: new FileRegistrySnapshotStore({ path: snapshotFile }) })
     await first.start()
+    await first.firstSync()
     await first.stop()
     const saved = JSON.parse(await readFile(snapshotFile, 'utf8')) as { block: { number: number }, registrations: unknown[] }
     expect(saved.block.number).to.equal(first.status().syncedBlock)
@@ -135,6 +138,7 @@ describe('RegistryVerifier on a real chain\'s terms (aged chain, capped and rate
     scenario.proxy.resetCounts()
     const second = verifier({ snapshotStore: new FileRegistrySnapshotStore({ path: snapshotFile }) })
     await second.start()
+    await second.firstSync()
 
     const status = second.status()
     expect(status.loadedFrom).to.equal('snapshot')
@@ -150,11 +154,59 @@ describe('RegistryVerifier on a real chain\'s terms (aged chain, capped and rate
     expect(scenario.proxy.totalRequested).to.be.at.most(logCalls + 3)
   })
 
+  // guards: RegistryVerifier#verify's provisional path, only for callers that accept it, and the fresh index
+  // taking over after the first sync. Without the path a warm start waits for the chain.
+  it('behavior: until the first sync, a young snapshot answers callers that accept provisional verdicts, and the sync corrects it', async () => {
+    const snapshotFile = join(dir, 'registry-index.json')
+    const revoked = scenario.node()
+    await scenario.register(scenario.alice, revoked)
+    const first = verifier({ snapshotStore: new FileRegistrySnapshotStore({ path: snapshotFile }) })
+    await first.start()
+    expect(await first.firstSync()).to.equal(true)
+    await first.stop()
+    await scenario.registry.connect(scenario.alice).removeResource(mail.kindId, `0x${revoked.resource.nodeId}`)
+
+    const second = verifier({ snapshotStore: new FileRegistrySnapshotStore({ path: snapshotFile }) })
+    const changes: string[] = []
+    second.onChange((change) => { changes.push(change.reason) })
+    await second.start()
+    // right after start() the index has not loaded: the snapshot answers at once, the chain's view answers the others
+    const early = second.verify(mail, [revoked.resource, byAlice[0]!.resource, unregistered.resource], { provisional: true })
+    const checked = second.verify(mail, [revoked.resource], {})
+    const [stale, kept, stranger] = await early
+    expect(stale).to.deep.include({ trusted: true, provisional: true, provider: scenario.alice.address })
+    expect(stale?.reason).to.contain('index snapshot of block')
+    expect(kept).to.deep.include({ trusted: true, provisional: true })
+    expect(stranger).to.deep.include({ trusted: false, provisional: true })
+    expect((await checked)[0]).to.deep.include({ trusted: false })
+    expect((await checked)[0]?.provisional).to.equal(undefined)
+
+    expect(await second.firstSync()).to.equal(true)
+    expect(changes.some((reason) => reason.includes('loaded from a snapshot'))).to.equal(true)
+    const [after] = await second.verify(mail, [revoked.resource], { provisional: true })
+    expect(after).to.deep.include({ trusted: false })
+    expect(after?.provisional).to.equal(undefined)
+  })
+
+  it('behavior: a snapshot older than snapshotMaxAgeMs answers nothing before the first sync', async () => {
+    const snapshotFile = join(dir, 'registry-index.json')
+    const first = verifier({ snapshotStore: new FileRegistrySnapshotStore({ path: snapshotFile }) })
+    await first.start()
+    await first.firstSync()
+    await first.stop()
+    const second = verifier({ snapshotStore: new FileRegistrySnapshotStore({ path: snapshotFile }), snapshotMaxAgeMs: 0 })
+    await second.start()
+    const [verdict] = await second.verify(mail, [byAlice[0]!.resource], { provisional: true })
+    expect(verdict).to.deep.include({ trusted: true })
+    expect(verdict?.provisional).to.equal(undefined)
+  })
+
   it('error: a corrupt snapshot is set aside and never trusted; the index loads from state', async () => {
     const snapshotFile = join(dir, 'registry-index.json')
     await writeFile(snapshotFile, '{"version":1,"registry":"0x0000000000000000000000000000000000000001",')
     const started = verifier({ snapshotStore: new FileRegistrySnapshotStore({ path: snapshotFile }) })
     await started.start()
+    await started.firstSync()
     expect(started.status().loadedFrom).to.equal('state')
     expect(started.status().registrations).to.be.at.least(4)
     const { readdir } = await import('node:fs/promises')
@@ -165,6 +217,7 @@ describe('RegistryVerifier on a real chain\'s terms (aged chain, capped and rate
     const snapshotFile = join(dir, 'registry-index.json')
     const first = verifier({ snapshotStore: new FileRegistrySnapshotStore({ path: snapshotFile }) })
     await first.start()
+    await first.firstSync()
     await first.stop()
     const saved = JSON.parse(await readFile(snapshotFile, 'utf8')) as Record<string, unknown>
     // a forged snapshot that vouches for the unregistered node, for another registry address
@@ -172,6 +225,7 @@ describe('RegistryVerifier on a real chain\'s terms (aged chain, capped and rate
     await writeFile(snapshotFile, JSON.stringify(forged))
     const second = verifier({ snapshotStore: new FileRegistrySnapshotStore({ path: snapshotFile }) })
     await second.start()
+    await second.firstSync()
     expect(second.status().loadedFrom).to.equal('state')
     expect(await trusted(second, unregistered.resource)).to.equal(false)
   })
@@ -187,7 +241,7 @@ describe('RegistryVerifier on a real chain\'s terms (aged chain, capped and rate
       each.addEventListener('registry:rpc-retry', () => { retries++ })
     }
     const startedAt = Date.now()
-    await Promise.all([started.start(), ...others.map(async (other) => { await other.start() })])
+    await Promise.all([started, ...others].map(async (each) => { await each.start(); await each.firstSync() }))
     const status = started.status()
     expect(status.fresh).to.equal(true)
     expect(status.registrations).to.be.at.least(4)
@@ -209,6 +263,7 @@ describe('RegistryVerifier on a real chain\'s terms (aged chain, capped and rate
     const aged = await proxy({ maxLogRange: LOG_RANGE_CAP, blockOffset: offset })
     const started = verifier({ rpcUrl: aged.url })
     await started.start()
+    await started.firstSync()
     const status = started.status()
     expect(status.syncedBlock).to.equal(await head() + offset)
     expect((status.syncedBlock ?? 0) - (status.deploymentBlock ?? 0)).to.be.greaterThan(offset)
@@ -232,6 +287,7 @@ describe('RegistryVerifier on a real chain\'s terms (aged chain, capped and rate
     await scenario.chain.mine(2)
     const first = verifier({ snapshotStore: new FileRegistrySnapshotStore({ path: snapshotFile }) })
     await first.start()
+    await first.firstSync()
     expect(await trusted(first, node.resource)).to.equal(true)
     await first.stop()
 
@@ -240,6 +296,7 @@ describe('RegistryVerifier on a real chain\'s terms (aged chain, capped and rate
     await scenario.chain.mine(5)
     const second = verifier({ snapshotStore: new FileRegistrySnapshotStore({ path: snapshotFile }) })
     await second.start()
+    await second.firstSync()
     expect(second.status().loadedFrom).to.equal('state')
     expect(await trusted(second, node.resource)).to.equal(false)
     for (const registered of byAlice) {

@@ -50,6 +50,7 @@ describe('RegistryVerifier under chain faults', function () {
     const verifier = verifiers.make()
     const errors = unavailableErrors(verifier)
     await verifier.start()
+    await verifier.firstSync()
 
     expect(verifier.status()).to.deep.include({ fresh: false, registrations: 0 })
     expect(verifier.status().syncedBlock).to.equal(undefined)
@@ -81,6 +82,7 @@ describe('RegistryVerifier under chain faults', function () {
       const maxIndexAgeMs = 300
       const verifier = verifiers.make({ maxIndexAgeMs })
       await verifier.start()
+      await verifier.firstSync()
       const errors = unavailableErrors(verifier)
       scenario.proxy.resetCounts()
       scenario.proxy.setFault(fault)
@@ -119,6 +121,7 @@ describe('RegistryVerifier under chain faults', function () {
       const maxIndexAgeMs = 400
       const verifier = verifiers.make({ maxIndexAgeMs })
       await verifier.start()
+      await verifier.firstSync()
       const revoked = scenario.node()
       const added = nextSync(verifier, (detail) => detail.events.length > 0)
       await scenario.register(scenario.alice, revoked)
@@ -202,6 +205,7 @@ describe('RegistryVerifier under chain faults', function () {
     it('behavior: a registration reorganised away onto a longer chain is dropped, and never trusted again', async () => {
       const verifier = verifiers.make()
       await verifier.start()
+      await verifier.firstSync()
       const snapshot = await scenario.chain.request('evm_snapshot')
       const node = await indexedNode(verifier)
       const reorged = nextSync(verifier, (detail) => detail.reorg)
@@ -215,6 +219,7 @@ describe('RegistryVerifier under chain faults', function () {
     it('behavior: a registration reorganised away at the same height (anvil_reorg) is dropped', async () => {
       const verifier = verifiers.make()
       await verifier.start()
+      await verifier.firstSync()
       const node = await indexedNode(verifier)
       const reorged = nextSync(verifier, (detail) => detail.reorg)
       await scenario.chain.request('anvil_reorg', [1, []])
@@ -226,6 +231,7 @@ describe('RegistryVerifier under chain faults', function () {
     it('behavior: a registration reorganised away onto a shorter chain is dropped', async () => {
       const verifier = verifiers.make()
       await verifier.start()
+      await verifier.firstSync()
       const snapshot = await scenario.chain.request('evm_snapshot')
       await scenario.chain.mine(1)
       const node = await indexedNode(verifier, 2)
@@ -239,6 +245,7 @@ describe('RegistryVerifier under chain faults', function () {
     it('behavior: with confirmations, a reorganisation deeper than them drops a confirmed registration', async () => {
       const verifier = verifiers.make({ confirmations: 2 })
       await verifier.start()
+      await verifier.firstSync()
       const node = await indexedNode(verifier, 2)
       const reorged = nextSync(verifier, (detail) => detail.reorg)
       await scenario.chain.request('anvil_reorg', [3, []])

@@ -115,6 +115,16 @@ describe('web page: the daemon serves it and a browser uses it', function () {
     const selected = await page.locator('#servers [data-kind="mailserver"][data-selected="true"]').getAttribute('data-node-id')
     expect([server('mail-1').nodeId, server('mail-2').nodeId]).to.include(selected)
     await page.locator('#live-status', { hasText: 'Live' }).waitFor({ timeout: 5000 })
+    // the daemon's latency measurement: the round trip on an established connection, and the connection set-up apart
+    const latency = row('mail-1').locator('.latency')
+    await latency.waitFor({ timeout: FIRST_LISTING_MS })
+    const latencyText = await latency.textContent() ?? ''
+    expect(latencyText).to.match(/^[\d.]+ ms round trip[\d.]+ ms connection set-up$/)
+    const [roundTripMs = Number.NaN, setUpMs = Number.NaN] = [...latencyText.matchAll(/([\d.]+) ms/g)].map((match) => Number(match[1]))
+    if (process.env.RDISC_FIGURES === '1') {
+      console.log(`      figure: page shows ${roundTripMs} ms round trip, ${setUpMs} ms connection set-up for a server on 127.0.0.1`)
+    }
+    expect(setUpMs).to.be.above(0)
     if (process.env.RDISC_WEB_SCREENSHOT !== undefined) {
       // latency measurements and every row in place first
       await page.waitForTimeout(1500)

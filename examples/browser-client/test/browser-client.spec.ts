@@ -128,9 +128,12 @@ describe('example: browser-client page in Chromium', function () {
 
   it('behavior: shows the unregistered server as rejected, with the reason', async () => {
     expect(await row('mail-3').getAttribute('data-status')).to.equal('rejected')
-    expect(await row('mail-3').locator('[data-rejection]').getAttribute('data-rejection')).to.equal('not-registered')
-    expect(await row('mail-3').textContent()).to.contain('not registered as mailserver by any provider')
-    expect(await page.locator('#status').textContent()).to.match(/^2 verified, 1 rejected; registry index loaded in \d+ ms, verified and selected in \d+ ms$/)
+    // from the index, or (if find() came before the index had loaded) from the contract's batch view, which
+    // answers only for the trusted providers
+    const code = await row('mail-3').locator('[data-rejection]').getAttribute('data-rejection')
+    expect(code).to.be.oneOf(['not-registered', 'not-registered-by-trusted'])
+    expect(await row('mail-3').textContent()).to.contain(code === 'not-registered' ? 'not registered as mailserver by any provider' : 'not registered as mailserver by any trusted provider')
+    expect(await page.locator('#status').textContent()).to.match(/^2 verified, 1 rejected; started in \d+ ms, verified and selected in \d+ ms$/)
   })
 
   it('behavior: selects one of the verified servers', async () => {

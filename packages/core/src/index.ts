@@ -50,4 +50,4 @@ export { combineSignals, delay, raceAbort, throwIfAborted, toAbortError, type Ab
 export { mergeAsyncIterables, type MergeOptions, type NamedSource } from './util/merge-async-iterables.js'
 export { LifecycleGuard } from './util/lifecycle-guard.js'
 export { TokenBuckets, type TokenBucketsInit } from './util/token-buckets.js'
-export { isStartable, startAll, stopAll, type Startable } from './util/startable.js'
+export { isStartable, startAll, startTogether, stopAll, type Startable } from './util/startable.js'

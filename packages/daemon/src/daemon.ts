@@ -87,6 +87,8 @@ export interface DaemonInit extends Omit<ResourceContainerInit, 'userServers' | 
 interface Running {
   readonly client: ResourceClient
   readonly monitors: ReadonlyMap<string, KindMonitor>
+  /** Settles once the registry verifier's first sync has ended (at once without a registry). */
+  readonly registryLoaded: Promise<unknown>
   readonly app: FastifyInstance
   readonly url: string
   readonly port: number
@@ -249,14 +251,21 @@ export class Daemon implements Startable {
 
   /**
    * Resolves once every watched kind has finished its first discovery pass
-   * and verification (so the selection answers, if any server is trusted).
+   * and verification, and the registry index has loaded (or failed to) and
+   * the watches have verified again against it. The selection answers
+   * before: from the first verified server on.
    *
    * @throws {@link NotStartedError} before `start()`
    * @throws {@link AbortError} if `options.signal` aborts
    */
   async ready (options: AbortOptions = {}): Promise<void> {
-    const { monitors } = this.#started()
-    await raceAbort(Promise.all([...monitors.values()].map(async (monitor) => { await monitor.watch.ready() })), options.signal)
+    const { monitors, registryLoaded } = this.#started()
+    const watches = [...monitors.values()].map((monitor) => monitor.watch)
+    await raceAbort((async () => {
+      await Promise.all([registryLoaded, ...watches.map(async (watch) => { await watch.ready() })])
+      // the index's change was queued on each watch when it loaded
+      await Promise.all(watches.map(async (watch) => { await watch.idle() }))
+    })(), options.signal)
   }
 
   #started (): Running {
@@ -423,7 +432,7 @@ export class Daemon implements Startable {
       customServers: state.customServers.length,
       dataDir
     }, `daemon listening on ${url}`)
-    return { client, monitors, app, url, port, stop }
+    return { client, monitors, registryLoaded: verifier?.firstSync() ?? Promise.resolve(), app, url, port, stop }
   }
 }
 

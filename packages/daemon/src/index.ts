@@ -70,7 +70,7 @@ export {
   type VerdictView
 } from './http/index.js'
 export type { VerdictStatus } from './kinds/index.js'
-export { DEFAULT_LATENCY_INTERVAL_MS, LATENCY_CONCURRENCY, LATENCY_TIMEOUT_MS, type LatencySample } from './latency/index.js'
+export { DEFAULT_LATENCY_INTERVAL_MS, LATENCY_CONCURRENCY, LATENCY_FOLLOW_UP_MS, LATENCY_TIMEOUT_MS, type LatencySample } from './latency/index.js'
 export { createLogger, DEFAULT_LOG_DESTINATION, DEFAULT_LOG_LEVEL, type CreateLoggerOptions } from './logging/index.js'
 export { HTTP_DURATION_BUCKETS_SECONDS, METRICS_PREFIX } from './metrics/index.js'
 export { IMMUTABLE_CACHE_CONTROL, REVALIDATE_CACHE_CONTROL, WEB_CONTENT_SECURITY_POLICY, WEB_CONTENT_TYPES } from './web/index.js'

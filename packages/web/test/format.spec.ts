@@ -8,7 +8,10 @@ describe('format', () => {
     expect(shortAddress('0x70997970C51812dc3A010C7d01b50e0d17dc79C8')).to.equal('0x7099…79C8')
   })
 
-  it('behavior: writes a latency in ms below a second and in s above, and nothing when not measured', () => {
+  it('behavior: writes a latency in ms below a second (hundredths below 1 ms, tenths below 10 ms) and in s above, and nothing when not measured', () => {
+    expect(formatLatency(0.384)).to.equal('0.38 ms')
+    expect(formatLatency(0)).to.equal('0.00 ms')
+    expect(formatLatency(2.44)).to.equal('2.4 ms')
     expect(formatLatency(23.4)).to.equal('23 ms')
     expect(formatLatency(1250)).to.equal('1.3 s')
     expect(formatLatency(null)).to.equal(undefined)

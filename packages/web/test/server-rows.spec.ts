@@ -19,7 +19,7 @@ function resource (digit: string): ResourceView {
 }
 
 function verdict (digit: string, trusted: boolean): VerdictView {
-  return { ...resource(digit), trusted, provider: trusted ? '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' : null, reason: trusted ? 'registered' : 'not registered', rejection: trusted ? null : { code: 'not-registered', providers: [] }, verifier: 'registry', latencyMs: null, latencyAt: null }
+  return { ...resource(digit), trusted, provider: trusted ? '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' : null, reason: trusted ? 'registered' : 'not registered', rejection: trusted ? null : { code: 'not-registered', providers: [] }, verifier: 'registry', latencyMs: null, connectMs: null, latencyAt: null }
 }
 
 function kind (selected: string | null): KindView {

@@ -1,7 +1,7 @@
 import { Discv5Node } from '@resource-discovery/discv5'
 import { checkNodeHost } from '../config/check-host.js'
 import { checkEnr } from '../config/check-values.js'
-import { discv5SettingsFor } from '../runtime/network-profile.js'
+import { discv5SettingsFor } from '../runtime/node-network-profile.js'
 import { listenFailure } from '../runtime/listen-check.js'
 import { nodeKeyOrFresh } from '../runtime/node-key.js'
 import { waitForAbort } from '../runtime/shutdown-signals.js'

@@ -5,7 +5,7 @@ import { checkAddress, checkEnr, parseServerEntry, type ServerEntry } from '../c
 import type { ResolvedOptions } from '../config/resolve-options.js'
 import { UsageError } from '../errors.js'
 import type { PluginCatalog } from '../plugins/plugin-catalog.js'
-import { clientProfileFor, type ClientNetworkProfile } from '../runtime/network-profile.js'
+import { clientBindHost } from '../runtime/network-profile.js'
 import { openRegistry, openRpc } from '../runtime/open-registry.js'
 import { withoutLibraryDetails } from '../output/describe-error.js'
 import type { Output } from '../output/output.js'
@@ -18,8 +18,8 @@ import type { Output } from '../output/output.js'
 export interface ClientSettings {
   /** The bootnodes' ENRs (signatures checked). */
   readonly bootnodes: readonly string[]
-  /** Local or internet discv5 settings, from where the bootnodes are. */
-  readonly profile: ClientNetworkProfile
+  /** The address the client's discv5 node binds: loopback when every bootnode is on loopback (see {@link clientBindHost}). */
+  readonly bindHost: string
   /** The registry verifier's options, if `--rpc-url` and `--registry` are given. */
   readonly registry?: RegistryVerifierInit
   /** The user's own servers (`--server`), each with its kind if it named one. */
@@ -76,12 +76,12 @@ export async function clientSettings (
     }
   }
   const bootnodes = sources.bootnodes.map((record) => record.enr)
-  const profile = clientProfileFor(sources.bootnodes.map((record) => record.ip))
+  const bindHost = clientBindHost(sources.bootnodes.map((record) => record.ip))
   if (options.given('rpcUrls') !== options.given('registry')) {
     throw options.missing(options.given('rpcUrls') ? 'registry' : 'rpcUrls')
   }
   if (!options.given('rpcUrls')) {
-    return { bootnodes, profile, servers }
+    return { bootnodes, bindHost, servers }
   }
   const trusted = options.list('trust').map((address) => checkAddress(options.where('trust'), address))
   const defaultProvider = options.given('defaultProvider') ? checkAddress(options.where('defaultProvider'), options.requireString('defaultProvider')) : undefined
@@ -130,10 +130,9 @@ export async function clientSettings (
     ...(fromBlock === undefined ? {} : { fromBlock }),
     registryAddress,
     ...(defaultProvider === undefined ? {} : { defaultProvider }),
-    ...(trusted.length === 0 ? {} : { trustedProviders: trusted }),
-    ...(profile.registryPollIntervalMs === undefined ? {} : { pollIntervalMs: profile.registryPollIntervalMs })
+    ...(trusted.length === 0 ? {} : { trustedProviders: trusted })
   }
-  return { bootnodes, profile, registry, servers, ...(chainId === undefined ? {} : { chainId }) }
+  return { bootnodes, bindHost, registry, servers, ...(chainId === undefined ? {} : { chainId }) }
 }
 
 /** `url` if it is an http(s) URL. */
@@ -163,16 +162,14 @@ export function requireSources (sources: ClientSources, command: string): void {
   }
 }
 
-/** The discv5 discovery module for the bootnodes, or none without bootnodes. */
+/** The discv5 discovery module for the bootnodes (the library's defaults, a pass bounded by `passTimeoutMs` if given), or none without bootnodes. */
 export function discoveryModules (settings: ClientSettings, passTimeoutMs?: number): ContainerModule[] {
   if (settings.bootnodes.length === 0) {
     return []
   }
-  const pass = passTimeoutMs ?? settings.profile.passTimeoutMs
   return [discv5Discovery({
-    ...settings.profile.discv5,
-    bindHost: settings.profile.bindHost,
+    bindHost: settings.bindHost,
     bootnodes: settings.bootnodes,
-    ...(pass === undefined ? {} : { passTimeoutMs: pass })
+    ...(passTimeoutMs === undefined ? {} : { passTimeoutMs })
   })]
 }

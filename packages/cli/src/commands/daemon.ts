@@ -23,29 +23,32 @@ export async function runDaemon (context: CommandContext): Promise<void> {
   const catalog = await loadPluginCatalog(options.list('plugins'), cwd)
   const kinds = options.list('kinds').map((name) => catalog.requireKind(name).name)
   const selectorSpecs = checkSelectors(options, catalog)
-  if (options.given('rpcUrls')) {
-    output.progress(`checking the registry ${options.string('registry') ?? ''} at ${options.list('rpcUrls').join(', ')}`)
-  }
-  const settings = await clientSettings(options, sources, catalog, output, signal, { tolerateUnreachableRpc: true })
-  const servers = settings.servers.map((server) => {
+  const servers = sources.servers.map((server) => {
     if (server.kind === undefined) {
       throw new UsageError(`${options.where('servers')}: say which kind ${server.address.slice(0, 24)}... serves, as KIND=ADDRESS (e.g. mailserver=enr:...)`)
     }
     return { kind: server.kind, address: server.address, nodeId: server.identity.nodeId }
   })
-  // one state directory per network (chain id and registry address), so two networks never share trust settings
-  const { dir: dataDir, warnings } = await daemonDataDir(join(options.requireString('dataDir'), 'daemon'), {
-    ...(settings.registry === undefined ? {} : { registryAddress: settings.registry.registryAddress }),
-    ...(settings.chainId === undefined ? {} : { chainId: settings.chainId })
-  })
-  for (const warning of warnings) {
-    output.warn(warning)
-  }
-  // the ping host: latency-aware selection, and liveness checks of each kind's selected server
-  const selection = await selectionSetup(selectorSpecs, { probe: true, signal })
-  const latencyIntervalMs = options.number('latencyInterval')
+  // the ping host (latency-aware selection, and liveness checks of each kind's selected server)
+  // starts while the registry is checked: neither waits for the other
+  const selecting = selectionSetup(selectorSpecs, { probe: true, signal })
+  selecting.catch(() => {}) // awaited below, or stopped in `finally` if a step before fails
   let daemon: Daemon | undefined
   try {
+    if (options.given('rpcUrls')) {
+      output.progress(`checking the registry ${options.string('registry') ?? ''} at ${options.list('rpcUrls').join(', ')}`)
+    }
+    const settings = await clientSettings(options, sources, catalog, output, signal, { tolerateUnreachableRpc: true })
+    // one state directory per network (chain id and registry address), so two networks never share trust settings
+    const { dir: dataDir, warnings } = await daemonDataDir(join(options.requireString('dataDir'), 'daemon'), {
+      ...(settings.registry === undefined ? {} : { registryAddress: settings.registry.registryAddress }),
+      ...(settings.chainId === undefined ? {} : { chainId: settings.chainId })
+    })
+    for (const warning of warnings) {
+      output.warn(warning)
+    }
+    const selection = await selecting
+    const latencyIntervalMs = options.number('latencyInterval')
     daemon = newDaemon(options, {
       dataDir,
       host: options.requireString('host'),
@@ -78,7 +81,7 @@ export async function runDaemon (context: CommandContext): Promise<void> {
     output.progress('stopping the daemon')
   } finally {
     await daemon?.stop()
-    await selection.stop()
+    await selecting.then(async (selection) => { await selection.stop() }, () => {})
   }
 }
 

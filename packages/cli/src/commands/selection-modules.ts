@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify'
-import { createClientHost, PingLatencyProbe, type ClientHost } from '@resource-discovery/client-host'
+import type { ClientHost } from '@resource-discovery/client-host'
 import {
   createSelector, InvalidConfigurationError, KindSelector, LatencyProbe, parseSelectorSpec, type SelectorSpec
 } from '@resource-discovery/core'
@@ -48,11 +48,17 @@ export function checkSelectors (options: ResolvedOptions, catalog: PluginCatalog
  * Builds the selection modules: a libp2p client host whose ping is core's
  * `LatencyProbe` (for `latency`/`pinned` selectors, and for the liveness
  * checks of watched selections), and a `KindSelector` per `--selector`.
- * Without `--selector` and without `probe`, nothing is started.
+ * Without `--selector` and without `probe`, nothing is started, and the
+ * client host's package (libp2p) is not even loaded.
  */
 export async function selectionSetup (specs: ReadonlyMap<string, SelectorSpec>, { probe = specs.size > 0, signal }: { probe?: boolean, signal?: AbortSignal } = {}): Promise<SelectionSetup> {
-  const host: ClientHost | undefined = probe ? await createClientHost({}, signal === undefined ? {} : { signal }) : undefined
-  const latencyProbe = host === undefined ? undefined : new PingLatencyProbe(host)
+  let host: ClientHost | undefined
+  let latencyProbe: LatencyProbe | undefined
+  if (probe) {
+    const { createClientHost, PingLatencyProbe } = await import('@resource-discovery/client-host')
+    host = await createClientHost({}, signal === undefined ? {} : { signal })
+    latencyProbe = new PingLatencyProbe(host)
+  }
   const selectors = [...specs].map(([kind, spec]) => ({ kind, selector: createSelector(spec, latencyProbe === undefined ? {} : { probe: latencyProbe }) }))
   const modules = [new ContainerModule(({ bind }) => {
     if (latencyProbe !== undefined) {

@@ -3,7 +3,7 @@ import { wrapText } from '../output/render-help.js'
 
 /** The `Kinds:` section of `rdisc serve --help`: each kind a plugin can serve, with its description and `--option`s. */
 export async function serveHelpDetails (plugins: readonly string[], cwd: string): Promise<string> {
-  const catalog = await loadPluginCatalog(plugins, cwd)
+  const catalog = await loadPluginCatalog(plugins, cwd, { servers: true })
   const services = catalog.servicePlugins()
   const width = Math.max(...services.map((service) => service.kind.name.length))
   const lines = ['Kinds (load more with --plugin):']

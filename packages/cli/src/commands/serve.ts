@@ -7,7 +7,7 @@ import { checkNodeHost } from '../config/check-host.js'
 import { checkEnr } from '../config/check-values.js'
 import { InvalidOptionValueError } from '../errors.js'
 import { loadPluginCatalog } from '../plugins/load-plugin-catalog.js'
-import { discv5SettingsFor } from '../runtime/network-profile.js'
+import { discv5SettingsFor } from '../runtime/node-network-profile.js'
 import { listenFailure } from '../runtime/listen-check.js'
 import { nodeKeyOrFresh } from '../runtime/node-key.js'
 import { waitForAbort } from '../runtime/shutdown-signals.js'
@@ -38,7 +38,7 @@ async function serverListenFailure (options: CommandContext['options'], host: st
  */
 export async function runServe (context: CommandContext): Promise<void> {
   const { options, output, signal, positionals, cwd } = context
-  const catalog = await loadPluginCatalog(options.list('plugins'), cwd)
+  const catalog = await loadPluginCatalog(options.list('plugins'), cwd, { servers: true })
   const plugin = catalog.servicePlugin(positionals[0] ?? '')
   const host = checkNodeHost(options, 'host')
   const bootnodes = options.list('bootnodes').map((enr) => checkEnr(options.where('bootnodes'), enr).enr)

@@ -110,13 +110,18 @@ async function awaitVerdicts (client: ResourceClient, network: LocalNetwork, log
     for (const watch of watches) {
       for (const verdict of [...watch.verified, ...watch.rejected]) {
         const known = sightings.get(verdict.resource.nodeId)
+        const label = labelOf(verdict.resource.nodeId, network)
+        const judgement = `${verdict.trusted ? 'verified' : 'rejected'}: ${explain(verdict, network)}`
         if (known !== undefined) {
+          // verified again with another outcome or source, e.g. on chain first, then from the registry index once it loaded
+          if (known.verdict.trusted !== verdict.trusted || known.verdict.reason !== verdict.reason) {
+            log.step(`daemon: ${label} (${verdict.resource.kind}) ${verdict.resource.nodeId.slice(0, 8)} verified again, ${judgement}`)
+          }
           known.verdict = verdict
           continue
         }
         sightings.set(verdict.resource.nodeId, { verdict, judgedAt: Date.now() })
-        const label = labelOf(verdict.resource.nodeId, network)
-        log.step(`daemon: ${label} (${verdict.resource.kind}) ${verdict.resource.nodeId.slice(0, 8)} discovered on ${verdict.resource.origin}, ${verdict.trusted ? 'verified' : 'rejected'}: ${explain(verdict, network)}`)
+        log.step(`daemon: ${label} (${verdict.resource.kind}) ${verdict.resource.nodeId.slice(0, 8)} discovered on ${verdict.resource.origin}, ${judgement}`)
       }
     }
     if ([...expected].every((nodeId) => sightings.has(nodeId)) || Date.now() >= deadline) {

@@ -44,6 +44,17 @@ function checkPlugin (specifier: string, loaded: unknown): RdiscPlugin {
   return plugin
 }
 
+/** Options of {@link loadPluginCatalog}. */
+export interface LoadPluginCatalogOptions {
+  /**
+   * Whether the built-in plugins come with their server side (`serve`
+   * needs it). Default `false`: the client side only, so a client command
+   * does not load libp2p's server stack. Plugins named by `--plugin` come
+   * as their modules export them either way.
+   */
+  readonly servers?: boolean
+}
+
 /**
  * The built-in plugins (mailserver, push) and those named by `specifiers`:
  * package names (resolved from `cwd`, then from rdisc's own dependencies)
@@ -51,10 +62,11 @@ function checkPlugin (specifier: string, loaded: unknown): RdiscPlugin {
  *
  * @throws {@link PluginLoadError} (a usage error) if a module cannot be loaded or exports no valid `rdiscPlugin`
  */
-export async function loadPluginCatalog (specifiers: readonly string[], cwd: string = process.cwd()): Promise<PluginCatalog> {
+export async function loadPluginCatalog (specifiers: readonly string[], cwd: string = process.cwd(), { servers = false }: LoadPluginCatalogOptions = {}): Promise<PluginCatalog> {
   // loaded here, not at the top: the plugin packages bring libp2p, and a command can fail on its arguments first
-  const { BUILTIN_PLUGINS } = await import('./builtin-plugins.js')
-  const plugins: LoadedPlugin[] = [...BUILTIN_PLUGINS].map(([name, plugin]) => ({ source: `built-in ${name}`, plugin }))
+  const { BUILTIN_PLUGINS, loadBuiltinServices } = await import('./builtin-plugins.js')
+  const builtins = servers ? await loadBuiltinServices() : BUILTIN_PLUGINS
+  const plugins: LoadedPlugin[] = [...builtins].map(([name, plugin]) => ({ source: `built-in ${name}`, plugin }))
   for (const specifier of specifiers) {
     let loaded: unknown
     try {

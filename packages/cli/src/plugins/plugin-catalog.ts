@@ -34,7 +34,7 @@ export class PluginCatalog {
     return this.#plugins.flatMap(({ plugin }) => plugin.module === undefined ? [] : [plugin.module()])
   }
 
-  /** The server side of every plugin that has one. */
+  /** The server side of every plugin that has one (the built-in plugins have it when loaded with `servers: true`, see `loadPluginCatalog`). */
   servicePlugins (): ResourceServicePlugin[] {
     return this.#plugins.flatMap(({ plugin }) => plugin.service === undefined ? [] : [plugin.service])
   }

@@ -1,4 +1,4 @@
-import type { createLogger } from '@resource-discovery/daemon'
+import type { createLogger } from '@resource-discovery/daemon/logging'
 import { withoutLibraryDetails } from '../output/describe-error.js'
 import { textLogLine, type LogFormat } from '../output/log-lines.js'
 import type { OutputStreams } from '../output/output.js'
@@ -38,11 +38,11 @@ export interface CliLoggerInit {
  * command's progress, warnings and error, in the same format (see
  * {@link LogFormat}): pino's JSON lines as they are with `json`, else each
  * turned into one plain line (`rdisc: warning: <msg> key=value ...`).
- * Synchronous, so nothing is lost at exit. Loads the daemon package (pino)
- * only when a command logs.
+ * Synchronous, so nothing is lost at exit. Loads the daemon's logging
+ * entry (pino, not the daemon's HTTP server) only when a command logs.
  */
 export async function createCliLogger (init: CliLoggerInit): Promise<CliLogger> {
-  const daemon = await import('@resource-discovery/daemon')
+  const daemon = await import('@resource-discovery/daemon/logging')
   const { stderr } = init
   const stream = init.format === 'json'
     ? { write: (line: string) => stderr.write(line) }

@@ -1,20 +1,23 @@
 import type { Connection } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { PING_PROTOCOL } from '@libp2p/ping'
+import { byteStream } from '@libp2p/utils'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import {
   combineSignals,
   InvalidConfigurationError,
   LifecycleGuard,
   NotStartedError,
+  raceAbort,
   silentLogger,
   throwIfAborted,
   toAbortError,
+  type LatencyMeasurement,
   type Logger,
   type Resource,
   type Startable
 } from '@resource-discovery/core'
-import { ConnectionFailedError, IdentityMismatchError, RequestTimeoutError } from '../errors.js'
+import { ConnectionFailedError, IdentityMismatchError, ProtocolNotSupportedError, RequestTimeoutError } from '../errors.js'
 import { createLibp2pHost, DEFAULT_DIAL_TIMEOUT_MS, type ResourceLibp2p } from '../host/create-libp2p-host.js'
 import { nodeKey, type NodeKey } from '../host/private-key.js'
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../stream/libp2p-resource-stream.js'
@@ -35,13 +38,20 @@ export interface ClientHostInit {
 
 /** Default longest {@link ClientHost.ping} waits for the connection and the answer together, in milliseconds. */
 export const DEFAULT_PING_TIMEOUT_MS = 5000
+/** Pings {@link ClientHost.ping} sends on the established connection by default; the fastest round trip counts. */
+export const DEFAULT_PINGS = 8
 
-/** Options of {@link ClientHost.ping}. */
+/** Options of {@link ClientHost.ping} and {@link ClientHost.measureLatency}. */
 export interface PingOptions {
-  /** Longest to wait for the connection and the answer together, in milliseconds. Default {@link DEFAULT_PING_TIMEOUT_MS}. */
+  /** Longest to wait for the connection and the answers together, in milliseconds. Default {@link DEFAULT_PING_TIMEOUT_MS}. */
   timeoutMs?: number
+  /** Pings sent one after another on the open connection; the fastest round trip counts. Default {@link DEFAULT_PINGS}. */
+  pings?: number
   signal?: AbortSignal
 }
+
+/** The length of a libp2p ping, in bytes. */
+const PING_LENGTH = 32
 
 /** What a client needs to know of a resource to connect to it: its verified peer id and its addresses. */
 export type ResourceAddress = Pick<Resource, 'peerId' | 'multiaddrs'>
@@ -81,6 +91,8 @@ export class ClientHost implements Startable {
   readonly #requestTimeoutMs: number
   readonly #maxMessageBytes: number
   readonly #mismatches = new Set<string>()
+  /** The last measurement queued for each peer id; see {@link ClientHost.measureLatency}. */
+  readonly #measuring = new Map<string, Promise<void>>()
   #libp2p: ResourceLibp2p | undefined
   readonly #lifecycle = new LifecycleGuard()
 
@@ -108,7 +120,7 @@ export class ClientHost implements Startable {
     await this.#lifecycle.start(() => this.#libp2p !== undefined, async () => { await this.#start() })
   }
 
-  /** Closes every connection. */
+  /** Closes every connection; when it resolves no timer or socket of the host is left, so a process can exit at once. */
   async stop (): Promise<void> {
     await this.#lifecycle.stop(async () => { await this.#stop() })
   }
@@ -129,37 +141,74 @@ export class ClientHost implements Startable {
   }
 
   /**
-   * Measures the round trip to `resource` in milliseconds with the libp2p
-   * ping protocol. The dial proves the resource's key, as {@link connect}
-   * does; an open connection to it is reused, and a connection opened for
-   * the ping is closed afterwards. `timeoutMs` bounds the dial and the ping
-   * together.
+   * The round trip to `resource` in milliseconds, on an established
+   * connection: the `rttMs` of {@link measureLatency}.
+   *
+   * @throws everything {@link measureLatency} throws
+   */
+  async ping (resource: ResourceAddress, options: PingOptions = {}): Promise<number> {
+    return (await this.measureLatency(resource, options)).rttMs
+  }
+
+  /**
+   * Measures `resource` with the libp2p ping protocol, keeping connection
+   * set-up apart from the round trip. The dial proves the resource's key,
+   * as {@link connect} does, and is timed as `connectMs` (`undefined` when
+   * an open connection is reused). Then one ping stream is opened on the
+   * connection and `pings` pings of 32 bytes go over it one after another;
+   * `rttMs` is the fastest of their round trips, so neither the set-up nor
+   * one answer that waited behind other work of either process counts. A
+   * connection opened for the measurement is closed afterwards.
+   * Measurements of one peer run one at a time, the later ones waiting;
+   * `timeoutMs` bounds everything together, the wait included.
    *
    * @throws {@link IdentityMismatchError} if an address answered with another key and no address answered with the right one
    * @throws {@link ConnectionFailedError} if no address could be reached within the timeout
-   * @throws {@link RequestTimeoutError} if the connected server did not answer the ping within the timeout
+   * @throws {@link RequestTimeoutError} if the connected server did not answer the pings within the timeout
+   * @throws {@link ProtocolNotSupportedError} if the server does not speak the ping protocol
+   * @throws InvalidConfigurationError (core) if `timeoutMs` or `pings` is out of range
    * @throws NotStartedError (core) before `start()`
    * @throws AbortError (core) if `options.signal` aborts
    */
-  async ping (resource: ResourceAddress, options: PingOptions = {}): Promise<number> {
+  async measureLatency (resource: ResourceAddress, options: PingOptions = {}): Promise<LatencyMeasurement> {
     throwIfAborted(options.signal)
     const libp2p = this.#libp2p
     if (libp2p === undefined) {
       throw new NotStartedError('ClientHost')
     }
     const timeoutMs = checkPositive(options.timeoutMs, 'timeoutMs', DEFAULT_PING_TIMEOUT_MS)
+    const pings = checkPositive(options.pings, 'pings', DEFAULT_PINGS)
+    if (!Number.isSafeInteger(pings)) {
+      throw new InvalidConfigurationError('pings', `expected a positive whole number, got ${pings}`)
+    }
     const bounded = combineSignals([options.signal], timeoutMs)
     const { signal } = bounded
-    const wasConnected = libp2p.getConnections().some((open) => open.remotePeer.toString() === resource.peerId)
     let connection: Connection | undefined
     try {
-      connection = await this.#dial(resource, signal)
-      return await libp2p.services.ping.ping(connection.remotePeer, { signal })
+      // one measurement of a peer at a time: it may close the connection it opened, and a peer takes one ping stream
+      return await this.#oneAtATime(resource.peerId, signal, async () => {
+        const wasConnected = libp2p.getConnections().some((open) => open.remotePeer.toString() === resource.peerId)
+        const dialStarted = performance.now()
+        const dialled = await this.#dial(resource, signal)
+        connection = dialled
+        const connectMs = wasConnected ? undefined : performance.now() - dialStarted
+        try {
+          const rttMs = await pingOver(dialled, pings, signal)
+          return { rttMs, connectMs }
+        } finally {
+          if (!wasConnected) {
+            await dialled.close().catch(() => {})
+          }
+        }
+      })
     } catch (err) {
       if (options.signal?.aborted === true) {
         throw toAbortError(options.signal)
       }
       if (!signal.aborted) {
+        if (err instanceof Error && err.name === 'UnsupportedProtocolError') {
+          throw new ProtocolNotSupportedError(PING_PROTOCOL, resource.peerId, { cause: err })
+        }
         throw err
       }
       if (connection === undefined) {
@@ -168,8 +217,28 @@ export class ClientHost implements Startable {
       throw new RequestTimeoutError(PING_PROTOCOL, timeoutMs, { cause: err })
     } finally {
       bounded.clear()
-      if (connection !== undefined && !wasConnected) {
-        await connection.close().catch(() => {})
+    }
+  }
+
+  /**
+   * Runs `task` once every earlier task for `peerId` has settled (waiting at
+   * most until `signal` aborts), so measurements of one peer never overlap.
+   */
+  async #oneAtATime<T> (peerId: string, signal: AbortSignal, task: () => Promise<T>): Promise<T> {
+    const previous = this.#measuring.get(peerId)
+    let release = (): void => {}
+    const mine = new Promise<void>((resolve) => { release = resolve })
+    const last = (previous ?? Promise.resolve()).then(async () => { await mine })
+    this.#measuring.set(peerId, last)
+    try {
+      if (previous !== undefined) {
+        await raceAbort(previous, signal)
+      }
+      return await task()
+    } finally {
+      release()
+      if (this.#measuring.get(peerId) === last) {
+        this.#measuring.delete(peerId)
       }
     }
   }
@@ -277,6 +346,37 @@ export class ClientHost implements Startable {
       throw new IdentityMismatchError(peerId, named, address.decapsulateCode(P2P_CODE).toString())
     }
     return address
+  }
+}
+
+/**
+ * Sends `pings` pings one after another on one new ping stream of
+ * `connection` and resolves with the fastest round trip, in milliseconds.
+ * The stream is negotiated before the first ping is timed.
+ *
+ * @throws when the stream cannot be opened, the remote closes it, or an answer differs from its ping
+ */
+async function pingOver (connection: Connection, pings: number, signal: AbortSignal): Promise<number> {
+  const stream = await connection.newStream(PING_PROTOCOL, { signal })
+  const bytes = byteStream(stream)
+  try {
+    let fastest = Number.POSITIVE_INFINITY
+    for (let i = 0; i < pings; i++) {
+      const ping = crypto.getRandomValues(new Uint8Array(PING_LENGTH))
+      const sent = performance.now()
+      await bytes.write(ping, { signal })
+      const pong = (await bytes.read({ bytes: PING_LENGTH, signal })).subarray()
+      const rttMs = performance.now() - sent
+      if (!pong.every((byte, index) => byte === ping[index])) {
+        throw new Error('the ping was answered with other bytes')
+      }
+      fastest = Math.min(fastest, rttMs)
+    }
+    await stream.close({ signal }).catch(() => {})
+    return fastest
+  } catch (err) {
+    stream.abort(err instanceof Error ? err : new Error(String(err)))
+    throw err
   }
 }
 

@@ -4,13 +4,14 @@ import type { PrivateKey } from '@libp2p/interface'
 import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
+import { cleanStop, type CleanStop } from './clean-stop.js'
 import { identityCheckingNoise, type IdentityMismatchListener } from './identity-checking-noise.js'
 
 /** Default longest a dial (TCP connect plus noise and yamux handshakes) may take, in milliseconds. */
 export const DEFAULT_DIAL_TIMEOUT_MS = 5000
 
 /** @internal the libp2p host of this package and of `@resource-discovery/server`, with its services */
-export type ResourceLibp2p = Libp2p<{ identify: Identify, ping: Ping }>
+export type ResourceLibp2p = Libp2p<{ identify: Identify, ping: Ping, cleanStop: CleanStop }>
 
 /** @internal what {@link createLibp2pHost} needs */
 export interface Libp2pHostInit {
@@ -28,7 +29,8 @@ export interface Libp2pHostInit {
  * @internal
  * A libp2p 3 host, not started: TCP, noise, yamux, identify and ping, on the
  * given key. The client (`ClientHost`) and `@resource-discovery/server`
- * use the same stack, so either can reach the other.
+ * use the same stack, so either can reach the other. Its `stop()` leaves no
+ * timer or socket behind (see {@link cleanStop}).
  */
 export async function createLibp2pHost (init: Libp2pHostInit): Promise<ResourceLibp2p> {
   return createLibp2p({
@@ -44,7 +46,11 @@ export async function createLibp2pHost (init: Libp2pHostInit): Promise<ResourceL
     },
     services: {
       identify: identify(),
-      ping: ping()
+      // two outbound ping streams per connection: libp2p's connection monitor pings every connection every 10 s and
+      // aborts the connection when its stream is refused, which it was whenever it met a ClientHost measurement (one
+      // at a time per peer); a listener accepts two inbound ping streams per connection
+      ping: ping({ maxOutboundStreams: 2 }),
+      cleanStop: cleanStop()
     }
   })
 }

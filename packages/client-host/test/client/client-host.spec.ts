@@ -274,7 +274,40 @@ describe('ClientHost', function () {
       const resource = { peerId: server.peerId, multiaddrs: server.multiaddrs }
       expect(await client.ping(resource, { signal: AbortSignal.abort() }).catch((e: unknown) => e)).to.be.instanceOf(AbortError)
       expect(await client.ping(resource, { timeoutMs: 0 }).catch((e: unknown) => e)).to.be.instanceOf(InvalidConfigurationError)
+      for (const pings of [0, 1.5, Number.NaN]) {
+        expect(await client.measureLatency(resource, { pings }).catch((e: unknown) => e)).to.be.instanceOf(InvalidConfigurationError).and.have.property('option', 'pings')
+      }
       expect(await new ClientHost().ping(resource).catch((e: unknown) => e)).to.be.instanceOf(NotStartedError)
+    })
+
+    it('behavior: measurements of one server at the same time all answer, with or without an open connection, and an open one stays open', async () => {
+      const server = await harness.startedServer()
+      const client = await harness.client()
+      const resource = { peerId: server.peerId, multiaddrs: server.multiaddrs }
+
+      // no connection yet: the first measurement's connection must not be closed under the others
+      const fresh = await Promise.allSettled([1, 2, 3].map(async () => await client.measureLatency(resource, { timeoutMs: 5000 })))
+      expect(fresh.map((result) => result.status)).to.deep.equal(['fulfilled', 'fulfilled', 'fulfilled'])
+
+      // an open connection: one ping stream at a time on it (libp2p allows one outbound ping stream per peer, and its
+      // connection monitor aborts the connection when its own heartbeat ping is refused)
+      const connection = await client.connect(resource)
+      const reused = await Promise.allSettled([1, 2, 3].map(async () => await client.measureLatency(resource, { timeoutMs: 5000 })))
+      expect(reused.map((result) => result.status)).to.deep.equal(['fulfilled', 'fulfilled', 'fulfilled'])
+      expect(connection.open).to.equal(true)
+    })
+
+    it('behavior: measureLatency times the set-up of a new connection apart from the round trip, and closes that connection after', async () => {
+      const server = await harness.startedServer()
+      const client = await harness.client()
+      const resource = { peerId: server.peerId, multiaddrs: server.multiaddrs }
+
+      const first = await client.measureLatency(resource, { pings: 5, timeoutMs: 5000 })
+      expect(first.connectMs).to.be.a('number').and.above(0)
+      expect(first.rttMs).to.be.a('number').and.at.least(0).and.below(first.connectMs!)
+      // the connection was closed: the next measurement sets one up again
+      const second = await client.measureLatency(resource, { pings: 1, timeoutMs: 5000 })
+      expect(second.connectMs).to.be.a('number').and.above(0)
     })
   })
 })

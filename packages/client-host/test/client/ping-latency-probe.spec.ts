@@ -35,6 +35,37 @@ describe('PingLatencyProbe', function () {
     expect(Date.now() - started).to.be.below(1500)
   })
 
+  it('behavior: on loopback the round trip on the established connection reads under 5 ms; connection set-up is its own, larger figure', async () => {
+    const server = await harness.startedServer({ kinds: [echoKind] })
+    const host = await harness.client()
+    const probe = new PingLatencyProbe(host)
+    const resource = resourceOf(server)
+
+    const fresh: Array<{ rttMs: number, connectMs: number | undefined }> = []
+    for (let run = 0; run < 5; run++) {
+      fresh.push(await probe.measureDetailed(resource, { timeoutMs: 5000 }))
+    }
+    const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+    const rttMs = median(fresh.map((m) => m.rttMs))
+    const connectMs = median(fresh.map((m) => m.connectMs ?? Number.NaN))
+    process.stdout.write(`      figure: loopback round trip ${rttMs.toFixed(2)} ms, connection set-up ${connectMs.toFixed(1)} ms (medians of 5)\n`)
+    // a connection was set up for each measurement (and closed after it), and timed apart
+    for (const measurement of fresh) {
+      expect(measurement.connectMs).to.be.a('number').and.above(0)
+      expect(measurement.rttMs).to.be.at.least(0)
+    }
+    expect(rttMs).to.be.below(5)
+    expect(connectMs).to.be.above(rttMs)
+    // measure() is the round trip alone
+    expect(await probe.measure(resource, { timeoutMs: 5000 })).to.be.a('number').and.below(connectMs)
+
+    // on an open connection nothing is set up: no set-up figure
+    await host.connect(resource)
+    const reused = await probe.measureDetailed(resource, { timeoutMs: 5000 })
+    expect(reused.connectMs).to.equal(undefined)
+    expect(reused.rttMs).to.be.below(1000)
+  })
+
   it('behavior: a LatencySelector over it picks among the servers that answer, never a stopped one', async () => {
     const [up, alsoUp, down] = await Promise.all([
       harness.startedServer({ kinds: [echoKind] }),

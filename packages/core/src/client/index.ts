@@ -2,6 +2,7 @@ export {
   DEFAULT_CACHE_SAVE_DELAY_MS,
   DEFAULT_CACHE_TTL_MS,
   DEFAULT_DISCOVERY_TIMEOUT_MS,
+  DEFAULT_FIND_GRACE_MS,
   DEFAULT_LIVENESS_FAILURES,
   DEFAULT_LIVENESS_INTERVAL_MS,
   DEFAULT_LIVENESS_TIMEOUT_MS,
@@ -27,4 +28,7 @@ export {
   type FailoverContext,
   type FailoverOptions
 } from './connect-with-failover.js'
-export { LIVENESS_RETRY_MS, ResourceWatch, type ResourceWatchComponents, type ResourceWatchTiming } from './resource-watch.js'
+export { LIVENESS_RETRY_MS, LivenessMonitor, type LivenessSubject, type LivenessTiming } from './liveness-monitor.js'
+export { ResourceWatch, type ResourceWatchComponents, type ResourceWatchTiming } from './resource-watch.js'
+export { WatchCache, type WatchCacheTiming } from './watch-cache.js'
+export { findPass, type FindPassOptions, type FindPassResult } from './find-pass.js'

@@ -4,24 +4,29 @@ import { Discoverer } from '../discovery/discoverer.js'
 import { AbortError, NoTrustedResourceError, NotStartedError } from '../errors.js'
 import { TypedEventTarget } from '../events/typed-event-target.js'
 import { Logger, silentLogger } from '../logging/logger.js'
-import type { Resource } from '../resource/resource.js'
-import type { ResourceKind } from '../resource/resource-kind.js'
 import { ResourceKinds } from '../resource/resource-kinds.js'
 import { LatencyProbe } from '../selection/latency-probe.js'
 import type { SelectionContext, SelectionFailure } from '../selection/selector.js'
 import { Selectors } from '../selection/selectors.js'
 import { combineSignals, throwIfAborted, type AbortOptions } from '../util/abort.js'
-import { startAll, stopAll } from '../util/startable.js'
+import { startTogether, stopAll } from '../util/startable.js'
 import { isTrusted, type TrustedVerdict, type Verdict } from '../verification/verdict.js'
 import { Verifier } from '../verification/verifier.js'
 import type { VerifierChange } from '../verification/verifier-change.js'
 import { connectWithFailover, type ConnectOptions, type ConnectResult } from './connect-with-failover.js'
+import { findPass } from './find-pass.js'
 import type { ResourceClientEvents } from './resource-client-events.js'
 import type { ResourceConnector } from './resource-connector.js'
 import { ResourceWatch } from './resource-watch.js'
 
-/** How long `find()` gathers discovered servers before verifying them, by default. */
+/** Longest `find()` discovers before it verifies and selects among what it found, by default. */
 export const DEFAULT_DISCOVERY_TIMEOUT_MS = 10_000
+/**
+ * How long `find()` goes on discovering after the first trusted server, by
+ * default: servers found within that time are candidates too; then it
+ * selects without waiting for the rest of the discovery pass.
+ */
+export const DEFAULT_FIND_GRACE_MS = 100
 /** Pause between discovery passes of a watch, by default. */
 export const DEFAULT_REDISCOVER_INTERVAL_MS = 30_000
 /** How often a watch verifies every known server again, by default. */
@@ -41,8 +46,13 @@ export const DEFAULT_CACHE_SAVE_DELAY_MS = 1_000
 
 /** Options of {@link ResourceClient}; every field is optional. */
 export interface ResourceClientInit {
-  /** How long `find()` gathers discovered servers (ms). Default {@link DEFAULT_DISCOVERY_TIMEOUT_MS}. */
+  /** Longest `find()` discovers (ms). Default {@link DEFAULT_DISCOVERY_TIMEOUT_MS}. */
   discoveryTimeoutMs?: number
+  /**
+   * How long `find()` goes on discovering after the first trusted server
+   * (ms); `Infinity`: to the end of the discovery pass. Default {@link DEFAULT_FIND_GRACE_MS}.
+   */
+  findGraceMs?: number
   /** Pause between discovery passes of a watch (ms). Default {@link DEFAULT_REDISCOVER_INTERVAL_MS}. */
   rediscoverIntervalMs?: number
   /** How often a watch verifies every known server again (ms). Default {@link DEFAULT_REVERIFY_INTERVAL_MS}. */
@@ -70,8 +80,15 @@ export const ResourceClientInit = Symbol.for('resource-discovery/ResourceClientI
 
 /** Options of {@link ResourceClient.find}. */
 export interface FindOptions extends AbortOptions {
-  /** How long to gather discovered servers (ms); what was found by then is verified. */
+  /** Longest discovery runs (ms); what was found by then is verified. */
   discoveryTimeoutMs?: number
+  /**
+   * How long discovery goes on after the first trusted server (ms); servers
+   * found meanwhile are candidates too. `Infinity` waits for the end of the
+   * discovery pass (every server the pass can find, at the pass's pace).
+   * Default: the client's `findGraceMs`.
+   */
+  graceMs?: number
   /** Stop discovering once this many servers were found. */
   maxResources?: number
 }
@@ -86,8 +103,12 @@ export interface FindResult {
   readonly verified: readonly TrustedVerdict[]
   /** Every server found that is not trusted, with the reason. */
   readonly rejected: readonly Verdict[]
-  /** How long each step took (ms). */
-  readonly timings: { readonly discoverMs: number, readonly verifyMs: number, readonly selectMs: number }
+  /**
+   * How long each step took (ms). Servers are verified while discovery runs:
+   * `discoverMs` is until discovery ended, `verifyMs` the verification still
+   * under way after it, `firstTrustedMs` until the first trusted verdict.
+   */
+  readonly timings: { readonly discoverMs: number, readonly verifyMs: number, readonly selectMs: number, readonly firstTrustedMs?: number }
 }
 
 /**
@@ -138,6 +159,7 @@ export class ResourceClient extends TypedEventTarget<ResourceClientEvents> {
     this.#logger = logger.child({ component: 'resource-client' })
     this.#init = {
       discoveryTimeoutMs: init.discoveryTimeoutMs ?? DEFAULT_DISCOVERY_TIMEOUT_MS,
+      findGraceMs: init.findGraceMs ?? DEFAULT_FIND_GRACE_MS,
       rediscoverIntervalMs: init.rediscoverIntervalMs ?? DEFAULT_REDISCOVER_INTERVAL_MS,
       reverifyIntervalMs: init.reverifyIntervalMs ?? DEFAULT_REVERIFY_INTERVAL_MS,
       verifyBatchDelayMs: init.verifyBatchDelayMs ?? DEFAULT_VERIFY_BATCH_DELAY_MS,
@@ -155,15 +177,17 @@ export class ResourceClient extends TypedEventTarget<ResourceClientEvents> {
   }
 
   /**
-   * Starts the discoverer and verifier (sockets, chain sync), and listens to
-   * the verifier's changes (see {@link Verifier.onChange}): each makes every
-   * watch verify again at once. Idempotent.
+   * Starts the discoverer and verifier together (sockets bound, the
+   * registry index loading in the background: neither waits for the
+   * network), and listens to the verifier's changes (see
+   * {@link Verifier.onChange}): each makes every watch verify again at once.
+   * Idempotent.
    */
   async start (): Promise<void> {
     if (this.#started) {
       return
     }
-    await startAll([this.#discoverer, this.#verifier])
+    await startTogether([this.#discoverer, this.#verifier])
     this.#unsubscribe = this.#verifier.onChange?.((change) => { this.#onVerifierChange(change) })
     this.#started = true
     this.#logger.debug({ kinds: this.#kinds.list().map((kind) => kind.name) }, 'started')
@@ -187,8 +211,11 @@ export class ResourceClient extends TypedEventTarget<ResourceClientEvents> {
   }
 
   /**
-   * Discovers servers of `kindName` for one pass (bounded by
-   * `discoveryTimeoutMs`), verifies them in one batch and selects one.
+   * Discovers servers of `kindName`, verifies them while discovery runs,
+   * and selects one among the trusted ones: `graceMs` after the first
+   * trusted server (the rest of the discovery pass is not waited for), or
+   * at the end of the pass, or at `discoveryTimeoutMs`, whichever comes
+   * first. Verdicts reflect the verifier's source now (never provisional).
    *
    * @throws {@link UnknownResourceKindError} if no plugin provides the kind
    * @throws {@link NoTrustedResourceError} if no discovered server is trusted; it carries every verdict
@@ -204,25 +231,33 @@ export class ResourceClient extends TypedEventTarget<ResourceClientEvents> {
     const cancel = combineSignals([options.signal, controller.signal])
     const { signal } = cancel
     try {
-      const startedAt = performance.now()
-      const resources = await this.#gather(kind, options, signal)
-      const discoveredAt = performance.now()
-      const verdicts = await this.#verifier.verify(kind, resources, { signal })
-      const verifiedAt = performance.now()
+      const pass = await findPass(kind, this.#discoverer, this.#verifier, {
+        signal,
+        discoveryTimeoutMs: options.discoveryTimeoutMs ?? this.#init.discoveryTimeoutMs,
+        graceMs: options.graceMs ?? this.#init.findGraceMs,
+        ...(options.maxResources === undefined ? {} : { maxResources: options.maxResources })
+      }, this.#logger)
+      const { verdicts } = pass
       const verified = verdicts.filter(isTrusted)
       const rejected = verdicts.filter((verdict) => !verdict.trusted)
+      const selectStartedAt = performance.now()
       const selected = await this.#selectors.forKind(kindName).select(kind, verified, { signal })
-      const selectedAt = performance.now()
+      const selectMs = performance.now() - selectStartedAt
       if (selected === undefined) {
         throw new NoTrustedResourceError(kindName, verdicts)
       }
-      this.#logger.debug({ kind: kindName, discovered: resources.length, verified: verified.length, selected: selected.resource.nodeId }, 'found')
+      this.#logger.debug({ kind: kindName, discovered: pass.discovered, verified: verified.length, selected: selected.resource.nodeId }, 'found')
       return {
         kind: kindName,
         selected,
         verified,
         rejected,
-        timings: { discoverMs: discoveredAt - startedAt, verifyMs: verifiedAt - discoveredAt, selectMs: selectedAt - verifiedAt }
+        timings: {
+          discoverMs: pass.discoverMs,
+          verifyMs: pass.verifyMs,
+          selectMs,
+          ...(pass.firstTrustedMs === undefined ? {} : { firstTrustedMs: pass.firstTrustedMs })
+        }
       }
     } finally {
       cancel.clear()
@@ -333,31 +368,6 @@ export class ResourceClient extends TypedEventTarget<ResourceClientEvents> {
     const watch = this.#watches.get(kindName)
     this.#watches.delete(kindName)
     await watch?.stop()
-  }
-
-  /** Gathers one discovery pass, ending early at the timeout or `maxResources`. */
-  async #gather (kind: ResourceKind, options: FindOptions, cancelSignal: AbortSignal): Promise<Resource[]> {
-    const timeoutMs = options.discoveryTimeoutMs ?? this.#init.discoveryTimeoutMs
-    const bounded = combineSignals([cancelSignal], timeoutMs)
-    const resources: Resource[] = []
-    try {
-      for await (const resource of this.#discoverer.discover(kind, { signal: bounded.signal })) {
-        resources.push(resource)
-        if (options.maxResources !== undefined && resources.length >= options.maxResources) {
-          break
-        }
-      }
-    } catch (err) {
-      // the pass timing out is the normal end of gathering; the caller aborting (or stop()) is not
-      throwIfAborted(cancelSignal)
-      if (!bounded.signal.aborted) {
-        throw err
-      }
-      this.#logger.debug({ kind: kind.name, timeoutMs, found: resources.length }, 'discovery pass timed out; verifying what was found')
-    } finally {
-      bounded.clear()
-    }
-    return resources
   }
 
   /** The verifier learnt of a change: every watch verifies again now, with the change as the reason. */

@@ -1,4 +1,5 @@
-import { resourceFromCache, toCachedResource } from '../cache/cached-resource-codec.js'
+import { toCachedResource } from '../cache/cached-resource-codec.js'
+import type { CachedResource } from '../cache/cached-resource.js'
 import type { ResourceCache } from '../cache/resource-cache.js'
 import type { Discoverer } from '../discovery/discoverer.js'
 import { AbortError } from '../errors.js'
@@ -8,10 +9,12 @@ import type { Resource } from '../resource/resource.js'
 import type { ResourceKind } from '../resource/resource-kind.js'
 import type { LatencyProbe } from '../selection/latency-probe.js'
 import type { Selector } from '../selection/selector.js'
-import { combineSignals, delay, raceAbort } from '../util/abort.js'
+import { delay } from '../util/abort.js'
 import { isTrusted, type TrustedVerdict, type Verdict } from '../verification/verdict.js'
 import type { Verifier } from '../verification/verifier.js'
+import { LivenessMonitor } from './liveness-monitor.js'
 import type { ResourceClientEvents } from './resource-client-events.js'
+import { WatchCache } from './watch-cache.js'
 
 /** Timing of a {@link ResourceWatch}. */
 export interface ResourceWatchTiming {
@@ -33,12 +36,6 @@ export interface ResourceWatchTiming {
   cacheSaveDelayMs: number
 }
 
-/**
- * The longest pause before a failed liveness check is repeated (ms): a
- * failure is confirmed quickly rather than a whole interval later.
- */
-export const LIVENESS_RETRY_MS = 250
-
 /** What a watch works with. */
 export interface ResourceWatchComponents {
   readonly discoverer: Discoverer
@@ -58,14 +55,22 @@ export interface ResourceWatchComponents {
  * periodically (and at once through {@link reverify} when the verifier
  * reports a change), and reselects when the selected server loses trust.
  *
+ * - The first selection comes as soon as one server is verified: until a
+ *   server is selected, what is discovered is verified at once rather than
+ *   gathered for `verifyBatchDelayMs`, and verdicts the verifier marks
+ *   {@link Verdict.provisional} (a registry index snapshot not yet checked
+ *   against the chain) are accepted; the verifier's change once it has
+ *   checked makes the watch verify again, with the reason.
  * - With a {@link ResourceCache}, the servers cached by an earlier run are
  *   taken first (origin `cache`) and verified before use while discovery
- *   runs; the verified set is saved as it changes (debounced) and at stop.
+ *   runs; the verified set is saved as it changes (debounced) and at stop
+ *   ({@link WatchCache}).
  * - With a {@link LatencyProbe}, the selected server is checked every
- *   `livenessIntervalMs`; after `livenessFailures` failed checks in a row it
- *   is reported to the selector (`reportFailure`) and the selection moves
- *   on. It is checked again at each interval and becomes a candidate again
- *   once it answers (a sticky selector may still keep it out for a while).
+ *   `livenessIntervalMs` ({@link LivenessMonitor}); after `livenessFailures`
+ *   failed checks in a row it is reported to the selector (`reportFailure`)
+ *   and the selection moves on. It is checked again at each interval and
+ *   becomes a candidate again once it answers (a sticky selector may still
+ *   keep it out for a while).
  *
  * Obtained from {@link ResourceClient.watch}; events go to the client.
  */
@@ -75,23 +80,31 @@ export class ResourceWatch {
   readonly #components: ResourceWatchComponents
   readonly #timing: ResourceWatchTiming
   readonly #controller = new AbortController()
+  readonly #cache: WatchCache | undefined
+  readonly #liveness: LivenessMonitor | undefined
+  /**
+   * Servers reported by discovery (or `consider`) and not yet taken in: the
+   * one piece of state written outside the serial queue. A queued flush
+   * takes them in.
+   */
+  #inbox: Array<{ readonly resource: Resource, readonly recheck: boolean }> = []
+  // The state below is written only by tasks of the serial queue (#enqueue),
+  // so that a verification's verdicts, a liveness failure and a forget are
+  // applied one at a time, in order, against the state the task started from.
+  /** Every server known, by node id. */
   readonly #resources = new Map<string, Resource>()
+  /** The latest verdict of each known server. */
   readonly #verdicts = new Map<string, Verdict>()
+  /** Known servers waiting to be verified (new, or with a newer record). */
   readonly #pending = new Map<string, Resource>()
   /** When each trusted server was last verified (ms), for the cache. */
   readonly #verifiedAt = new Map<string, number>()
   /** Servers that failed their liveness checks, with how many checks failed; they are not selected while another is usable. */
   readonly #unresponsive = new Map<string, number>()
-  /** Failed liveness checks in a row of the selected server. */
-  #livenessFailed = 0
   #selected: TrustedVerdict | undefined
-  #batchTimer: ReturnType<typeof setTimeout> | undefined
-  #saveTimer: ReturnType<typeof setTimeout> | undefined
-  #cacheDirty = false
-  /** When the cache was last saved (ms since the epoch). */
-  #savedAt = 0
-  #saving: Promise<void> = Promise.resolve()
+  /** The tail of the serial queue. */
   #work: Promise<void> = Promise.resolve()
+  #batchTimer: ReturnType<typeof setTimeout> | undefined
   readonly #loops: Promise<void>
   readonly #firstPass: PromiseWithResolvers<undefined>
   #stopped = false
@@ -100,6 +113,22 @@ export class ResourceWatch {
     this.kind = kind
     this.#components = components
     this.#timing = timing
+    const { cache, probe, logger } = components
+    this.#cache = cache === undefined
+      ? undefined
+      : new WatchCache(kind, cache, { ttlMs: timing.cacheTtlMs, saveDelayMs: timing.cacheSaveDelayMs }, () => this.#cacheEntries(), logger)
+    this.#liveness = probe === undefined
+      ? undefined
+      : new LivenessMonitor(kind, probe, { intervalMs: timing.livenessIntervalMs, timeoutMs: timing.livenessTimeoutMs, failures: timing.livenessFailures }, {
+        selected: () => this.#selected,
+        unresponsive: () => [...this.#unresponsive.keys()].map((nodeId) => this.#resources.get(nodeId)).filter((resource) => resource !== undefined),
+        answersAgain: async (resource) => {
+          await this.#enqueue(async () => { this.#unresponsive.delete(resource.nodeId) })
+        },
+        failed: async (selected, failed) => {
+          await this.#enqueue(async () => { await this.#giveUp(selected, failed) })
+        }
+      }, logger)
     this.#firstPass = Promise.withResolvers<undefined>()
     this.#loops = this.#run()
   }
@@ -124,6 +153,11 @@ export class ResourceWatch {
     await this.#firstPass.promise
   }
 
+  /** Resolves when the work queued so far (verifications, a reselection) is done. */
+  async idle (): Promise<void> {
+    await this.#work
+  }
+
   /** Stops watching: cancels discovery and timers and waits for running work. Idempotent. */
   async stop (): Promise<void> {
     if (this.#stopped) {
@@ -136,12 +170,7 @@ export class ResourceWatch {
     await this.#loops.catch(() => {})
     await this.#work.catch(() => {})
     // the verified set as it was last is what the next run starts from
-    clearTimeout(this.#saveTimer)
-    this.#saveTimer = undefined
-    if (this.#cacheDirty) {
-      this.#saveCache()
-    }
-    await this.#saving
+    await this.#cache?.close()
   }
 
   /**
@@ -162,9 +191,8 @@ export class ResourceWatch {
   async consider (resources: readonly Resource[], why: string): Promise<void> {
     for (const resource of resources) {
       if (resource.kind === this.kind.name) {
-        this.#onDiscovered(resource)
         // verified now even if known with the same record: it may have been rejected before
-        this.#pending.set(resource.nodeId, this.#resources.get(resource.nodeId) ?? resource)
+        this.#inbox.push({ resource, recheck: true })
       }
     }
     await this.#flush(why)
@@ -177,11 +205,12 @@ export class ResourceWatch {
   async forget (nodeId: string, why: string): Promise<boolean> {
     let known = false
     await this.#enqueue(async () => {
+      this.#inbox = this.#inbox.filter((entry) => entry.resource.nodeId !== nodeId)
       known = this.#resources.delete(nodeId)
       this.#pending.delete(nodeId)
       this.#unresponsive.delete(nodeId)
       this.#verifiedAt.delete(nodeId)
-      this.#cacheChanged()
+      this.#cache?.changed()
       const verdict = this.#verdicts.get(nodeId)
       this.#verdicts.delete(nodeId)
       if (verdict !== undefined && isTrusted(verdict)) {
@@ -194,45 +223,18 @@ export class ResourceWatch {
 
   /** Takes the cached servers first (verified before use), then runs discovery, re-verification and liveness checks until stopped. */
   async #run (): Promise<void> {
-    await this.#loadCache()
+    const { signal } = this.#controller
+    const cached = await this.#cache?.load(signal) ?? []
     if (this.#isStopping()) {
       return
     }
-    await Promise.all([this.#discoveryLoop(), this.#reverifyLoop(), this.#livenessLoop()])
-  }
-
-  /** Queues the cached servers of the kind for verification, ahead of anything discovery finds. Never throws. */
-  async #loadCache (): Promise<void> {
-    const { cache, logger } = this.#components
-    if (cache === undefined) {
-      return
+    if (cached.length > 0) {
+      this.#components.logger.debug({ kind: this.kind.name, cached: cached.length }, 'verifying the cached servers again')
+      this.#inbox.push(...cached.map((resource) => ({ resource, recheck: false })))
+      // queued now, so the cached servers are verified (and one selected) before anything discovered
+      void this.#flush('cached from an earlier run')
     }
-    let resources: Resource[]
-    try {
-      const entries = await cache.load(this.kind.name, { signal: this.#controller.signal })
-      resources = entries.flatMap((entry) => {
-        try {
-          return [resourceFromCache(this.kind, entry)]
-        } catch (err) {
-          logger.warn({ kind: this.kind.name, nodeId: entry.nodeId, err }, 'skipped a cache entry that does not describe its node')
-          return []
-        }
-      })
-    } catch (err) {
-      if (!this.#isStopping()) {
-        logger.warn({ kind: this.kind.name, err }, 'could not load the resource cache; discovering without it')
-      }
-      return
-    }
-    if (resources.length === 0 || this.#isStopping()) {
-      return
-    }
-    logger.debug({ kind: this.kind.name, cached: resources.length }, 'verifying the cached servers again')
-    for (const resource of resources) {
-      this.#onDiscovered(resource)
-    }
-    // queued now, so the cached servers are verified (and one selected) before anything discovered
-    void this.#flush('cached from an earlier run')
+    await Promise.all([this.#discoveryLoop(), this.#reverifyLoop(), this.#liveness?.run(signal)])
   }
 
   async #discoveryLoop (): Promise<void> {
@@ -272,137 +274,65 @@ export class ResourceWatch {
     }
   }
 
-  /** Checks that the selected server answers, and whether servers that stopped answering answer again. */
-  async #livenessLoop (): Promise<void> {
-    const { probe } = this.#components
-    const { livenessIntervalMs } = this.#timing
-    if (probe === undefined || !(livenessIntervalMs > 0)) {
+  /** The selected server failed `failed` liveness checks in a row: it is marked unresponsive, reported, and the selection moves on. */
+  async #giveUp (selected: TrustedVerdict, failed: number): Promise<void> {
+    const current = this.#selected
+    if (current?.resource.nodeId !== selected.resource.nodeId) {
       return
     }
-    const { signal } = this.#controller
-    let pause = livenessIntervalMs
-    while (!signal.aborted) {
-      try {
-        await delay(pause, { signal })
-      } catch {
-        return
-      }
-      const healthy = await this.#checkLiveness(probe)
-      pause = healthy ? livenessIntervalMs : Math.min(livenessIntervalMs, LIVENESS_RETRY_MS)
-    }
-  }
-
-  /** One round of liveness checks; returns false if the selected server failed this one (so it is checked again soon). */
-  async #checkLiveness (probe: LatencyProbe): Promise<boolean> {
-    const { logger } = this.#components
-    const returning = [...this.#unresponsive.keys()].map((nodeId) => this.#resources.get(nodeId)).filter((resource) => resource !== undefined)
-    const selected = this.#selected
-    const [answered] = await Promise.all([
-      selected === undefined ? true : this.#answers(probe, selected.resource),
-      Promise.all(returning.map(async (resource) => {
-        if (await this.#answers(probe, resource)) {
-          this.#unresponsive.delete(resource.nodeId)
-          logger.info({ kind: this.kind.name, nodeId: resource.nodeId }, 'a server that had stopped answering answers again')
-        }
-      }))
-    ])
-    if (selected === undefined || this.#isStopping() || this.#selected?.resource.nodeId !== selected.resource.nodeId) {
-      this.#livenessFailed = 0
-      return true
-    }
-    if (answered) {
-      this.#livenessFailed = 0
-      return true
-    }
-    this.#livenessFailed++
-    const failed = this.#livenessFailed
-    logger.debug({ kind: this.kind.name, nodeId: selected.resource.nodeId, failed }, 'the selected server failed a liveness check')
-    if (failed < this.#timing.livenessFailures) {
-      return false
-    }
-    this.#livenessFailed = 0
-    await this.#enqueue(async () => {
-      const current = this.#selected
-      if (current?.resource.nodeId !== selected.resource.nodeId) {
-        return
-      }
-      this.#unresponsive.set(current.resource.nodeId, failed)
-      try {
-        this.#components.selector.reportFailure?.(this.kind, current, { error: new Error(`${failed} liveness checks failed`) })
-      } catch (err) {
-        logger.warn({ kind: this.kind.name, err }, 'the selector failed to take a failure report')
-      }
-      this.#cacheChanged()
-      await this.#reselect('liveness check')
-    })
-    return true
-  }
-
-  /** Whether `resource` answers the probe within the liveness timeout. */
-  async #answers (probe: LatencyProbe, resource: Resource): Promise<boolean> {
-    const timeoutMs = this.#timing.livenessTimeoutMs
-    const bounded = combineSignals([this.#controller.signal], timeoutMs)
+    this.#unresponsive.set(current.resource.nodeId, failed)
     try {
-      // raceAbort enforces the timeout even on a probe that ignores its signal
-      const rttMs = await raceAbort(probe.measure(resource, { signal: bounded.signal, timeoutMs }), bounded.signal)
-      return Number.isFinite(rttMs) && rttMs >= 0
-    } catch {
-      return false
-    } finally {
-      bounded.clear()
+      this.#components.selector.reportFailure?.(this.kind, current, { error: new Error(`${failed} liveness checks failed`) })
+    } catch (err) {
+      this.#components.logger.warn({ kind: this.kind.name, err }, 'the selector failed to take a failure report')
     }
+    this.#cache?.changed()
+    await this.#reselect('liveness check')
   }
 
-  /** Notes that the verified set changed: the cache is saved after `cacheSaveDelayMs`. */
-  #cacheChanged (): void {
-    if (this.#components.cache === undefined) {
-      return
-    }
-    this.#cacheDirty = true
-    if (this.#saveTimer === undefined && !this.#isStopping()) {
-      this.#saveTimer = setTimeout(() => {
-        this.#saveTimer = undefined
-        this.#saveCache()
-      }, this.#timing.cacheSaveDelayMs)
-    }
-  }
-
-  /**
-   * Saves the verified, answering servers, after any save under way. An
-   * empty set is not saved: it most often means the verifier cannot reach
-   * the registry, and the old entries are verified again before use anyway.
-   */
-  #saveCache (): void {
-    const { cache, logger } = this.#components
-    if (cache === undefined) {
-      return
-    }
-    this.#cacheDirty = false
-    this.#savedAt = Date.now()
-    const entries = this.verified
-      .filter((verdict) => !this.#unresponsive.has(verdict.resource.nodeId))
+  /** What the cache keeps: the verified, answering servers, as checked against the source (not provisional). */
+  #cacheEntries (): CachedResource[] {
+    return this.verified
+      .filter((verdict) => verdict.provisional !== true && !this.#unresponsive.has(verdict.resource.nodeId))
       .map((verdict) => toCachedResource(verdict, this.#verifiedAt.get(verdict.resource.nodeId) ?? Date.now(), this.#timing.cacheTtlMs))
-    if (entries.length === 0) {
-      return
-    }
-    this.#saving = this.#saving.then(async () => {
-      await cache.save(this.kind.name, entries)
-    }).catch((err: unknown) => {
-      logger.warn({ kind: this.kind.name, err }, 'could not save the resource cache')
-    })
   }
 
   #isStopping (): boolean {
     return this.#controller.signal.aborted
   }
 
+  /**
+   * Takes a discovered server into the inbox, to be verified in the next
+   * batch: at once while nothing is selected (the first selection waits for
+   * nothing), else after `verifyBatchDelayMs`.
+   */
   #onDiscovered (resource: Resource): void {
+    this.#inbox.push({ resource, recheck: false })
+    if (this.#batchTimer === undefined) {
+      const delayMs = this.#selected === undefined ? 0 : this.#timing.verifyBatchDelayMs
+      this.#batchTimer = setTimeout(() => {
+        this.#batchTimer = undefined
+        void this.#flush('newly discovered')
+      }, delayMs)
+    }
+  }
+
+  /**
+   * Takes one server of the inbox in (in the queue): a new server, a newer
+   * record, or a cached record seen again from a live source waits for
+   * verification; `recheck` makes a known one wait too.
+   */
+  #takeIn (resource: Resource, recheck: boolean): void {
     const known = this.#resources.get(resource.nodeId)
     const newer = known === undefined || (resource.seq ?? 0n) > (known.seq ?? 0n)
     // a cached record seen again from a live source is verified again under that source's origin
     const confirmed = !newer && known.origin === 'cache' && resource.origin !== 'cache'
     if (!newer && !confirmed) {
-      this.#resources.set(resource.nodeId, { ...known, lastSeen: resource.lastSeen })
+      const seen = { ...known, lastSeen: resource.lastSeen }
+      this.#resources.set(resource.nodeId, seen)
+      if (recheck) {
+        this.#pending.set(resource.nodeId, seen)
+      }
       return
     }
     const merged = known === undefined
@@ -413,19 +343,18 @@ export class ResourceWatch {
     if (!confirmed) {
       this.#components.events.safeDispatchEvent('resource:discovered', merged)
     }
-    if (this.#batchTimer === undefined) {
-      this.#batchTimer = setTimeout(() => {
-        this.#batchTimer = undefined
-        void this.#flush('newly discovered')
-      }, this.#timing.verifyBatchDelayMs)
-    }
   }
 
-  /** Verifies the servers waiting for verification, as one batch. */
+  /** Takes the inbox in and verifies the servers waiting for verification, as one batch. */
   async #flush (why: string): Promise<void> {
     clearTimeout(this.#batchTimer)
     this.#batchTimer = undefined
     await this.#enqueue(async () => {
+      const inbox = this.#inbox
+      this.#inbox = []
+      for (const { resource, recheck } of inbox) {
+        this.#takeIn(resource, recheck)
+      }
       const batch = [...this.#pending.values()]
       this.#pending.clear()
       if (batch.length > 0) {
@@ -450,14 +379,16 @@ export class ResourceWatch {
       return
     }
     const { signal } = this.#controller
-    const verdicts = await this.#components.verifier.verify(this.kind, resources, { signal })
+    // provisional verdicts are checked by the verifier later, and its change makes the watch verify again
+    const verdicts = await this.#components.verifier.verify(this.kind, resources, { signal, provisional: true })
     let changed = false
     for (const verdict of verdicts) {
       changed = this.#applyVerdict(verdict) || changed
     }
-    // a steady set is saved now and then too, so that its entries do not expire while in use
-    if (changed || Date.now() - this.#savedAt > this.#timing.cacheTtlMs / 10) {
-      this.#cacheChanged()
+    if (changed) {
+      this.#cache?.changed()
+    } else {
+      this.#cache?.verified()
     }
     await this.#reselect(why)
   }
@@ -509,7 +440,6 @@ export class ResourceWatch {
       report: (note) => { notes.push(note) }
     })
     this.#selected = current
-    this.#livenessFailed = 0
     const lost = previous === undefined ? '' : this.#lostReason(previous, trusted, why)
     const reason = previous === undefined
       ? `first selection (${why})`

@@ -5,7 +5,7 @@ import type { Resource } from '../resource/resource.js'
 import type { ResourceKind } from '../resource/resource-kind.js'
 import { throwIfAborted } from '../util/abort.js'
 import { mergeAsyncIterables } from '../util/merge-async-iterables.js'
-import { startAll, stopAll, type Startable } from '../util/startable.js'
+import { startTogether, stopAll, type Startable } from '../util/startable.js'
 import { DiscovererContribution, type DiscoverOptions, type Discoverer } from './discoverer.js'
 
 /**
@@ -36,7 +36,7 @@ export class MergedDiscoverer implements Discoverer, Startable {
   }
 
   async start (): Promise<void> {
-    await startAll(this.#sources)
+    await startTogether(this.#sources)
   }
 
   async stop (): Promise<void> {

@@ -9,6 +9,19 @@ const MAX_ENR_TEXT_LENGTH = 4 + Math.ceil(300 * 4 / 3)
 /** The message `@chainsafe/enr` throws when a record's signature does not verify. */
 const SIGNATURE_FAILURE = 'Unable to verify enr signature'
 
+/** Records decoded most recently, by their text: at most this many are kept. */
+const DECODED_MEMO_SIZE = 1024
+
+/**
+ * Records decoded (and signature-checked) lately, by their exact text, least
+ * recently used first. A record's text determines the outcome, so a second
+ * decode of the same text (a discoverer passing on what discv5 decoded, a
+ * server seen again in the next pass) skips the signature check, the costly
+ * part (milliseconds each while the process is young). Only successes are
+ * kept; each caller gets its own copy.
+ */
+const decoded = new Map<string, NodeRecord>()
+
 /**
  * Decodes the text form of an ENR (`enr:...`) and checks its signature.
  *
@@ -20,6 +33,21 @@ const SIGNATURE_FAILURE = 'Unable to verify enr signature'
  */
 export function decodeEnr (text: string): NodeRecord {
   const trimmed = text.trim()
+  const known = decoded.get(trimmed)
+  if (known !== undefined) {
+    decoded.delete(trimmed)
+    decoded.set(trimmed, known)
+    return { ...known, entries: new Map([...known.entries].map(([key, value]) => [key, Uint8Array.from(value)])) }
+  }
+  const record = decodeUncached(trimmed)
+  decoded.set(trimmed, record)
+  if (decoded.size > DECODED_MEMO_SIZE) {
+    decoded.delete(decoded.keys().next().value as string)
+  }
+  return { ...record, entries: new Map([...record.entries].map(([key, value]) => [key, Uint8Array.from(value)])) }
+}
+
+function decodeUncached (trimmed: string): NodeRecord {
   if (!trimmed.startsWith('enr:')) {
     throw new InvalidEnrError('it does not start with "enr:"')
   }

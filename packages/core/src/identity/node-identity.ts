@@ -1,6 +1,6 @@
 import { publicKeyFromRaw } from '@libp2p/crypto/keys'
 import { peerIdFromPublicKey, peerIdFromString } from '@libp2p/peer-id'
-import { SigningKey, keccak256 } from 'ethers'
+import { keccak256, SigningKey } from 'ethers/crypto'
 import { InvalidPeerIdError, InvalidPublicKeyError } from '../errors.js'
 import { fromHex } from '../util/hex.js'
 import type { NodeIdentity } from '../resource/node-record.js'

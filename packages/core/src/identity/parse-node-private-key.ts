@@ -1,4 +1,4 @@
-import { SigningKey } from 'ethers'
+import { SigningKey } from 'ethers/crypto'
 import { InvalidConfigurationError } from '../errors.js'
 import type { NodeIdentity } from '../resource/node-record.js'
 import { fromHex } from '../util/hex.js'

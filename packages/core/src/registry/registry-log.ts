@@ -1,4 +1,5 @@
-import { getAddress, Interface, type LogDescription } from 'ethers'
+import { Interface, type LogDescription } from 'ethers/abi'
+import { getAddress } from 'ethers/address'
 import { RpcUnavailableError } from '../errors.js'
 import { parseQuantity } from '../rpc/json-rpc-request.js'
 import { resourceRegistryAbi } from './generated/resource-registry-abi.js'

@@ -1,4 +1,4 @@
-import { getAddress, isAddress } from 'ethers'
+import { getAddress, isAddress } from 'ethers/address'
 import { InvalidConfigurationError } from '../errors.js'
 
 /**

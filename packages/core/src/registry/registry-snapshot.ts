@@ -1,4 +1,4 @@
-import { getAddress, isAddress } from 'ethers'
+import { getAddress, isAddress } from 'ethers/address'
 import { isNodeId } from '../identity/node-identity.js'
 import type { AbortOptions } from '../util/abort.js'
 import { PROVIDER_STATUSES, type ProviderStatus } from './provider-status.js'

@@ -7,15 +7,16 @@ import type { Resource } from '../resource/resource.js'
 import type { ResourceKind } from '../resource/resource-kind.js'
 import { DEFAULT_MAX_LOG_RANGE_BLOCKS, LogRange } from '../rpc/log-range.js'
 import { RpcClient, type RpcClientEvents } from '../rpc/rpc-client.js'
-import { delay, throwIfAborted, type AbortOptions } from '../util/abort.js'
+import { delay, raceAbort, throwIfAborted, type AbortOptions } from '../util/abort.js'
 import type { Startable } from '../util/startable.js'
 import type { Rejection, RejectionProvider } from '../verification/rejection.js'
 import type { Verdict } from '../verification/verdict.js'
 import type { Verifier, VerifyOptions } from '../verification/verifier.js'
 import type { VerifierChange, VerifierChangeListener } from '../verification/verifier-change.js'
 import type { RegistryEvent } from './registry-event.js'
+import { RegistryIndex, RevocationOverlay } from './registry-index.js'
 import { parseAddress, parseCount, parseProviders, parseRpcUrls } from './registry-options.js'
-import type { RegistrySnapshotStore } from './registry-snapshot.js'
+import type { RegistrySnapshot, RegistrySnapshotStore } from './registry-snapshot.js'
 import { RegistrySync, type Finality, type IndexLoad, type SyncResult } from './registry-sync.js'
 import { DEFAULT_CHECK_CALL_GAS, RegistryViews, type BlockParam } from './registry-views.js'
 
@@ -41,6 +42,11 @@ const STATE_PROVIDER_PAGE_SIZE = 100
 export const DEFAULT_MAX_CATCH_UP_CHUNKS = 20
 /** How often the index snapshot is saved at most, while the index changes, by default. */
 export const DEFAULT_SNAPSHOT_INTERVAL_MS = 60_000
+/**
+ * How old an index snapshot may be (since it was saved) and still answer
+ * provisionally while the first sync runs, by default (24 h).
+ */
+export const DEFAULT_SNAPSHOT_MAX_AGE_MS = 86_400_000
 /** Longest pause between sync attempts while the chain is unreachable. */
 export const MAX_RETRY_INTERVAL_MS = 30_000
 
@@ -97,6 +103,12 @@ export interface RegistryVerifierInit {
   snapshotStore?: RegistrySnapshotStore
   /** How often the snapshot is saved at most while the index changes (ms). Default {@link DEFAULT_SNAPSHOT_INTERVAL_MS}. */
   snapshotIntervalMs?: number
+  /**
+   * How old a snapshot may be (ms since it was saved) and still answer
+   * callers that accept provisional verdicts ({@link VerifyOptions.provisional})
+   * until the first sync ends; 0: never. Default {@link DEFAULT_SNAPSHOT_MAX_AGE_MS}.
+   */
+  snapshotMaxAgeMs?: number
 }
 
 /** DI token of the {@link RegistryVerifierInit}. */
@@ -203,6 +215,7 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
   readonly #checkCallGas: number
   readonly #snapshotStore: RegistrySnapshotStore | undefined
   readonly #snapshotIntervalMs: number
+  readonly #snapshotMaxAgeMs: number
   readonly #counters = { retries: 0, rateLimited: 0, disagreements: 0, endpointFailures: 0, logRangeShrinks: 0 }
   #trusted: string[]
   #lastSyncAt: number | undefined
@@ -211,6 +224,10 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
   #snapshotDirty = false
   #controller: AbortController | undefined
   #loop: Promise<void> | undefined
+  /** The snapshot's index, answering provisional verifications until the first sync ends. */
+  #provisional: { readonly index: RegistryIndex, readonly block: number } | undefined
+  /** Settles when the first sync attempt after `start()` has ended: whether it succeeded. */
+  #firstSync: PromiseWithResolvers<boolean> = Promise.withResolvers<boolean>()
 
   /**
    * @throws {@link InvalidConfigurationError} if an RPC URL, an address or a number is wrong
@@ -228,6 +245,7 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
     this.#maxIndexAgeMs = parseCount(init.maxIndexAgeMs, DEFAULT_MAX_INDEX_AGE_MS, 'maxIndexAgeMs', 0)
     this.#checkCallGas = parseCount(init.checkCallGas, DEFAULT_CHECK_CALL_GAS, 'checkCallGas', 21_000)
     this.#snapshotIntervalMs = parseCount(init.snapshotIntervalMs, DEFAULT_SNAPSHOT_INTERVAL_MS, 'snapshotIntervalMs', 0)
+    this.#snapshotMaxAgeMs = parseCount(init.snapshotMaxAgeMs, DEFAULT_SNAPSHOT_MAX_AGE_MS, 'snapshotMaxAgeMs', 0)
     const maxLogRange = parseCount(init.logsChunkBlocks, DEFAULT_LOGS_CHUNK_BLOCKS, 'logsChunkBlocks', 1)
     this.#rpc = new RpcClient({
       rpcUrls,
@@ -308,10 +326,14 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
   }
 
   /**
-   * Loads the index (from a snapshot whose block is still canonical, else
-   * from the contract's state; waiting for the first attempt) and follows
-   * the chain until `stop()`. An unreachable chain is reported, not thrown:
-   * the verifier fails closed and keeps trying. Idempotent.
+   * Reads the index snapshot, if a store is given, and begins to load the
+   * index (from the snapshot if its block is still canonical, else from the
+   * contract's state) and to follow the chain until `stop()`, without
+   * waiting for the chain: until the first sync ends, verifications ask the
+   * contract's batch view, or (for callers that accept provisional
+   * verdicts) the snapshot. {@link firstSync} waits for it. An unreachable
+   * chain is reported, not thrown: the verifier fails closed and keeps
+   * trying. Idempotent.
    */
   async start (): Promise<void> {
     if (this.#controller !== undefined) {
@@ -319,6 +341,7 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
     }
     const controller = new AbortController()
     this.#controller = controller
+    this.#firstSync = Promise.withResolvers<boolean>()
     const snapshot = await this.#snapshotStore?.load({ signal: controller.signal }).catch((err: unknown) => {
       this.#logger.warn({ err }, 'could not read the registry index snapshot; loading the registry from the chain')
       return undefined
@@ -326,12 +349,23 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
     if (snapshot !== undefined) {
       if (snapshot.registry === this.#address) {
         this.#sync.restore(snapshot)
+        this.#provisional = this.#provisionalIndex(snapshot)
       } else {
         this.#logger.warn({ snapshotRegistry: snapshot.registry }, 'the registry index snapshot is of another registry; loading the registry from the chain')
       }
     }
-    await this.#syncOnce(controller.signal)
     this.#loop = this.#follow(controller.signal)
+  }
+
+  /**
+   * Resolves once the first sync after `start()` has ended: `true` if the
+   * index was loaded (it then answers alone while fresh), `false` if the
+   * chain could not be read (or the verifier stopped first).
+   *
+   * @throws AbortError if `options.signal` aborts first
+   */
+  async firstSync (options: AbortOptions = {}): Promise<boolean> {
+    return raceAbort(this.#firstSync.promise, options.signal)
   }
 
   /** Stops following the chain (saving the snapshot if it changed); leaves no timer or request behind. Idempotent. */
@@ -344,6 +378,8 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
     controller.abort(new AbortError('The registry verifier was stopped'))
     await this.#loop
     this.#loop = undefined
+    this.#provisional = undefined
+    this.#firstSync.resolve(false)
     await this.#saveSnapshot(true)
   }
 
@@ -357,19 +393,32 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
       return resources.map((resource) => this.#untrusted(resource, 'no registry provider is trusted', { code: 'no-provider-trusted' }))
     }
     if (this.#isFresh()) {
-      return this.#verifyFromIndex(kind, resources, trusted)
+      return this.#verifyFromIndex(kind, resources, trusted, this.#sync.index, this.#sync.overlay, this.#sync.syncedBlock ?? 0)
+    }
+    const provisional = this.#provisional
+    if (options.provisional === true && provisional !== undefined) {
+      return this.#verifyFromIndex(kind, resources, trusted, provisional.index, RevocationOverlay.from([]), provisional.block, true)
+        .map((verdict) => ({ ...verdict, provisional: true }))
     }
     return this.#verifyOnChain(kind, resources, trusted, options)
   }
 
-  #verifyFromIndex (kind: ResourceKind, resources: readonly Resource[], trusted: readonly string[]): Verdict[] {
-    const index = this.#sync.index
-    const overlay = this.#sync.overlay
-    const block = this.#sync.syncedBlock ?? 0
+  /** The snapshot's index, if it is young enough to answer provisionally. */
+  #provisionalIndex (snapshot: RegistrySnapshot): { index: RegistryIndex, block: number } | undefined {
+    const age = Date.now() - snapshot.savedAt
+    if (!(age <= this.#snapshotMaxAgeMs)) {
+      this.#logger.info({ block: snapshot.block.number, ageMs: age }, 'the registry index snapshot is too old to answer before the first sync')
+      return undefined
+    }
+    return { index: RegistryIndex.from(snapshot), block: snapshot.block.number }
+  }
+
+  #verifyFromIndex (kind: ResourceKind, resources: readonly Resource[], trusted: readonly string[], index: RegistryIndex, overlay: RevocationOverlay, block: number, snapshot = false): Verdict[] {
+    const source = snapshot ? `index snapshot of block ${block}, not yet checked against the chain` : `block ${block}`
     return resources.map((resource) => {
       const answer = index.lookup(kind.kindId, resource.nodeId, trusted, overlay)
       if (answer.provider !== undefined) {
-        return { resource, trusted: true, provider: answer.provider, reason: `registered by trusted provider ${answer.provider} (block ${block})`, verifier: this.name, block }
+        return { resource, trusted: true, provider: answer.provider, reason: `registered by trusted provider ${answer.provider} (${source})`, verifier: this.name, block }
       }
       const untrusted = answer.untrusted.map((address): RejectionProvider => ({ address, trusted: false, status: 'approved' }))
       const alsoUntrusted = untrusted.length === 0 ? '' : `; also registered by untrusted ${plural('provider', untrusted.length)} ${answer.untrusted.join(', ')}`
@@ -468,8 +517,12 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
     })
   }
 
-  /** Follows the chain: a sync every poll interval, backing off while it fails. */
+  /** Follows the chain: a sync at once, then one every poll interval, backing off while it fails. */
   async #follow (signal: AbortSignal): Promise<void> {
+    const loaded = await this.#syncOnce(signal)
+    // the snapshot answered until the chain did (or could not); from now on the chain's answers count
+    this.#provisional = undefined
+    this.#firstSync.resolve(loaded)
     let failures = 0
     while (!signal.aborted) {
       const pause = failures === 0 ? this.#pollIntervalMs : Math.min(MAX_RETRY_INTERVAL_MS, this.#pollIntervalMs * 2 ** failures)

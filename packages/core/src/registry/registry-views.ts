@@ -1,4 +1,6 @@
-import { getAddress, Interface, ZeroAddress, type Result } from 'ethers'
+import { Interface, type Result } from 'ethers/abi'
+import { getAddress } from 'ethers/address'
+import { ZeroAddress } from 'ethers/constants'
 import { RpcUnavailableError } from '../errors.js'
 import { jsonRpcRequest, toQuantity } from '../rpc/json-rpc-request.js'
 import type { AbortOptions } from '../util/abort.js'

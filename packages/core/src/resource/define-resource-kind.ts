@@ -1,4 +1,4 @@
-import { id as keccak256Utf8 } from 'ethers'
+import { id as keccak256Utf8 } from 'ethers/hash'
 import { InvalidResourceKindError } from '../errors.js'
 import type { NodeRecord } from './node-record.js'
 import type { ResourceKind } from './resource-kind.js'

@@ -1,4 +1,4 @@
-import { id } from 'ethers'
+import { id } from 'ethers/hash'
 import {
   InvalidConfigurationError, JsonRpcError, ResourceDiscoveryError, RpcDisagreementError, RpcRateLimitedError, RpcUnavailableError,
   type RpcEndpointFailure

@@ -2,8 +2,8 @@ import type { Resource } from '../resource/resource.js'
 import { throwIfAborted } from '../util/abort.js'
 import { mapBounded } from '../util/map-bounded.js'
 import { checkNumberOption } from './check-option.js'
-import type { LatencyProbe } from './latency-probe.js'
-import { measureRoundTrip } from './measure-round-trip.js'
+import type { LatencyMeasurement, LatencyProbe } from './latency-probe.js'
+import { measureLatency } from './measure-round-trip.js'
 
 /** How many servers a latency-aware selector measures at once, by default. */
 export const DEFAULT_PROBE_CONCURRENCY = 8
@@ -23,9 +23,11 @@ export interface LatencyMeasurementsInit {
   owner: string
 }
 
-interface Measurement {
-  /** The round trip in ms, or `undefined` if the server did not answer. */
-  readonly rttMs: number | undefined
+/** @internal one server's last measurement, as a {@link LatencyMeasurements} keeps it */
+export interface KeptMeasurement {
+  /** The round trip and the connection set-up, or `undefined` if the server did not answer. */
+  readonly measurement: LatencyMeasurement | undefined
+  /** When it was taken, by the `now` clock (ms). */
   readonly at: number
 }
 
@@ -34,7 +36,9 @@ interface Measurement {
  * Measures servers through a {@link LatencyProbe}, a bounded number at once,
  * each within a timeout, and remembers each result (an answer or its
  * absence) for a while, so repeated selections do not measure everything
- * again.
+ * again. A result holds the round trip, which selectors rank by, and the
+ * connection set-up apart from it, where the probe reports it
+ * ({@link LatencyProbe.measureDetailed}).
  */
 export class LatencyMeasurements {
   readonly concurrency: number
@@ -42,7 +46,7 @@ export class LatencyMeasurements {
   readonly cacheTtlMs: number
   readonly #probe: LatencyProbe
   readonly #now: () => number
-  readonly #cache = new Map<string, Measurement>()
+  readonly #cache = new Map<string, KeptMeasurement>()
 
   constructor (init: LatencyMeasurementsInit) {
     this.#probe = init.probe
@@ -68,15 +72,21 @@ export class LatencyMeasurements {
       if (cached === undefined) {
         queue.push(resource)
       } else {
-        results.set(resource.nodeId, cached.rttMs)
+        results.set(resource.nodeId, cached.measurement?.rttMs)
       }
     }
     await mapBounded(queue, this.concurrency, async (resource) => {
-      const rttMs = await measureRoundTrip(this.#probe, resource, { timeoutMs: this.timeoutMs, ...(signal === undefined ? {} : { signal }) })
-      this.#cache.set(resource.nodeId, { rttMs, at: this.#now() })
-      results.set(resource.nodeId, rttMs)
+      const measurement = await measureLatency(this.#probe, resource, { timeoutMs: this.timeoutMs, ...(signal === undefined ? {} : { signal }) })
+      this.#cache.set(resource.nodeId, { measurement, at: this.#now() })
+      results.set(resource.nodeId, measurement?.rttMs)
     })
     return results
+  }
+
+  /** The last measurement of the server `nodeId` while it is fresh, with both figures; `undefined` if there is none. */
+  lastOf (nodeId: string): KeptMeasurement | undefined {
+    const kept = this.#cache.get(nodeId)
+    return kept === undefined || this.#now() - kept.at >= this.cacheTtlMs ? undefined : kept
   }
 
   #prune (): void {

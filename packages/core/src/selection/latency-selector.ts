@@ -4,7 +4,7 @@ import { throwIfAborted } from '../util/abort.js'
 import type { TrustedVerdict } from '../verification/verdict.js'
 import { checkNumberOption } from './check-option.js'
 import { LatencyMeasurements } from './latency-measurements.js'
-import type { LatencyProbe } from './latency-probe.js'
+import type { LatencyMeasurement, LatencyProbe } from './latency-probe.js'
 import { RandomSelector } from './random-selector.js'
 import type { RandomSource } from './random-source.js'
 import type { SelectionContext, SelectionFailure, Selector } from './selector.js'
@@ -35,8 +35,9 @@ export interface LatencySelectorInit {
 /**
  * Prefers near servers while spreading load: measures every candidate
  * through a {@link LatencyProbe} (a bounded number at once, each within a
- * timeout, results reused for a while), keeps the fastest quarter of those
- * that answered (at least one; servers as fast as the slowest kept one are
+ * timeout, results reused for a while), ranks them by round trip on an
+ * established connection (connection set-up, which the probe may report
+ * apart, does not count), keeps the fastest quarter of those that answered (at least one; servers as fast as the slowest kept one are
  * kept too), and lets `inner` pick among them, at random by default. So far
  * servers are avoided, and clients near each other do not all pick the one
  * nearest server.
@@ -84,6 +85,16 @@ export class LatencySelector implements Selector {
     // in the candidates' own order, so an order-minded inner selector sees them as given
     const fastest = candidates.filter((candidate) => (rttOf(candidate) ?? Number.POSITIVE_INFINITY) <= slowestKept)
     return this.#inner.select(kind, fastest, context)
+  }
+
+  /**
+   * The last measurement of the server `nodeId` while the selector reuses
+   * it (`cacheTtlMs`): the round trip it ranked by and, where the probe
+   * reports it, the connection set-up. `undefined` if it was not measured
+   * lately or did not answer.
+   */
+  lastMeasurement (nodeId: string): LatencyMeasurement | undefined {
+    return this.#measurements.lastOf(nodeId)?.measurement
   }
 
   reportFailure (kind: ResourceKind, verdict: TrustedVerdict, failure?: SelectionFailure): void {

@@ -20,6 +20,21 @@ export async function startAll (values: Iterable<unknown>): Promise<void> {
   }
 }
 
+/**
+ * Starts every startable of `values` at once; if one fails, stops those
+ * that started and throws the first failure.
+ */
+export async function startTogether (values: Iterable<unknown>): Promise<void> {
+  const startables = [...values].filter(isStartable)
+  const results = await Promise.allSettled(startables.map(async (value) => { await value.start() }))
+  const failed = results.find((result) => result.status === 'rejected')
+  if (failed === undefined) {
+    return
+  }
+  await stopAll(startables.filter((_value, index) => results[index]?.status === 'fulfilled')).catch(() => {})
+  throw failed.reason
+}
+
 /** Stops every startable of `values`, in reverse order, even if one fails; then throws what failed. */
 export async function stopAll (values: Iterable<unknown>): Promise<void> {
   const failures: unknown[] = []

@@ -1,7 +1,7 @@
 import type { Logger } from '../logging/logger.js'
 import type { Resource } from '../resource/resource.js'
 import type { ResourceKind } from '../resource/resource-kind.js'
-import { startAll, stopAll, type Startable } from '../util/startable.js'
+import { startTogether, stopAll, type Startable } from '../util/startable.js'
 import type { Verdict } from './verdict.js'
 import type { Verifier, VerifyOptions } from './verifier.js'
 import type { VerifierChangeListener } from './verifier-change.js'
@@ -31,7 +31,7 @@ export abstract class CompositeVerifier implements Verifier, Startable {
   }
 
   async start (): Promise<void> {
-    await startAll(this.#verifiers)
+    await startTogether(this.#verifiers)
   }
 
   async stop (): Promise<void> {

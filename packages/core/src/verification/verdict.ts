@@ -27,6 +27,14 @@ export interface Verdict {
   readonly verifier: string
   /** The chain block the verdict reflects, when the verifier reads a chain index (the index's synced block). */
   readonly block?: number
+  /**
+   * Whether the verdict comes from a saved state not yet checked against its
+   * source (the registry index snapshot of an earlier run, at `block`). Given
+   * only to callers that accept it ({@link VerifyOptions.provisional}); the
+   * verifier reports a change through `onChange` once it has checked, so a
+   * watch verifies again and a server revoked meanwhile leaves the selection.
+   */
+  readonly provisional?: boolean
 }
 
 /** A verdict that trusts its resource, naming who vouches for it. */

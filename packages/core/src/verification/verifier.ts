@@ -5,7 +5,16 @@ import type { Verdict } from './verdict.js'
 import type { VerifierChangeListener } from './verifier-change.js'
 
 /** Options of {@link Verifier.verify}. */
-export type VerifyOptions = AbortOptions
+export interface VerifyOptions extends AbortOptions {
+  /**
+   * Accept verdicts from a saved state not yet checked against its source
+   * (e.g. the registry index snapshot of an earlier run), marked
+   * {@link Verdict.provisional}, rather than wait for the source. A verifier
+   * that gives such verdicts reports a change (`onChange`) once it has
+   * checked. Default false: every verdict reflects the source now.
+   */
+  provisional?: boolean
+}
 
 /**
  * Decides which discovered resources may be trusted.

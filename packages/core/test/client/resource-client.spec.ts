@@ -109,9 +109,55 @@ describe('ResourceClient', () => {
       client = container.get(ResourceClient)
       await client.start()
       const started = Date.now()
-      const result = await client.find('mailserver', { discoveryTimeoutMs: 200 })
+      const result = await client.find('mailserver', { discoveryTimeoutMs: 200, graceMs: Infinity })
       expect(Date.now() - started).to.be.within(150, 2000)
       expect(result.selected.resource.nodeId).to.equal(record.nodeId)
+    })
+
+    /** A discoverer that yields `steps` (a record, after a pause) and then never ends its pass. */
+    function paced (steps: ReadonlyArray<{ readonly afterMs: number, readonly enr: string }>): Discoverer {
+      return {
+        name: 'paced',
+        async * discover (kind, options = {}) {
+          for (const { afterMs, enr } of steps) {
+            await delay(afterMs, options)
+            yield * new StaticDiscoverer(undefined, { servers: [{ kind: kind.name, address: enr }] }).discover(kind, options)
+          }
+          await delay(60_000, options)
+        }
+      }
+    }
+
+    // guards: findPass ending discovery graceMs after the first trusted verdict. Without it find() waits for the
+    // pass (here the 10 s discoveryTimeoutMs).
+    it('behavior: returns graceMs after the first trusted server, with what was found by then, without waiting for the pass', async () => {
+      const [untrusted, first, inGrace, late] = [createNodeRecord(), createNodeRecord(), createNodeRecord(), createNodeRecord()]
+      const steps = [{ afterMs: 0, enr: untrusted.enr }, { afterMs: 20, enr: first.enr }, { afterMs: 40, enr: inGrace.enr }, { afterMs: 2_000, enr: late.enr }]
+      client = createResourceContainer({
+        trustedNodeIds: [first.nodeId, inGrace.nodeId, late.nodeId],
+        modules: [kindsPlugin, new ContainerModule(({ bind }) => { bind(DiscovererContribution).toConstantValue(paced(steps)) })]
+      }).get(ResourceClient)
+      await client.start()
+      const started = Date.now()
+      const result = await client.find('mailserver', { discoveryTimeoutMs: 10_000, graceMs: 300 })
+      expect(Date.now() - started).to.be.below(1_500)
+      expect(result.verified.map((verdict) => verdict.resource.nodeId)).to.have.members([first.nodeId, inGrace.nodeId])
+      expect(result.rejected.map((verdict) => verdict.resource.nodeId)).to.deep.equal([untrusted.nodeId])
+      expect(result.timings.firstTrustedMs).to.be.a('number').and.below(result.timings.discoverMs)
+    })
+
+    it('behavior: untrusted servers do not end the pass early: with none trusted, find waits for the pass and throws', async () => {
+      const strangers = [createNodeRecord(), createNodeRecord()]
+      client = createResourceContainer({
+        trustedNodeIds: [createNodeRecord().nodeId],
+        modules: [kindsPlugin, new ContainerModule(({ bind }) => { bind(DiscovererContribution).toConstantValue(paced(strangers.map((record) => ({ afterMs: 10, enr: record.enr })))) })]
+      }).get(ResourceClient)
+      await client.start()
+      const started = Date.now()
+      const err = await client.find('mailserver', { discoveryTimeoutMs: 400, graceMs: 0 }).catch((error: unknown) => error)
+      expect(Date.now() - started).to.be.at.least(350)
+      expect(err).to.be.instanceOf(NoTrustedResourceError)
+      expect((err as NoTrustedResourceError).verdicts).to.have.length(2)
     })
 
     it('args: maxResources ends the pass early', async () => {

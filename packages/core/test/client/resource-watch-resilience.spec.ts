@@ -2,8 +2,8 @@ import { createNodeRecord } from '@resource-discovery/interface-compliance-tests
 import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
 import {
-  createResourceContainer, defineResourceKind, KindSelector, LatencyProbe, ResourceClient, ResourceKindContribution, StickyFailoverSelector,
-  VerifierContribution, type ResourceClientEvents, type Selector, type SelectionChange, type Verdict, type Verifier, type VerifierChangeListener
+  createResourceContainer, defineResourceKind, delay, DiscovererContribution, KindSelector, LatencyProbe, ResourceClient, ResourceKindContribution,
+  StaticDiscoverer, StickyFailoverSelector, VerifierContribution, type Discoverer, type ResourceClientEvents, type Selector, type SelectionChange, type Verdict, type Verifier, type VerifierChangeListener
 } from '../../src/index.js'
 import { FakeProbe } from '../selection/fakes.js'
 
@@ -111,6 +111,79 @@ describe('ResourceWatch resilience', () => {
 
       await client.stop()
       expect(verifier.listeners, 'stop() unsubscribes').to.equal(0)
+    })
+  })
+
+  describe('first selection', () => {
+    /** Trusts every server provisionally (as from a saved snapshot) until `check()`; then only those in `trusted`. */
+    class ProvisionalVerifier extends ChangingVerifier {
+      checked = false
+      override async verify (kind: unknown, resources: readonly Verdict['resource'][], options: { provisional?: boolean } = {}): Promise<Verdict[]> {
+        if (this.checked || options.provisional !== true) return super.verify(kind, resources)
+        return resources.map((resource) => ({ resource, trusted: true, provisional: true, provider: '0x00000000000000000000000000000000000000aa', reason: 'from the snapshot', verifier: this.name }))
+      }
+
+      check (): void {
+        this.checked = true
+        this.changed('registry index loaded from a snapshot at block 7')
+      }
+    }
+
+    /** A discoverer whose pass yields `enrs` at once and then never ends. */
+    function endless (enrs: readonly string[]): Discoverer {
+      return {
+        name: 'endless',
+        async * discover (kind, options = {}) {
+          yield * new StaticDiscoverer(undefined, { servers: enrs.map((enr) => ({ kind: kind.name, address: enr })) }).discover(kind, options)
+          await delay(600_000, options)
+        }
+      }
+    }
+
+    function watchingClient (verifier: Verifier, discoverer: Discoverer): ResourceClient {
+      return createResourceContainer({
+        client: { verifyBatchDelayMs: 60_000, reverifyIntervalMs: 600_000, rediscoverIntervalMs: 600_000 },
+        modules: [new ContainerModule(({ bind }) => {
+          bind(ResourceKindContribution).toConstantValue(mail)
+          bind(VerifierContribution).toConstantValue(verifier)
+          bind(DiscovererContribution).toConstantValue(discoverer)
+          bind(KindSelector).toConstantValue({ kind: 'mailserver', selector: orderedSelector(() => ids) })
+        })]
+      }).get(ResourceClient)
+    }
+
+    // guards: ResourceWatch#onDiscovered verifying at once while nothing is selected. Without it the first
+    // selection waits for verifyBatchDelayMs (60 s here) or the end of a pass that never ends.
+    it('behavior: while nothing is selected, a discovered server is verified at once, not after verifyBatchDelayMs', async () => {
+      const verifier = new ChangingVerifier()
+      ids.forEach((id) => verifier.trusted.add(id))
+      client = watchingClient(verifier, endless(records.map((record) => record.enr)))
+      await client.start()
+      const first = nextEvent(client, 'selection:changed', 2_000)
+      client.watch('mailserver')
+      expect((await first).current?.resource.nodeId).to.equal(ids[0])
+    })
+
+    // guards: ResourceWatch#verify accepting provisional verdicts and the client verifying again on the verifier's
+    // change. Without the first the watch selects nothing until the check; without the second the revoked server stays.
+    it('behavior: a provisional verdict selects at once; the verifier\'s check moves the selection on, with the reason', async () => {
+      const verifier = new ProvisionalVerifier()
+      verifier.trusted.add(ids[1] as string)
+      client = watchingClient(verifier, endless(records.map((record) => record.enr)))
+      await client.start()
+      const first = nextEvent(client, 'selection:changed', 2_000)
+      const watch = client.watch('mailserver')
+      const selected = (await first).current
+      expect(selected?.resource.nodeId).to.equal(ids[0])
+      expect(selected?.provisional).to.equal(true)
+
+      const moved = nextEvent(client, 'selection:changed', 2_000)
+      verifier.check()
+      const change = await moved
+      expect(change.current?.resource.nodeId).to.equal(ids[1])
+      expect(change.current?.provisional).to.equal(undefined)
+      expect(change.reason).to.contain('no longer trusted').and.contain('loaded from a snapshot')
+      expect(watch.verified.map((verdict) => verdict.resource.nodeId)).to.deep.equal([ids[1]])
     })
   })
 

@@ -69,4 +69,26 @@ describe('decodeEnr', () => {
     const err = expectThrows(() => decodeEnr(`enr:${bytes.toString('base64url')}`), InvalidEnrSignatureError)
     expect(err.name).to.equal('InvalidEnrSignatureError')
   })
+
+  it('behavior: a text decoded before is answered again, as a copy of its own: altering one answer leaves the next intact', () => {
+    const record = createNodeRecord({ udp: 9001 })
+    const first = decodeEnr(record.enr)
+    // a caller that casts the read-only entries away and writes to them
+    ;(first.entries as Map<string, Uint8Array>).set('udp', new Uint8Array([0]))
+    ;(first.entries.get('secp256k1') as Uint8Array)[0] = 0
+    const second = decodeEnr(record.enr)
+    expect(second).to.not.equal(first)
+    expect(second.nodeId).to.equal(record.nodeId)
+    expect(second.udp).to.equal(9001)
+    expect(second.entries.get('udp')).to.deep.equal(new Uint8Array([0x23, 0x29]))
+    expect((second.entries.get('secp256k1') as Uint8Array)[0]).to.be.oneOf([2, 3])
+  })
+
+  it('error: a record altered after its original was decoded still fails its signature', () => {
+    const record = createNodeRecord({ udp: 9002 })
+    decodeEnr(record.enr)
+    const bytes = Buffer.from(record.enr.slice(4), 'base64url')
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0x01
+    expectThrows(() => decodeEnr(`enr:${bytes.toString('base64url')}`), InvalidEnrSignatureError)
+  })
 })

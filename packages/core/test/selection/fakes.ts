@@ -1,4 +1,4 @@
-import { delay, type LatencyProbe, type LatencyProbeOptions, type Resource, type Selector, type SelectionFailure, type TrustedVerdict } from '../../src/index.js'
+import { delay, type LatencyMeasurement, type LatencyProbe, type LatencyProbeOptions, type Resource, type Selector, type SelectionFailure, type TrustedVerdict } from '../../src/index.js'
 
 /** A clock a test moves by hand. */
 export class FakeClock {
@@ -37,6 +37,28 @@ export class FakeProbe implements LatencyProbe {
     } finally {
       this.inFlight--
     }
+  }
+}
+
+/**
+ * A {@link FakeProbe} that also reports connection set-up
+ * (`measureDetailed`): known set-up times by node id, 5 ms for the others.
+ * Counts the calls of each method.
+ */
+export class DetailedFakeProbe extends FakeProbe {
+  readonly connectMs = new Map<string, number>()
+  measureCalls = 0
+  detailedCalls = 0
+
+  override async measure (resource: Resource, options?: LatencyProbeOptions): Promise<number> {
+    this.measureCalls++
+    return super.measure(resource, options)
+  }
+
+  async measureDetailed (resource: Resource, options?: LatencyProbeOptions): Promise<LatencyMeasurement> {
+    this.detailedCalls++
+    const rttMs = await super.measure(resource, options)
+    return { rttMs, connectMs: this.connectMs.get(resource.nodeId) ?? 5 }
   }
 }
 

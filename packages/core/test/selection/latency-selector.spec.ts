@@ -4,7 +4,7 @@ import {
   AbortError, DEFAULT_PROBE_CONCURRENCY, defineResourceKind, InvalidConfigurationError, LatencySelector, type LatencyProbe, type TrustedVerdict
 } from '../../src/index.js'
 import { CHI_SQUARE_P_1E6, chiSquare, countPicks } from './chi-square.js'
-import { FakeClock, FakeProbe, FirstSelector } from './fakes.js'
+import { DetailedFakeProbe, FakeClock, FakeProbe, FirstSelector } from './fakes.js'
 
 const mail = defineResourceKind({ name: 'mailserver' })
 
@@ -63,6 +63,43 @@ describe('LatencySelector', () => {
     // 6 answered: the fastest quarter of them is ceil(1.5) = 2
     expect(inner.given).to.deep.equal([[candidates[2], candidates[3]]])
     expect(notes).to.deep.equal([])
+  })
+
+  it('behavior: ranks by round trip, not by connection set-up, and keeps both figures of each server', async () => {
+    const candidates = verdicts(8)
+    const probe = new DetailedFakeProbe()
+    // the nearer a server, the slower its set-up: ranking by set-up would keep the last two
+    candidates.forEach((candidate, index) => {
+      probe.rtts.set(candidate.resource.nodeId, (index + 1) * 10)
+      probe.connectMs.set(candidate.resource.nodeId, (8 - index) * 100)
+    })
+    probe.unreachable.add(candidates[7]!.resource.nodeId)
+    const inner = new FirstSelector()
+    const selector = new LatencySelector({ probe, inner })
+
+    await selector.select(mail, candidates)
+
+    // 7 answered: the fastest quarter by round trip is ceil(1.75) = 2
+    expect(inner.given).to.deep.equal([[candidates[0], candidates[1]]])
+    expect(selector.lastMeasurement(candidates[0]!.resource.nodeId)).to.deep.equal({ rttMs: 10, connectMs: 800 })
+    expect(selector.lastMeasurement(candidates[6]!.resource.nodeId)).to.deep.equal({ rttMs: 70, connectMs: 200 })
+    expect(selector.lastMeasurement(candidates[7]!.resource.nodeId)).to.equal(undefined)
+    // measureDetailed replaces measure: one measurement per server
+    expect([probe.detailedCalls, probe.measureCalls]).to.deep.equal([8, 0])
+  })
+
+  it('behavior: a probe without measureDetailed gives round trips alone (no set-up figure); measurements expire with cacheTtlMs', async () => {
+    const clock = new FakeClock()
+    const candidates = verdicts(3)
+    const probe = new FakeProbe()
+    probe.rtts.set(candidates[0]!.resource.nodeId, 7)
+    const selector = new LatencySelector({ probe, cacheTtlMs: 1000, now: clock.now })
+
+    await selector.select(mail, candidates)
+
+    expect(selector.lastMeasurement(candidates[0]!.resource.nodeId)).to.deep.equal({ rttMs: 7, connectMs: undefined })
+    clock.advance(1000)
+    expect(selector.lastMeasurement(candidates[0]!.resource.nodeId)).to.equal(undefined)
   })
 
   it('behavior: none answering falls back to the inner selector among all, and says so', async () => {

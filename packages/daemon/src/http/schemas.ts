@@ -67,6 +67,7 @@ export const verdictSchema = {
     },
     verifier: { type: 'string' },
     latencyMs: { type: ['number', 'null'] },
+    connectMs: { type: ['number', 'null'] },
     latencyAt: nullableString
   }
 } as const

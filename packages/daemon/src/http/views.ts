@@ -35,12 +35,20 @@ export interface VerdictView extends ResourceView {
   /** The verifier that decided: `registry`, `allow-list`... */
   readonly verifier: string
   /**
-   * The last round trip the daemon measured to the server (ms), with the
-   * container's `LatencyProbe` (libp2p ping under `rdisc daemon`); `null`
-   * if none was measured yet, no probe is bound, or the server did not
-   * answer the last time (then `latencyAt` is set).
+   * The last round trip the daemon measured to the server (ms), on an
+   * established connection, with the container's `LatencyProbe` (libp2p
+   * pings under `rdisc daemon`; connection set-up is not part of it);
+   * `null` if none was measured yet, no probe is bound, or the server did
+   * not answer the last time (then `latencyAt` is set).
    */
   readonly latencyMs: number | null
+  /**
+   * How long the connection of that measurement took to set up (ms): TCP
+   * connect and handshakes, apart from the round trip. `null` when
+   * `latencyMs` is, or when the probe reused an open connection or does
+   * not report set-up.
+   */
+  readonly connectMs: number | null
   /** When `latencyMs` was measured; `null` if never. */
   readonly latencyAt: string | null
 }
@@ -185,12 +193,14 @@ export interface ProvidersView {
   readonly providers: readonly ProviderView[]
 }
 
-/** A `resource:latency` event: a round trip measured to a verified server. */
+/** A `resource:latency` event: a verified server measured. */
 export interface LatencyView {
   readonly kind: string
   readonly nodeId: string
-  /** The round trip in milliseconds, or `null` if the server did not answer. */
+  /** The round trip on an established connection in milliseconds, or `null` if the server did not answer. */
   readonly latencyMs: number | null
+  /** The connection set-up of the measurement in milliseconds; `null` if not measured (no answer, a reused connection, or a probe that does not report it). */
+  readonly connectMs: number | null
   readonly at: string
 }
 
@@ -270,6 +280,7 @@ export function verdictView (verdict: Verdict, latencyOf?: LatencyLookup): Verdi
     rejection: verdict.rejection === undefined ? null : { code: verdict.rejection.code, providers: (verdict.rejection.providers ?? []).map(({ address, trusted, status }) => ({ address, trusted, status })) },
     verifier: verdict.verifier,
     latencyMs: latency?.latencyMs ?? null,
+    connectMs: latency?.connectMs ?? null,
     latencyAt: latency === undefined ? null : isoTime(latency.at)
   }
 }
@@ -287,7 +298,7 @@ export function selectionChangeView (change: SelectionChange, at: number, latenc
 
 /** The view of a latency measurement. */
 export function latencyView (kind: string, nodeId: string, sample: LatencySample): LatencyView {
-  return { kind, nodeId, latencyMs: sample.latencyMs, at: isoTime(sample.at) }
+  return { kind, nodeId, latencyMs: sample.latencyMs, connectMs: sample.connectMs, at: isoTime(sample.at) }
 }
 
 /** The view of a connection failure. */

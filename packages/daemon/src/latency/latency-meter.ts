@@ -1,17 +1,23 @@
-import { measureRoundTrip, type LatencyProbe, type Logger, type Resource } from '@resource-discovery/core'
+import { measureLatency, type LatencyMeasurement, type LatencyProbe, type Logger, type Resource } from '@resource-discovery/core'
 import type { KindMonitor } from '../kinds/kind-monitor.js'
 import type { LatencySample } from './latency-sample.js'
 
-/** How often the daemon measures the round trip to every verified server, by default (ms). */
+/** How often the daemon measures every verified server, by default (ms). */
 export const DEFAULT_LATENCY_INTERVAL_MS = 30_000
 /** Round trips measured at once. */
 export const LATENCY_CONCURRENCY = 4
 /** How long one measurement may take before the server counts as not answering (ms). */
 export const LATENCY_TIMEOUT_MS = 2_000
+/**
+ * How long after its first measurement a newly verified server is measured
+ * again, by default (ms): the first comes while the daemon is busy
+ * verifying, and work queued in the process then reads as round trip.
+ */
+export const LATENCY_FOLLOW_UP_MS = 5_000
 
 /** What a {@link LatencyMeter} works with. */
 export interface LatencyMeterComponents {
-  /** Measures one round trip (the container's `LatencyProbe`). */
+  /** Measures a server (the container's `LatencyProbe`): the round trip and, where the probe reports it, the connection set-up. */
   readonly probe: LatencyProbe
   /** The watched kinds, whose verified servers are measured. */
   readonly monitors: ReadonlyMap<string, KindMonitor>
@@ -28,12 +34,16 @@ export interface LatencyMeterInit {
   concurrency?: number
   /** Bound on one measurement (ms). Default {@link LATENCY_TIMEOUT_MS}. */
   timeoutMs?: number
+  /** How long after a newly verified server's first measurement it is measured again (ms); 0: not again before the next round. Default {@link LATENCY_FOLLOW_UP_MS}. */
+  followUpMs?: number
 }
 
 /**
- * Measures the round trip to the verified servers of every watched kind,
- * for people to see (the page, `latencyMs` in the API): a server when it is
- * first verified, then all of them every `intervalMs`, a few at a time,
+ * Measures the verified servers of every watched kind, for people to see
+ * (the page; `latencyMs`, the round trip on an established connection, and
+ * `connectMs`, the connection set-up, in the API): a server when it is
+ * first verified and again `followUpMs` later, then all of them every
+ * `intervalMs`, a few at a time,
  * each within a timeout. Each result is recorded in the kind's monitor
  * (`null` when the server did not answer) and reported.
  *
@@ -44,6 +54,9 @@ export class LatencyMeter {
   readonly #intervalMs: number
   readonly #concurrency: number
   readonly #timeoutMs: number
+  readonly #followUpMs: number
+  /** Timers of follow-up measurements of newly verified servers, by kind and node id. */
+  readonly #followUps = new Map<string, ReturnType<typeof setTimeout>>()
   /** Servers waiting to be measured, by kind and node id. */
   readonly #queue = new Map<string, Resource>()
   readonly #running = new Set<Promise<void>>()
@@ -56,6 +69,7 @@ export class LatencyMeter {
     this.#intervalMs = init.intervalMs ?? DEFAULT_LATENCY_INTERVAL_MS
     this.#concurrency = init.concurrency ?? LATENCY_CONCURRENCY
     this.#timeoutMs = init.timeoutMs ?? LATENCY_TIMEOUT_MS
+    this.#followUpMs = init.followUpMs ?? LATENCY_FOLLOW_UP_MS
   }
 
   /** Measures every verified server now, then every `intervalMs`. Idempotent. */
@@ -74,14 +88,33 @@ export class LatencyMeter {
     this.#controller = undefined
     clearInterval(this.#timer)
     this.#timer = undefined
+    for (const followUp of this.#followUps.values()) {
+      clearTimeout(followUp)
+    }
+    this.#followUps.clear()
     this.#queue.clear()
     await Promise.all([...this.#running])
   }
 
-  /** Measures `resource` soon, unless a measurement of it is recorded or under way already (a server just verified). */
+  /**
+   * Measures `resource` soon and again `followUpMs` later (if it is still
+   * verified then), unless a measurement of it is recorded or under way
+   * already (a server just verified).
+   */
   measureNew (resource: Resource): void {
-    if (this.#components.monitors.get(resource.kind)?.latencyOf(resource.nodeId) === undefined) {
-      this.#enqueue(resource)
+    const monitor = this.#components.monitors.get(resource.kind)
+    if (monitor?.latencyOf(resource.nodeId) !== undefined || this.#controller === undefined) {
+      return
+    }
+    this.#enqueue(resource)
+    const key = `${resource.kind}/${resource.nodeId}`
+    if (this.#followUpMs > 0 && !this.#followUps.has(key)) {
+      this.#followUps.set(key, setTimeout(() => {
+        this.#followUps.delete(key)
+        if (monitor?.watch.verified.some((verdict) => verdict.resource.nodeId === resource.nodeId) === true) {
+          this.#enqueue(resource)
+        }
+      }, this.#followUpMs))
     }
   }
 
@@ -124,9 +157,9 @@ export class LatencyMeter {
     if (stopped === undefined || stopped.aborted) {
       return
     }
-    let rttMs: number | undefined
+    let measurement: LatencyMeasurement | undefined
     try {
-      rttMs = await measureRoundTrip(this.#components.probe, resource, {
+      measurement = await measureLatency(this.#components.probe, resource, {
         timeoutMs: this.#timeoutMs,
         signal: stopped,
         onError: (err) => { this.#components.logger.debug({ kind: resource.kind, nodeId: resource.nodeId, err }, 'latency measurement failed') }
@@ -140,9 +173,17 @@ export class LatencyMeter {
     if (isStopped()) {
       return
     }
-    const latencyMs = rttMs === undefined ? null : Math.round(rttMs * 100) / 100
-    const sample: LatencySample = { latencyMs, at: Date.now() }
+    const sample: LatencySample = {
+      latencyMs: measurement === undefined ? null : hundredths(measurement.rttMs),
+      connectMs: measurement?.connectMs === undefined ? null : hundredths(measurement.connectMs),
+      at: Date.now()
+    }
     this.#components.monitors.get(resource.kind)?.recordLatency(resource.nodeId, sample)
     this.#components.onMeasured?.(resource.kind, resource.nodeId, sample)
   }
+}
+
+/** `ms` rounded to hundredths of a millisecond. */
+function hundredths (ms: number): number {
+  return Math.round(ms * 100) / 100
 }

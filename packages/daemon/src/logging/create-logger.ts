@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module'
 import { InvalidConfigurationError } from '@resource-discovery/core'
 import { pino, type Logger } from 'pino'
-import pinoPretty from 'pino-pretty'
+import type PinoPretty from 'pino-pretty'
 
 /** The level {@link createLogger} logs at unless told otherwise. */
 export const DEFAULT_LOG_LEVEL = 'info'
@@ -47,6 +48,8 @@ export function createLogger (options: CreateLoggerOptions = {}): Logger {
     throw new InvalidConfigurationError('destination', `expected a file descriptor, got ${JSON.stringify(destination)}`)
   }
   if (options.pretty === true) {
+    // loaded only for pretty lines (CommonJS, so synchronously): JSON logging, the default and what rdisc uses, never pays for it
+    const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty
     const stream = pinoPretty({ destination, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
     return pino({ level }, stream)
   }

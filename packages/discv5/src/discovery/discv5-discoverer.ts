@@ -37,7 +37,10 @@ export interface Discv5DiscovererInit extends Discv5NodeInit {
    * A node to discover through (a server that also discovers, say). The
    * discoverer neither starts nor stops it, and ignores the node options
    * here. Without it, the discoverer runs a node of its own, with a fresh
-   * key and, unless `registrar` says otherwise, without the registrar role.
+   * key and, unless `registrar` says otherwise, without the registrar role
+   * and with `bootstrapLookup: 'background'`: `start()` resolves once the
+   * socket is bound, and a pass begun at once asks the bootnodes for ads
+   * while the bootstrap lookup fills the routing table.
    */
   node?: Discv5Node
   /** Longest one pass runs, in milliseconds: what was found by then is what the pass yields. */
@@ -87,6 +90,12 @@ export const Discv5DiscovererInit = Symbol.for('resource-discovery/Discv5Discove
  * yielded as soon as it is found, once per pass, and only after core's
  * `decodeEnr` has checked its signature.
  *
+ * `start()` of the discoverer's own node resolves once its socket is bound:
+ * the bootstrap lookup runs in the background, and a pass begun meanwhile
+ * asks the bootnodes for ads at once and the registrars the lookup learns
+ * as they come. `stop()` ends every pass and lookup and leaves no timer or
+ * socket behind.
+ *
  * @example
  * ```ts
  * const discoverer = new Discv5Discoverer({ bootnodes: ['enr:-IS4Q...'] })
@@ -114,7 +123,12 @@ export class Discv5Discoverer implements Discoverer, Startable {
     this.#init = init
     this.#logger = (init.logger ?? logger).child({ component: 'discv5-discoverer' })
     this.#ownsNode = init.node === undefined
-    this.#node = init.node ?? new Discv5Node({ registrar: false, ...init, logger: this.#logger })
+    this.#node = init.node ?? this.#ownNode()
+  }
+
+  #ownNode (): Discv5Node {
+    const init = this.#init
+    return new Discv5Node({ registrar: false, ...init, bootstrapLookup: init.bootstrapLookup ?? 'background', logger: this.#logger })
   }
 
   /** The discv5 node it discovers through. */
@@ -127,7 +141,7 @@ export class Discv5Discoverer implements Discoverer, Startable {
       this.#stopping = new AbortController()
     }
     if (this.#ownsNode) {
-      this.#node ??= new Discv5Node({ registrar: false, ...this.#init, logger: this.#logger })
+      this.#node ??= this.#ownNode()
       await this.#node.start()
     }
   }
@@ -181,6 +195,8 @@ export class Discv5Discoverer implements Discoverer, Startable {
     if (this.#init.topicSearch !== false) {
       strategies.push(topicLookup(inner.protocol, topicId(kind.topic), inner.adapter.kadValues(), {
         onAd: offer,
+        // a bootstrap lookup still running feeds the search the registrars it learns
+        moreNodes: { subscribe: (listener) => inner.adapter.onEnr(listener), until: inner.bootstrap },
         signal: pass.signal,
         ...(this.#init.lookupsPerBucket === undefined ? {} : { lookupsPerBucket: this.#init.lookupsPerBucket }),
         ...(this.#init.maxAdvertisers === undefined ? {} : { maxAdvertisers: this.#init.maxAdvertisers })

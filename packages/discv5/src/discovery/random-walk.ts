@@ -1,5 +1,5 @@
 import type { ENR } from '@chainsafe/enr'
-import { raceAbort, throwIfAborted } from '@resource-discovery/core'
+import { throwIfAborted } from '@resource-discovery/core'
 import type { Discv5Adapter } from '../node/discv5-adapter.js'
 
 /** Options of {@link randomWalk}. */
@@ -18,7 +18,7 @@ export interface RandomWalkOptions {
  * seen, so a caller can filter on the capability field. Costs many messages
  * for a rare kind, but needs nothing from other nodes beyond plain discv5.
  *
- * @throws AbortError if `signal` aborts
+ * @throws AbortError if `signal` aborts; the lookup running then is stopped
  */
 export async function randomWalk (adapter: Discv5Adapter, options: RandomWalkOptions): Promise<void> {
   const { signal } = options
@@ -30,7 +30,7 @@ export async function randomWalk (adapter: Discv5Adapter, options: RandomWalkOpt
     }
     for (let done = 0; done < options.lookups;) {
       throwIfAborted(signal)
-      await raceAbort(adapter.findRandomNode(), signal)
+      await adapter.findRandomNode(signal === undefined ? {} : { signal })
       done++
       if (options.onLookup?.(done) === false) {
         break

@@ -1,15 +1,18 @@
+import { randomBytes } from 'node:crypto'
 import type { EventEmitter } from 'node:events'
 import { isIPv4, isIPv6 } from 'node:net'
 import { Discv5, type ITransportService } from '@chainsafe/discv5'
 import { ENR, type SignableENR } from '@chainsafe/enr'
-import { AbortError, toAbortError } from '@resource-discovery/core'
+import { AbortError, raceAbort, throwIfAborted, toAbortError, type AbortOptions } from '@resource-discovery/core'
 import { multiaddr } from 'multiaddr12'
 
 /**
  * The one place this package talks to `@chainsafe/discv5`: it wraps a
  * `Discv5` service with typed events, TALKREQ routing by protocol id, a
- * request helper that honours timeouts, abort and stop, and counters of the
- * messages sent.
+ * request helper that honours timeouts, abort and stop, lookups that can be
+ * aborted, and counters of the messages sent. It also makes up for two
+ * timers discv5 11 loses track of (pending routing-table entries and
+ * finished lookups), so that a stopped node leaves no timer behind.
  *
  * `Discv5`'s typed event emitter does not type-check under NodeNext module
  * resolution, so the events are re-typed here once instead of cast at every
@@ -32,6 +35,17 @@ interface Discv5Events {
   talkReqReceived: (nodeAddr: { socketAddr: { toOptions: () => { host: string } }, nodeId: string }, enr: ENR | null, message: { id: bigint, protocol: Uint8Array, request: Uint8Array }) => void
   discovered: (enr: ENR) => void
   enrAdded: (enr: ENR, replaced?: ENR) => void
+}
+
+/**
+ * What the adapter reaches of a discv5 11 `Lookup` (lib/kademlia/lookup.js):
+ * its lookup-timeout timer, `stop()`, and the `finished` event every way of
+ * ending emits.
+ */
+interface LookupInternals {
+  readonly timeout?: NodeJS.Timeout
+  stop: () => void
+  once: (event: 'finished', listener: () => void) => unknown
 }
 
 type TypedEmitter = Omit<EventEmitter, 'on' | 'off'> & {
@@ -103,6 +117,8 @@ export class Discv5Adapter {
   readonly #pending = new Set<(err: Error) => void>()
   readonly #sent = new Map<string, number>()
   readonly #bucketTimers = new Set<NodeJS.Timeout>()
+  /** Lookups that have not finished, by discv5's lookup id. */
+  readonly #lookups = new Map<number, LookupInternals>()
   #started = false
 
   constructor (init: Discv5AdapterInit) {
@@ -134,6 +150,7 @@ export class Discv5Adapter {
     })
     this.#events = this.discv5 as unknown as TypedEmitter
     this.#trackBucketTimers()
+    this.#trackLookups()
   }
 
   #forgetFiredTimers (): void {
@@ -174,6 +191,45 @@ export class Discv5Adapter {
     }
   }
 
+  /**
+   * discv5 11's `Lookup.start()` arms a timer of `lookupTimeout`
+   * (`lookupTimeoutMs`, 10 s by default) and only `Lookup.stop()` clears
+   * it. A lookup that ends by itself (it heard from its closest peers, or
+   * ran out of peers to ask, as one on an empty table does at once) ends in
+   * `Lookup.nextPeer()`, which marks it finished and emits `finished`
+   * without clearing the timer: every lookup keeps its process alive for
+   * `lookupTimeout` from its start, even after `stop()`, since discv5's
+   * `stop()` stops only the lookups still running. The service's map of
+   * running lookups is the one place every lookup passes through: each
+   * lookup put in it is recorded here, its timer is cleared as soon as it
+   * finishes (however it finishes), and any still running on stop is
+   * stopped. The same record lets {@link Discv5Adapter.findNode} stop a
+   * lookup whose signal aborts.
+   */
+  #trackLookups (): void {
+    const active = (this.discv5 as unknown as { activeLookups?: unknown }).activeLookups
+    if (!(active instanceof Map)) {
+      return
+    }
+    const lookups = active as Map<number, LookupInternals>
+    const set = lookups.set.bind(lookups)
+    lookups.set = (id: number, lookup: LookupInternals) => {
+      this.#lookups.set(id, lookup)
+      lookup.once('finished', () => {
+        clearTimeout(lookup.timeout)
+        if (this.#lookups.get(id) === lookup) {
+          this.#lookups.delete(id)
+        }
+      })
+      return set(id, lookup)
+    }
+  }
+
+  /** Lookups running now (discv5 `findNode` / `findRandomNode` calls that have not finished). */
+  get activeLookups (): number {
+    return this.#lookups.size
+  }
+
   get started (): boolean {
     return this.#started
   }
@@ -203,6 +259,12 @@ export class Discv5Adapter {
     }
     this.#pending.clear()
     await this.discv5.stop()
+    // discv5 stopped the lookups it still listed; none should be left, but a lookup is never left with its timer armed
+    for (const lookup of [...this.#lookups.values()]) {
+      lookup.stop()
+      clearTimeout(lookup.timeout)
+    }
+    this.#lookups.clear()
     for (const timer of this.#bucketTimers) {
       clearTimeout(timer)
     }
@@ -283,12 +345,49 @@ export class Discv5Adapter {
     this.discv5.addEnr(enr)
   }
 
-  async findRandomNode (): Promise<ENR[]> {
-    return this.discv5.findRandomNode()
+  /**
+   * A lookup towards a random node id (a random walk's step); see
+   * {@link Discv5Adapter.findNode}.
+   *
+   * @throws AbortError if `options.signal` aborts (the lookup is stopped)
+   */
+  async findRandomNode (options: AbortOptions = {}): Promise<ENR[]> {
+    return this.findNode(randomBytes(32).toString('hex'), options)
   }
 
-  async findNode (nodeId: string): Promise<ENR[]> {
-    return this.discv5.findNode(nodeId)
+  /**
+   * An iterative FINDNODE lookup towards `nodeId`: resolves with the
+   * closest nodes that answered, once the lookup ends (its closest peers
+   * answered, no peer is left to ask, or `lookupTimeoutMs` passed). Every
+   * ENR it learns is also reported to {@link Discv5Adapter.onEnr}
+   * listeners as it comes. Resolves with none if the node is not started.
+   *
+   * @throws AbortError if `options.signal` aborts: the lookup is stopped at
+   * once and sends nothing more
+   */
+  async findNode (nodeId: string, options: AbortOptions = {}): Promise<ENR[]> {
+    const { signal } = options
+    throwIfAborted(signal)
+    if (!this.#started) {
+      return []
+    }
+    // discv5 numbers the lookup it is about to create with nextLookupId
+    const id = (this.discv5 as unknown as { nextLookupId?: number }).nextLookupId
+    const found = this.discv5.findNode(nodeId)
+    if (signal === undefined) {
+      return found
+    }
+    const onAbort = (): void => {
+      if (id !== undefined) {
+        this.#lookups.get(id)?.stop()
+      }
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    try {
+      return await raceAbort(found, signal)
+    } finally {
+      signal.removeEventListener('abort', onAbort)
+    }
   }
 
   /** How many requests (PING, FINDNODE, TALKREQ) this node has sent, or messages of the given types. */

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto'
 import { createSocket } from 'node:dgram'
 import { SignableENR } from '@chainsafe/enr'
-import { generateKeyPair, privateKeyFromRaw } from '@libp2p/crypto/keys'
 import {
+  AbortError,
   decodeEnr,
   InvalidConfigurationError,
   LifecycleGuard,
@@ -54,8 +55,26 @@ export interface Discv5NodeInit {
   requestTimeoutMs?: number
   /** Longest a discv5 lookup may run, in milliseconds. */
   lookupTimeoutMs?: number
-  /** Whether `start()` runs a lookup for the node's own id to fill its routing table (when it has bootnodes). Default true. */
-  bootstrapLookup?: boolean
+  /**
+   * The bootstrap lookup: a lookup for the node's own id, run on start when
+   * the node has bootnodes, that fills its routing table.
+   *
+   * - `true` (the default of a node you make): `start()` resolves once the
+   *   lookup has ended. The advertiser then starts with a full table.
+   * - `'background'` (the default of the node a `Discv5Discoverer`
+   *   runs): `start()` resolves once the socket is bound and the bootnodes
+   *   are in the routing table; the lookup runs on, is stopped by `stop()`,
+   *   and logs if it fails. The advertiser starts at once with the
+   *   bootnodes and looks at the table again when the lookup has ended; a
+   *   topic search asks the bootnodes at once and takes the nodes the
+   *   lookup learns.
+   * - `false`: no lookup; the table fills as peers are met.
+   *
+   * A lookup waits out `requestTimeoutMs` on every peer that does not
+   * answer (one that has left the network, say), three at a time, so
+   * awaiting it can take seconds.
+   */
+  bootstrapLookup?: boolean | 'background'
   /** Use this in-memory network instead of UDP (simulations). */
   memoryNetwork?: MemoryNetwork
   logger?: Logger
@@ -65,6 +84,8 @@ export interface Discv5NodeInit {
 export interface NodeInternals {
   readonly adapter: Discv5Adapter
   readonly protocol: TopicProtocol
+  /** Settles (never rejects) when the bootstrap lookup of this start has ended; at once if there is none. */
+  readonly bootstrap: Promise<void>
 }
 
 const internals = new WeakMap<Discv5Node, NodeInternals>()
@@ -107,8 +128,11 @@ async function claimUdpPort (host: string, port: number): Promise<number> {
  * kinds it serves.
  *
  * Changing the TCP port or the kinds re-signs the ENR with a higher sequence
- * number. `start()` and `stop()` are idempotent; `stop()` closes the socket
- * and clears every timer.
+ * number. `start()` binds the socket, puts the bootnodes in the routing
+ * table and runs the bootstrap lookup, awaited or in the background (see
+ * {@link Discv5NodeInit.bootstrapLookup}). `start()` and `stop()` are
+ * idempotent; `stop()` stops every lookup, closes the socket and clears
+ * every timer, so a process whose only service is a stopped node exits.
  *
  * @example
  * ```ts
@@ -133,6 +157,9 @@ export class Discv5Node implements Startable {
   #advertiser: TopicAdvertiser | undefined
   #tcpPort: number | undefined
   #udpPort: number | undefined
+  /** Aborted by `stop()`: ends the bootstrap lookup of the run it belongs to. */
+  #running: AbortController | undefined
+  #bootstrap: Promise<void> | undefined
   readonly #lifecycle = new LifecycleGuard()
 
   /** @throws {@link InvalidConfigurationError} if the key, a bootnode or an option is malformed */
@@ -263,12 +290,21 @@ export class Discv5Node implements Startable {
     return this.#adapter?.messagesSent() ?? 0
   }
 
-  /** @throws {@link Discv5StartError} if the socket cannot be bound */
+  /**
+   * Binds the socket, puts the bootnodes in the routing table and begins
+   * the bootstrap lookup; resolves once that lookup has ended, or at once
+   * with `bootstrapLookup: 'background'` or `false`.
+   *
+   * @throws {@link Discv5StartError} if the socket cannot be bound
+   */
   async start (): Promise<void> {
     await this.#lifecycle.start(() => this.started, async () => { await this.#start() })
   }
 
+  /** Stops the bootstrap lookup, the advertiser and every request, and closes the socket; a `start()` under way is cut short. */
   async stop (): Promise<void> {
+    // at once, so that a start() awaiting its bootstrap lookup ends without waiting for it
+    this.#running?.abort(new AbortError('The discv5 node stopped'))
     await this.#lifecycle.stop(async () => { await this.#stop() })
   }
 
@@ -277,12 +313,40 @@ export class Discv5Node implements Startable {
     if (adapter === undefined) {
       return
     }
+    this.#running?.abort(new AbortError('The discv5 node stopped'))
     this.#advertiser?.stop()
     this.#advertiser = undefined
     internals.delete(this)
     this.#adapter = undefined
     await adapter.stop()
+    await this.#bootstrap
+    this.#bootstrap = undefined
+    this.#running = undefined
     this.#logger.debug({ nodeId: this.nodeId }, 'stopped')
+  }
+
+  /**
+   * The bootstrap lookup of one run; never rejects. In the background it
+   * begins on the next turn of the event loop: discv5 sends one request at
+   * a time to a peer, so a topic search begun right after `start()` would
+   * otherwise have its first TOPICQUERY to a bootnode wait behind the
+   * lookup's FINDNODE, the NODES answer and its signature checks.
+   */
+  async #runBootstrapLookup (adapter: Discv5Adapter, nodeId: string, signal: AbortSignal, deferred: boolean): Promise<void> {
+    if (deferred) {
+      await nextTurn(signal)
+    }
+    const startedAt = performance.now()
+    try {
+      const found = await adapter.findNode(nodeId, { signal })
+      this.#logger.debug({ found: found.length, known: adapter.kadValues().length, ms: Math.round(performance.now() - startedAt) }, 'bootstrap lookup ended')
+    } catch (err) {
+      if (err instanceof AbortError) {
+        this.#logger.debug({ ms: Math.round(performance.now() - startedAt) }, 'bootstrap lookup stopped')
+      } else {
+        this.#logger.warn({ err }, 'bootstrap lookup failed; the routing table fills as peers are met')
+      }
+    }
   }
 
   async #start (): Promise<void> {
@@ -290,7 +354,7 @@ export class Discv5Node implements Startable {
     const bindHost = init.bindHost ?? DEFAULT_BIND_HOST
     const unspecified = bindHost === '0.0.0.0'
     const announceHost = init.announceHost ?? (unspecified ? undefined : bindHost)
-    this.#privateKey ??= this.#rawKey === undefined ? await generateKeyPair('secp256k1') : privateKeyFromRaw(this.#rawKey)
+    this.#privateKey ??= { type: 'secp256k1', raw: this.#rawKey ?? randomSecp256k1Key() }
     const enr = this.#signableEnr()
     let port = this.#udpPort ?? init.udpPort ?? 0
     try {
@@ -330,22 +394,32 @@ export class Discv5Node implements Startable {
     this.#udpPort = port
     const protocol = new TopicProtocol(adapter, this.#registrar, init.topics)
     this.#adapter = adapter
-    internals.set(this, { adapter, protocol })
     for (const bootnode of this.#bootnodes) {
       adapter.addEnr(bootnode)
     }
-    this.#logger.debug({ nodeId: enr.nodeId, port }, 'started')
-    if (this.#bootnodes.length > 0 && init.bootstrapLookup !== false) {
-      await adapter.findNode(enr.nodeId).catch((err: unknown) => {
-        this.#logger.debug({ err }, 'bootstrap lookup failed')
-      })
+    const mode = init.bootstrapLookup ?? true
+    const running = new AbortController()
+    this.#running = running
+    const bootstrap = this.#bootnodes.length > 0 && mode !== false
+      ? this.#runBootstrapLookup(adapter, enr.nodeId, running.signal, mode === 'background')
+      : Promise.resolve()
+    this.#bootstrap = bootstrap
+    internals.set(this, { adapter, protocol, bootstrap })
+    this.#logger.debug({ nodeId: enr.nodeId, port, bootstrapLookup: mode }, 'started')
+    if (mode === true) {
+      await bootstrap
     }
-    if (!adapter.started) {
+    if (!adapter.started || running.signal.aborted) {
       return
     }
-    this.#advertiser = new TopicAdvertiser({ protocol, knownNodes: () => adapter.kadValues() }, { ...init.advertiser, logger: this.#logger })
+    const advertiser = new TopicAdvertiser({ protocol, knownNodes: () => adapter.kadValues() }, { ...init.advertiser, logger: this.#logger })
+    this.#advertiser = advertiser
     for (const kind of this.#advertised.values()) {
-      this.#advertiser.advertise(kind.topic)
+      advertiser.advertise(kind.topic)
+    }
+    if (mode === 'background') {
+      // registrars the lookup found are asked now rather than at the next refresh (a stopped advertiser has nothing to refresh)
+      void bootstrap.then(() => { advertiser.refresh() })
     }
   }
 
@@ -372,6 +446,44 @@ export class Discv5Node implements Startable {
       }
     } else if (current === undefined || !Buffer.from(current).equals(value)) {
       this.#enr.set(CAPABILITY_ENR_KEY, value)
+    }
+  }
+}
+
+/** Resolves on the next turn of the event loop, or at once if `signal` aborts first. */
+async function nextTurn (signal: AbortSignal): Promise<void> {
+  if (signal.aborted) {
+    return
+  }
+  await new Promise<void>((resolve) => {
+    const onAbort = (): void => {
+      clearImmediate(immediate)
+      resolve()
+    }
+    const immediate = setImmediate(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    })
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** The order of secp256k1's group: a private key is a scalar from 1 to n - 1. */
+const SECP256K1_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
+
+/**
+ * A fresh secp256k1 private key: 32 random bytes that are a valid scalar.
+ * Drawn here rather than through `@libp2p/crypto`'s `generateKeyPair`, which
+ * also derives the public key with its own copy of the curve code: the first
+ * use of each copy builds its precomputed tables (about 60 ms), and discv5
+ * and the ENR derive the public key with theirs anyway.
+ */
+function randomSecp256k1Key (): Uint8Array {
+  for (;;) {
+    const raw = randomBytes(32)
+    const scalar = BigInt(`0x${raw.toString('hex')}`)
+    if (scalar > 0n && scalar < SECP256K1_ORDER) {
+      return Uint8Array.from(raw)
     }
   }
 }

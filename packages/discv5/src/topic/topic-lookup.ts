@@ -19,6 +19,17 @@ export interface TopicLookupOptions {
   readonly maxAdvertisers?: number
   /** TOPICQUERYs in flight at once. */
   readonly parallelism?: number
+  /**
+   * Nodes learned while the search runs, e.g. by the bootstrap lookup that
+   * fills the routing table of a node just started: `subscribe` delivers
+   * each (and returns its unsubscribe function); they join the search
+   * table, and the search does not end for want of registrars before
+   * `until` settles.
+   */
+  readonly moreNodes?: {
+    readonly subscribe: (listener: (enr: ENR) => void) => () => void
+    readonly until?: Promise<unknown>
+  }
   /** Called with each ad (a signature-checked advertiser ENR) as it arrives, duplicates included. */
   readonly onAd: (enr: ENR, registrar: string) => void
   readonly signal?: AbortSignal
@@ -84,11 +95,14 @@ export async function topicLookup (protocol: TopicProtocol, topic: Uint8Array, k
   await new Promise<void>((resolve, reject) => {
     let inFlight = 0
     let done = false
+    let moreToCome = options.moreNodes?.until !== undefined
+    let unsubscribe: (() => void) | undefined
     const finish = (err?: Error): void => {
       if (done) {
         return
       }
       done = true
+      unsubscribe?.()
       signal?.removeEventListener('abort', onAbort)
       if (err === undefined) {
         resolve()
@@ -130,9 +144,21 @@ export async function topicLookup (protocol: TopicProtocol, topic: Uint8Array, k
           pump()
         })
       }
-      if (inFlight === 0) {
+      if (inFlight === 0 && !moreToCome) {
         finish()
       }
+    }
+    if (options.moreNodes !== undefined) {
+      unsubscribe = options.moreNodes.subscribe((enr) => {
+        if (!done && table.add(enr)) {
+          pump()
+        }
+      })
+      const noMore = (): void => {
+        moreToCome = false
+        pump()
+      }
+      options.moreNodes.until?.then(noMore, noMore)
     }
     pump()
   })

@@ -4,7 +4,7 @@ import { expect } from 'chai'
 import { Discv5Discoverer, Discv5Node, type Discv5DiscovererInit } from '../../src/index.js'
 import { nodeInternals } from '../../src/node/discv5-node.js'
 import { TopicAdvertiser } from '../../src/topic/topic-advertiser.js'
-import { adsPlacedNearTopic, FAST, mailKind, pushKind, startNetwork, waitFor, type TestNetwork } from '../fixtures/network.js'
+import { adsPlacedNearTopic, FAST, mailKind, pushKind, startNetwork, startSilentNode, waitFor, type TestNetwork } from '../fixtures/network.js'
 
 async function collect (discoverer: Discv5Discoverer, kind: ResourceKind): Promise<Resource[]> {
   const found: Resource[] = []
@@ -147,6 +147,31 @@ describe('Discv5Discoverer', function () {
     expect(Date.now() - startedAt).to.be.below(5000)
     if (error !== undefined) {
       expect((error as Error).name).to.equal('AbortError')
+    }
+  })
+
+  it('behavior: start() does not wait for the bootstrap lookup, and a pass begun at once asks the bootnode and finds every mail server while the lookup runs', async function () {
+    // a bootnode that never answers holds the bootstrap lookup for the request timeout, 3 s here
+    const silent = await startSilentNode()
+    try {
+      const client = new Discv5Discoverer({ ...FAST, requestTimeoutMs: 3000, bootnodes: [silent.enr, network.boot.enr], passTimeoutMs: 8000, randomWalk: false })
+      discoverers.push(client)
+      const startedAt = performance.now()
+      await client.start()
+      expect(performance.now() - startedAt, 'ms in start()').to.be.below(1000)
+      const node = client.node
+      const inner = node === undefined ? undefined : nodeInternals(node)
+      const found: string[] = []
+      let lookupsAtFirst: number | undefined
+      for await (const resource of client.discover(mailKind)) {
+        lookupsAtFirst ??= inner?.adapter.activeLookups
+        found.push(resource.nodeId)
+      }
+      expect(found).to.have.members(mailIds)
+      expect(lookupsAtFirst, 'the bootstrap lookup was still running when the first server came').to.equal(1)
+      expect(silent.received()).to.be.at.least(1)
+    } finally {
+      await silent.close()
     }
   })
 

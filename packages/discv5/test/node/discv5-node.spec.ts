@@ -16,7 +16,7 @@ import {
   topicId
 } from '../../src/index.js'
 import { nodeInternals } from '../../src/node/discv5-node.js'
-import { FAST, mailKind, pushKind, startNetwork, waitFor } from '../fixtures/network.js'
+import { FAST, mailKind, pushKind, startNetwork, startSilentNode, waitFor } from '../fixtures/network.js'
 
 async function talk (from: Discv5Node, to: Discv5Node, payload: Uint8Array): Promise<Uint8Array> {
   const adapter = nodeInternals(from)?.adapter
@@ -174,6 +174,79 @@ describe('Discv5Node', function () {
     expect(small.registrar?.size).to.equal(3)
     const waiting = advertisers.flatMap((advertiser, index) => advertiser.registrations(kinds[index] ?? mailKind)).filter((state) => state.status === 'waiting')
     expect(waiting).to.have.length(5)
+  })
+
+  describe('bootstrap lookup', function () {
+    // a bootnode that never answers holds the bootstrap lookup for requestTimeoutMs (1 s here)
+    let silent: Awaited<ReturnType<typeof startSilentNode>>
+
+    beforeEach(async function () {
+      silent = await startSilentNode()
+    })
+
+    afterEach(async function () {
+      await silent.close()
+    })
+
+    it('behavior: bootstrapLookup true (the default): start() resolves once the lookup has ended', async function () {
+      const startedAt = performance.now()
+      const subject = await node({ bootnodes: [silent.enr] })
+      expect(performance.now() - startedAt, 'ms in start()').to.be.at.least(950)
+      expect(nodeInternals(subject)?.adapter.activeLookups).to.equal(0)
+      expect(silent.received()).to.be.at.least(1)
+    })
+
+    it('behavior: bootstrapLookup \'background\': start() resolves at once while the lookup runs on; stop() ends it', async function () {
+      const startedAt = performance.now()
+      const subject = await node({ bootnodes: [silent.enr], bootstrapLookup: 'background' })
+      expect(performance.now() - startedAt, 'ms in start()').to.be.below(700)
+      const inner = nodeInternals(subject)
+      expect(subject.knownRecords().map((record) => record.enr)).to.deep.equal([silent.enr])
+      let settled = false
+      void inner?.bootstrap.then(() => { settled = true })
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(inner?.adapter.activeLookups, 'the bootstrap lookup, running').to.equal(1)
+      expect(silent.received()).to.be.at.least(1)
+      expect(settled).to.equal(false)
+      const stoppingAt = performance.now()
+      await subject.stop()
+      expect(performance.now() - stoppingAt, 'ms in stop()').to.be.below(300)
+      expect(settled).to.equal(true)
+      expect(inner?.adapter.activeLookups).to.equal(0)
+    })
+
+    it('behavior: stop() during a start() that awaits its bootstrap lookup cuts the lookup short', async function () {
+      const subject = new Discv5Node({ ...FAST, bootnodes: [silent.enr] })
+      started.push(subject)
+      const starting = subject.start()
+      await waitFor(() => silent.received() > 0, 2000, 'the lookup to ask the silent bootnode')
+      const stoppingAt = performance.now()
+      await subject.stop()
+      await starting
+      expect(performance.now() - stoppingAt, 'ms in stop()').to.be.below(300)
+      expect(subject.started).to.equal(false)
+    })
+
+    it('behavior: bootstrapLookup false sends nothing on start', async function () {
+      const subject = await node({ bootnodes: [silent.enr], bootstrapLookup: false })
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(silent.received()).to.equal(0)
+      expect(subject.messagesSent()).to.equal(0)
+    })
+
+    it('behavior: an advertiser that starts in the background looks at the routing table again once the lookup has ended', async function () {
+      const registrar = await node()
+      // refreshes only on its own every minute: what it registers with within the test comes from its start and the end of the lookup
+      const server = await node({ registrar: false, bootnodes: [silent.enr], bootstrapLookup: 'background', kinds: [mailKind], advertiser: { refreshIntervalMs: 60_000 } })
+      server.advertise(mailKind)
+      // a registrar that reaches the routing table while the lookup runs, as one the lookup learns of would
+      nodeInternals(server)?.adapter.addEnr(ENR.decodeTxt(registrar.enr))
+      const id = topicId(mailKind.topic)
+      const holds = (): boolean => registrar.registrar?.ads(id).some((ad) => ad.nodeId === server.nodeId) === true
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(holds(), 'before the lookup has ended').to.equal(false)
+      await waitFor(holds, 5000, 'the ad at the registrar, once the lookup has ended')
+    })
   })
 
   it('args: a malformed key or bootnode is an InvalidConfigurationError naming the option', function () {

@@ -38,7 +38,7 @@ function onEvent<K extends DaemonEventName> (name: K, view: DaemonEventViews[K])
       refresher.request('kinds', `resources:${event.view.kind}`)
       return
     case 'resource:latency':
-      store.setLatency(event.view.kind, event.view.nodeId, event.view.latencyMs, event.view.at)
+      store.setLatency(event.view.kind, event.view.nodeId, event.view.latencyMs, event.view.connectMs, event.view.at)
       return
     case 'selection:changed': {
       const { kind, current, reason } = event.view

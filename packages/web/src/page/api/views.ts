@@ -30,11 +30,13 @@ export interface VerdictView extends ResourceView {
   /** The verifier that decided: `registry`, `allow-list`... */
   readonly verifier: string
   /**
-   * The last round trip the daemon measured to the server (ms); `null` if
-   * none was measured yet, or if the server did not answer the last time
-   * (then `latencyAt` is set).
+   * The last round trip the daemon measured to the server (ms), on an
+   * established connection; `null` if none was measured yet, or if the
+   * server did not answer the last time (then `latencyAt` is set).
    */
   readonly latencyMs: number | null
+  /** How long the connection of that measurement took to set up (ms), apart from the round trip; `null` if not measured. */
+  readonly connectMs: number | null
   /** When `latencyMs` was measured; `null` if never. */
   readonly latencyAt: string | null
 }
@@ -219,8 +221,10 @@ export interface CustomServersChangeView {
 export interface LatencyView {
   readonly kind: string
   readonly nodeId: string
-  /** The round trip in milliseconds, or `null` if the server did not answer. */
+  /** The round trip on an established connection in milliseconds, or `null` if the server did not answer. */
   readonly latencyMs: number | null
+  /** The connection set-up of the measurement in milliseconds, or `null` if not measured. */
+  readonly connectMs: number | null
   readonly at: string
 }
 

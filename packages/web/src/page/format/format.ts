@@ -17,10 +17,20 @@ export function plural (count: number, noun: string, nouns = `${noun}s`): string
   return `${count} ${count === 1 ? noun : nouns}`
 }
 
-/** A latency in milliseconds, as `12 ms`, `1.2 s`; `undefined` when not measured. */
+/**
+ * A duration in milliseconds with the digits that matter, as `0.38 ms`,
+ * `2.4 ms`, `12 ms`, `1.2 s` (a round trip on loopback is well under a
+ * millisecond); `undefined` when not measured.
+ */
 export function formatLatency (latencyMs: number | null | undefined): string | undefined {
   if (latencyMs === null || latencyMs === undefined || !Number.isFinite(latencyMs)) {
     return undefined
+  }
+  if (latencyMs < 1) {
+    return `${latencyMs.toFixed(2)} ms`
+  }
+  if (latencyMs < 10) {
+    return `${latencyMs.toFixed(1)} ms`
   }
   return latencyMs < 1000 ? `${Math.round(latencyMs)} ms` : `${(latencyMs / 1000).toFixed(1)} s`
 }

@@ -79,11 +79,15 @@ function serverRow (row: ServerRow, context: ServerTableContext): Child[] {
   return [main, details]
 }
 
+/** The round trip and, below it, the connection set-up of the last measurement. */
 function latencyCell (verdict: VerdictView | undefined, now: number): Child {
   const latency = formatLatency(verdict?.latencyMs)
+  const setUp = formatLatency(verdict?.connectMs)
   const at = verdict?.latencyAt ?? null
   if (latency !== undefined) {
-    return h('span', { title: at === null ? undefined : `measured ${formatRelative(at, now)}` }, latency)
+    return h('span', { class: 'latency', title: at === null ? undefined : `measured ${formatRelative(at, now)}` },
+      h('span', { class: 'latency-rtt' }, `${latency} round trip`),
+      setUp !== undefined && h('span', { class: 'latency-setup' }, `${setUp} connection set-up`))
   }
   if (at !== null) {
     // measured, but the server did not answer

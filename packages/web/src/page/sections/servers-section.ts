@@ -104,5 +104,5 @@ function selectionSummary (kind: KindView, store: PageStore): HTMLElement {
     h('span', { class: 'selection-summary__label' }, 'Selected: '),
     h('code', { title: kind.selected }, shortHex(kind.selected)),
     verdict?.provider != null && [', verified by ', providerLabel(store, verdict.provider)],
-    latency !== undefined && `, ${latency}`)
+    latency !== undefined && `, ${latency} round trip`)
 }

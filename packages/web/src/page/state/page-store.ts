@@ -102,13 +102,13 @@ export class PageStore {
     this.#touch('resources')
   }
 
-  /** Records a latency measurement of a listed server. */
-  setLatency (kind: string, nodeId: string, latencyMs: number | null, at: string): void {
+  /** Records a latency measurement of a listed server: its round trip and connection set-up. */
+  setLatency (kind: string, nodeId: string, latencyMs: number | null, connectMs: number | null, at: string): void {
     const current = this.resources(kind)
     if (current.state !== 'loaded') {
       return
     }
-    const resources = current.value.map((resource) => resource.nodeId === nodeId ? { ...resource, latencyMs, latencyAt: at } : resource)
+    const resources = current.value.map((resource) => resource.nodeId === nodeId ? { ...resource, latencyMs, connectMs, latencyAt: at } : resource)
     this.#resources.set(kind, { ...current, value: resources })
     this.#touch('resources')
   }
