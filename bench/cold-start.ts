@@ -412,9 +412,12 @@ async function measureFloor (): Promise<Row> {
   return { case: 'floor: the same modules loaded, nothing to stop', nodes: '-', metric: 'last line to process exit', stats: stats(exits) }
 }
 
+/** The commit measured, with `+changes` when the working tree differs from it outside `bench/results`. */
 function commit (): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const changed = git('status', '--porcelain', '--', '.', ':!bench/results') !== ''
+    return `${git('rev-parse', '--short', 'HEAD')}${changed ? '+changes' : ''}`
   } catch {
     return undefined
   }
