@@ -201,7 +201,7 @@ describe('startLocalNetwork', function () {
       try {
         let result: FindResult | undefined
         for (let attempt = 0; attempt < 5; attempt++) {
-          result = await client.find('mailserver')
+          result = await client.find('mailserver', { graceMs: Infinity })
           if (result.verified.length + result.rejected.length >= 4) break
         }
         expect(result?.verified.map((verdict) => verdict.resource.nodeId)).to.deep.equal([network.server('mail-1').nodeId])
