@@ -2,7 +2,8 @@ import type { Logger } from '../logging/logger.js'
 import type { Resource } from '../resource/resource.js'
 import type { ResourceKind } from '../resource/resource-kind.js'
 import type { LatencyProbe } from '../selection/latency-probe.js'
-import { combineSignals, delay, raceAbort } from '../util/abort.js'
+import { measureRoundTrip } from '../selection/measure-round-trip.js'
+import { delay } from '../util/abort.js'
 import type { TrustedVerdict } from '../verification/verdict.js'
 
 /**
@@ -117,16 +118,7 @@ export class LivenessMonitor {
 
   /** Whether `resource` answers the probe within the timeout. */
   async #answers (resource: Resource, signal: AbortSignal): Promise<boolean> {
-    const { timeoutMs } = this.#timing
-    const bounded = combineSignals([signal], timeoutMs)
-    try {
-      // raceAbort enforces the timeout even on a probe that ignores its signal
-      const rttMs = await raceAbort(this.#probe.measure(resource, { signal: bounded.signal, timeoutMs }), bounded.signal)
-      return Number.isFinite(rttMs) && rttMs >= 0
-    } catch {
-      return false
-    } finally {
-      bounded.clear()
-    }
+    const rttMs = await measureRoundTrip(this.#probe, resource, { timeoutMs: this.#timing.timeoutMs, signal }).catch(() => undefined)
+    return rttMs !== undefined
   }
 }

@@ -33,13 +33,9 @@ const decoded = new Map<string, NodeRecord>()
  */
 export function decodeEnr (text: string): NodeRecord {
   const trimmed = text.trim()
-  const known = decoded.get(trimmed)
-  if (known !== undefined) {
-    decoded.delete(trimmed)
-    decoded.set(trimmed, known)
-    return { ...known, entries: new Map([...known.entries].map(([key, value]) => [key, Uint8Array.from(value)])) }
-  }
-  const record = decodeUncached(trimmed)
+  const record = decoded.get(trimmed) ?? decodeUncached(trimmed)
+  // most recently used last
+  decoded.delete(trimmed)
   decoded.set(trimmed, record)
   if (decoded.size > DECODED_MEMO_SIZE) {
     decoded.delete(decoded.keys().next().value as string)

@@ -398,7 +398,6 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
     const provisional = this.#provisional
     if (options.provisional === true && provisional !== undefined) {
       return this.#verifyFromIndex(kind, resources, trusted, provisional.index, RevocationOverlay.from([]), provisional.block, true)
-        .map((verdict) => ({ ...verdict, provisional: true }))
     }
     return this.#verifyOnChain(kind, resources, trusted, options)
   }
@@ -415,22 +414,24 @@ export class RegistryVerifier extends TypedEventTarget<RegistryVerifierEvents> i
 
   #verifyFromIndex (kind: ResourceKind, resources: readonly Resource[], trusted: readonly string[], index: RegistryIndex, overlay: RevocationOverlay, block: number, snapshot = false): Verdict[] {
     const source = snapshot ? `index snapshot of block ${block}, not yet checked against the chain` : `block ${block}`
+    // what each verdict says of where it comes from: the block, and whether the chain has confirmed it yet
+    const from = snapshot ? { block, provisional: true } : { block }
     return resources.map((resource) => {
       const answer = index.lookup(kind.kindId, resource.nodeId, trusted, overlay)
       if (answer.provider !== undefined) {
-        return { resource, trusted: true, provider: answer.provider, reason: `registered by trusted provider ${answer.provider} (${source})`, verifier: this.name, block }
+        return { resource, trusted: true, provider: answer.provider, reason: `registered by trusted provider ${answer.provider} (${source})`, verifier: this.name, ...from }
       }
       const untrusted = answer.untrusted.map((address): RejectionProvider => ({ address, trusted: false, status: 'approved' }))
       const alsoUntrusted = untrusted.length === 0 ? '' : `; also registered by untrusted ${plural('provider', untrusted.length)} ${answer.untrusted.join(', ')}`
       if (answer.inactive.length > 0) {
         const why = answer.inactive.map(({ provider, status }) => status === 'approved' ? `${provider} revoked it in a recent block` : `${provider} is ${status}`).join(', ')
         const providers = [...answer.inactive.map(({ provider, status }): RejectionProvider => ({ address: provider, trusted: true, status: status === 'approved' ? 'revoked' : status })), ...untrusted]
-        return { ...this.#untrusted(resource, `registered as ${kind.name} only by trusted providers that do not vouch now: ${why}${alsoUntrusted}`, { code: 'inactive-providers', providers }), block }
+        return { ...this.#untrusted(resource, `registered as ${kind.name} only by trusted providers that do not vouch now: ${why}${alsoUntrusted}`, { code: 'inactive-providers', providers }), ...from }
       }
       if (untrusted.length > 0) {
-        return { ...this.#untrusted(resource, `registered as ${kind.name} only by untrusted ${plural('provider', untrusted.length)} ${answer.untrusted.join(', ')}`, { code: 'untrusted-providers', providers: untrusted }), block }
+        return { ...this.#untrusted(resource, `registered as ${kind.name} only by untrusted ${plural('provider', untrusted.length)} ${answer.untrusted.join(', ')}`, { code: 'untrusted-providers', providers: untrusted }), ...from }
       }
-      return { ...this.#untrusted(resource, `not registered as ${kind.name} by any provider`, { code: 'not-registered' }), block }
+      return { ...this.#untrusted(resource, `not registered as ${kind.name} by any provider`, { code: 'not-registered' }), ...from }
     })
   }
 
