@@ -53,13 +53,14 @@ export const NODE_VERSIONS_SUBSET: Readonly<Record<string, readonly string[]>> =
     'packages/core/test/selection/random-selector.spec.ts',
     'packages/core/test/selection/selector-spec.spec.ts',
     'packages/core/test/node/file-resource-cache.spec.ts',
-    'packages/core/test/node/write-file-atomic.spec.ts'
+    'packages/core/test/node/write-file-atomic.spec.ts',
+    'packages/core/test/resource/capability-field.spec.ts'
   ],
   daemon: ['packages/daemon/test/create-logger.spec.ts', 'packages/daemon/test/host-guard.spec.ts', 'packages/daemon/test/providers.spec.ts', 'packages/daemon/test/state.spec.ts'],
   devchain: ['packages/devchain/test/anvil-binary-path.spec.ts', 'packages/devchain/test/start-dev-chain.spec.ts', 'packages/devchain/test/rpc-proxy/liar.spec.ts'],
   devnet: ['packages/devnet/test/start-local-network.spec.ts'],
   // discv5 over real UDP runs in devnet's spec (node/discv5-node.spec.ts has a load-sensitive case)
-  discv5: ['packages/discv5/test/capability/capability-field.spec.ts', 'packages/discv5/test/topic/messages.spec.ts', 'packages/discv5/test/topic/topic-registrar.spec.ts'],
+  discv5: ['packages/discv5/test/topic/messages.spec.ts', 'packages/discv5/test/topic/topic-registrar.spec.ts'],
   'encrypted-request': ['packages/encrypted-request/test/ecies/interop.spec.ts', 'packages/encrypted-request/test/request/encrypted-request.spec.ts', 'packages/encrypted-request/test/replay/replay-guard.spec.ts'],
   // its compliance suites run in core's specs
   'interface-compliance-tests': ['packages/core/test/discovery/static-discoverer.spec.ts', 'packages/core/test/verification/allow-list-verifier.spec.ts'],

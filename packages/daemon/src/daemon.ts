@@ -1,8 +1,8 @@
 import { access } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import {
-  AllowListVerifier, createResourceContainer, InvalidConfigurationError, LatencyProbe, LifecycleGuard, NotStartedError, raceAbort,
-  RegistryReader, RegistryVerifier, ResourceClient, ResourceKinds, Selectors, StaticDiscoverer,
+  AllowListVerifier, createResourceContainer, Discoverer, InvalidConfigurationError, LatencyProbe, LifecycleGuard, MergedDiscoverer,
+  NotStartedError, raceAbort, RegistryReader, RegistryVerifier, ResourceClient, ResourceKinds, Selectors, StaticDiscoverer,
   type AbortOptions, type RegistryVerifierInit, type ResourceClientEvents, type ResourceContainerInit, type ResourceKind, type Startable
 } from '@resource-discovery/core'
 import { FileRegistrySnapshotStore, fileResourceCacheModule, type FileResourceCacheInit } from '@resource-discovery/core/node'
@@ -17,7 +17,7 @@ import { HostGuard, isLoopbackName } from './http/host-guard.js'
 import { HttpRateLimiter, type HttpRateLimitInit } from './http/rate-limit.js'
 import {
   connectionFailureView, latencyView, registryStatusView, resourceView, selectionChangeView, verdictView,
-  type HealthView, type TrustView
+  type HealthView, type SourceView, type TrustView
 } from './http/views.js'
 import { KindMonitor } from './kinds/kind-monitor.js'
 import { DEFAULT_LATENCY_INTERVAL_MS, LatencyMeter } from './latency/latency-meter.js'
@@ -404,8 +404,9 @@ export class Daemon implements Startable {
     }
     try {
       await client.start()
+      const sources = discoverySources(container.get<Discoverer>(Discoverer))
       for (const kind of watched) {
-        monitors.set(kind.name, new KindMonitor(kind, client.watch(kind.name), selectors.forKind(kind.name).name))
+        monitors.set(kind.name, new KindMonitor(kind, client.watch(kind.name), selectors.forKind(kind.name).name, sources))
       }
       meter?.start()
       try {
@@ -539,4 +540,10 @@ function withSnapshot (registry: RegistryVerifierInit, dataDir: string, logger: 
   }
   const path = join(dataDir, `registry-index-${registry.registryAddress.toLowerCase()}.json`)
   return { ...registry, snapshotStore: new FileRegistrySnapshotStore({ path }, logger) }
+}
+
+/** The discovery sources, as `GET /v1/kinds` shows them: each source merged, or the one discoverer bound. */
+function discoverySources (discoverer: Discoverer): SourceView[] {
+  const sources = discoverer instanceof MergedDiscoverer ? discoverer.sources : [discoverer]
+  return sources.map((source) => ({ name: source.name, description: source.description ?? null }))
 }

@@ -39,7 +39,8 @@ describe('Daemon HTTP API', function () {
         description: mail.description,
         counts: { discovered: 2, verified: 1, rejected: 1 },
         selector: 'random',
-        selected: own.nodeId
+        selected: own.nodeId,
+        sources: [{ name: 'static', description: 'servers given by configuration' }]
       })
       expect(body.kinds[1]).to.include({ name: 'push', selected: null })
       expect(body.kinds[1]!.counts).to.deep.equal({ discovered: 0, verified: 0, rejected: 0 })

@@ -17,6 +17,12 @@ export type DiscoverOptions = AbortOptions
 export interface Discoverer {
   /** A short name for logs and verdicts, e.g. `static`, `discv5`. */
   readonly name: string
+  /**
+   * Where it looks, for people: a DNS list's `enrtree://` URL, the number of
+   * bootnodes. Shown beside the name by the daemon's `GET /v1/kinds` and
+   * `rdisc find`.
+   */
+  readonly description?: string
   discover: (kind: ResourceKind, options?: DiscoverOptions) => AsyncIterable<Resource>
 }
 

@@ -11,8 +11,13 @@ import type { DiscoverOptions, Discoverer } from './discoverer.js'
 
 /** A server given by configuration rather than discovered. */
 export interface StaticServer {
-  /** The kind it serves, e.g. `mailserver`. */
-  kind: string
+  /**
+   * The kind it serves, e.g. `mailserver`. May be left out for an ENR: the
+   * server is then taken for every loaded kind whose `serves` recognises the
+   * record (a Waku node's `waku2` field, the framework's `rd` field). Given,
+   * it is taken as said, whatever the record lists.
+   */
+  kind?: string
   /** Its signed ENR (`enr:...`), or a multiaddr ending in `/p2p/<secp256k1 peer id>`. */
   address: string
   /** Where it came from; `static` (the application's list) unless said otherwise, `user` for the user's own. */
@@ -51,6 +56,7 @@ interface StaticEntry {
 @injectable()
 export class StaticDiscoverer implements Discoverer {
   readonly name = 'static'
+  readonly description = 'servers given by configuration'
   readonly #kinds: ResourceKinds | undefined
   readonly #entries: StaticEntry[] = []
 
@@ -65,7 +71,7 @@ export class StaticDiscoverer implements Discoverer {
     this.#kinds = kinds
     const servers = init.servers ?? []
     servers.forEach((server, index) => {
-      this.#entries.push(this.#parse(server, `servers[${index}]`))
+      this.#entries.push(...this.#parse(server, `servers[${index}]`))
     })
   }
 
@@ -77,9 +83,13 @@ export class StaticDiscoverer implements Discoverer {
    * @throws {@link InvalidConfigurationError} if the kind or address is wrong
    */
   add (server: StaticServer, option = 'server'): NodeIdentity {
-    const entry = this.#parse(server, option)
-    this.#entries.push(entry)
-    return entry.identity
+    const entries = this.#parse(server, option)
+    this.#entries.push(...entries)
+    const [first] = entries
+    if (first === undefined) {
+      throw new Error('parsing a server yields at least one entry')
+    }
+    return first.identity
   }
 
   /** Removes every entry of `nodeId` (for `kind` only, if given); returns how many were removed. */
@@ -95,8 +105,8 @@ export class StaticDiscoverer implements Discoverer {
     return removed
   }
 
-  /** The servers configured now. */
-  list (): StaticServer[] {
+  /** The servers configured now, one entry per kind (an ENR given without a kind is listed under each kind it serves). */
+  list (): Array<StaticServer & { kind: string }> {
     return this.#entries.map((entry) => ({
       kind: entry.kind,
       address: entry.address,
@@ -130,36 +140,57 @@ export class StaticDiscoverer implements Discoverer {
     return [...byNode.values()].map(({ entries }) => toResource(kind, entries, now))
   }
 
-  #parse (server: StaticServer, path: string): StaticEntry {
-    if (typeof server.kind !== 'string' || server.kind.length === 0) {
+  /** One entry per kind: the kind given, or each loaded kind an ENR without one says it serves. */
+  #parse (server: StaticServer, path: string): StaticEntry[] {
+    if (server.kind !== undefined && (typeof server.kind !== 'string' || server.kind.length === 0)) {
       throw new InvalidConfigurationError(`${path}.kind`, 'a kind name is required, e.g. "mailserver"')
     }
-    if (this.#kinds !== undefined && !this.#kinds.has(server.kind)) {
-      const known = this.#kinds.list().map((kind) => kind.name)
-      throw new InvalidConfigurationError(`${path}.kind`, `unknown kind "${server.kind}" (known kinds: ${known.join(', ') || 'none'}); load its plugin`)
+    if (server.kind !== undefined && this.#kinds !== undefined && !this.#kinds.has(server.kind)) {
+      throw new InvalidConfigurationError(`${path}.kind`, `unknown kind "${server.kind}" (known kinds: ${this.#knownKinds()}); load its plugin`)
     }
     if (typeof server.address !== 'string') {
       throw new InvalidConfigurationError(`${path}.address`, 'an ENR ("enr:...") or a multiaddr ending in /p2p/<peer id> is required')
     }
     const address = server.address.trim()
-    const base = { kind: server.kind, origin: server.origin ?? 'static', address, addedAt: Date.now() }
-    try {
-      if (address.startsWith('enr:')) {
-        const record = decodeEnr(address)
-        return { ...base, identity: { nodeId: record.nodeId, publicKey: record.publicKey, peerId: record.peerId }, record }
-      }
-      if (address.startsWith('/')) {
-        const peer = parsePeerMultiaddr(address)
-        return { ...base, identity: peer.identity, multiaddr: peer.multiaddr }
-      }
-    } catch (err) {
-      if (err instanceof ResourceDiscoveryError) {
-        throw new InvalidConfigurationError(`${path}.address`, err.message, { cause: err })
-      }
-      throw err
+    const base = { origin: server.origin ?? 'static', address, addedAt: Date.now() }
+    const parsed = parseAddress(address, `${path}.address`)
+    if (server.kind !== undefined) {
+      return [{ ...base, ...parsed, kind: server.kind }]
     }
-    throw new InvalidConfigurationError(`${path}.address`, 'expected an ENR ("enr:...") or a multiaddr ("/ip4/.../p2p/...")')
+    if (parsed.record === undefined) {
+      throw new InvalidConfigurationError(`${path}.kind`, 'a kind name is required for a multiaddr, e.g. "mailserver" (only an ENR says which kinds it serves)')
+    }
+    const record = parsed.record
+    const served = (this.#kinds?.list() ?? []).filter((kind) => kind.serves(record))
+    if (served.length === 0) {
+      throw new InvalidConfigurationError(`${path}.kind`, `the record serves none of the loaded kinds (${this.#knownKinds()}): name its kind, or load the plugin that recognises it`)
+    }
+    return served.map((kind) => ({ ...base, ...parsed, kind: kind.name }))
   }
+
+  #knownKinds (): string {
+    return this.#kinds?.list().map((kind) => kind.name).join(', ') || 'none'
+  }
+}
+
+/** An ENR (signature checked) or a `/p2p/` multiaddr, parsed. */
+function parseAddress (address: string, option: string): Pick<StaticEntry, 'identity' | 'record' | 'multiaddr'> {
+  try {
+    if (address.startsWith('enr:')) {
+      const record = decodeEnr(address)
+      return { identity: { nodeId: record.nodeId, publicKey: record.publicKey, peerId: record.peerId }, record }
+    }
+    if (address.startsWith('/')) {
+      const peer = parsePeerMultiaddr(address)
+      return { identity: peer.identity, multiaddr: peer.multiaddr }
+    }
+  } catch (err) {
+    if (err instanceof ResourceDiscoveryError) {
+      throw new InvalidConfigurationError(option, err.message, { cause: err })
+    }
+    throw err
+  }
+  throw new InvalidConfigurationError(option, 'expected an ENR ("enr:...") or a multiaddr ("/ip4/.../p2p/...")')
 }
 
 function toResource (kind: ResourceKind, entries: readonly StaticEntry[], now: number): Resource {

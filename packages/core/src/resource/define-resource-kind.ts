@@ -1,5 +1,6 @@
 import { id as keccak256Utf8 } from 'ethers/hash'
 import { InvalidResourceKindError } from '../errors.js'
+import { CAPABILITY_ENR_KEY, recordServesKind } from './capability-field.js'
 import type { NodeRecord } from './node-record.js'
 import type { ResourceKind } from './resource-kind.js'
 
@@ -15,6 +16,17 @@ export interface ResourceKindInit {
   description?: string
   /** How to read connection multiaddrs out of a node record; defaults to {@link tcpAddresses}. */
   addresses?: (record: NodeRecord) => string[]
+  /**
+   * Whether a node record says it serves the kind; defaults to the
+   * framework's capability field ({@link recordServesKind}): a record that
+   * lists the kind's id in its `rd` field.
+   */
+  serves?: (record: NodeRecord) => boolean
+  /**
+   * The record keys `serves` reads, if it reads only those (see
+   * {@link ResourceKind.servesKeys}); `['rd']` for the default `serves`.
+   */
+  servesKeys?: readonly string[]
 }
 
 const KIND_NAME = /^[a-z][a-z0-9-]{0,31}$/
@@ -74,12 +86,24 @@ export function defineResourceKind (init: ResourceKindInit): ResourceKind {
       throw new InvalidResourceKindError(name, `the protocol id "${protocol}" must start with "/" and contain no spaces`)
     }
   }
+  const kindId = resourceKindId(name)
   return Object.freeze({
     name,
     topic,
-    kindId: resourceKindId(name),
+    kindId,
     protocols: Object.freeze(protocols),
     description: init.description ?? name,
-    addresses: init.addresses ?? tcpAddresses
+    addresses: init.addresses ?? tcpAddresses,
+    ...servesOf(init, kindId)
   })
+}
+
+function servesOf (init: ResourceKindInit, kindId: string): Pick<ResourceKind, 'serves' | 'servesKeys'> {
+  if (init.serves === undefined) {
+    return { serves: (record) => recordServesKind(record, { kindId }), servesKeys: Object.freeze([CAPABILITY_ENR_KEY]) }
+  }
+  return {
+    serves: init.serves,
+    ...(init.servesKeys === undefined ? {} : { servesKeys: Object.freeze([...init.servesKeys]) })
+  }
 }

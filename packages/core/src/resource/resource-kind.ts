@@ -23,6 +23,25 @@ export interface ResourceKind {
    * each ending in `/p2p/<peerId>`. Empty if the record gives no way in.
    */
   addresses: (record: NodeRecord) => string[]
+  /**
+   * Whether the node of `record` says, in its signed record, that it serves
+   * this kind. Every source of node records (the discv5 walk, DNS node
+   * lists, ENRs in configuration) asks it, so that a kind recognises its
+   * own servers: by default the framework's capability field (`rd`, see
+   * `recordServesKind`), while a plugin for servers of another network
+   * reads that network's own field (Waku's `waku2`, say).
+   *
+   * It reads only the record, which is signature-checked already, and
+   * must neither throw nor wait.
+   */
+  serves: (record: NodeRecord) => boolean
+  /**
+   * The record keys {@link serves} reads, when it reads only those: a record
+   * that has none of them is not a server of the kind, so a source that
+   * meets many records (a discv5 walk) skips it before checking its
+   * signature. Absent: every record is checked and asked.
+   */
+  readonly servesKeys?: readonly string[]
 }
 
 /** DI token under which a plugin contributes each of its {@link ResourceKind}s (multi-bound). */

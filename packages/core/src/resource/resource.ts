@@ -1,10 +1,11 @@
 import type { NodeIdentity } from './node-record.js'
 
 /**
- * Where a resource came from: a discovery network, the application's static
- * configuration, the user's own servers, a cache, or another source's name.
+ * Where a resource came from: a discovery network (`discv5`), an EIP-1459
+ * DNS node list (`dns`), the application's static configuration, the user's
+ * own servers, a cache, or another source's name.
  */
-export type ResourceOrigin = 'discv5' | 'static' | 'user' | 'cache' | (string & {})
+export type ResourceOrigin = 'discv5' | 'dns' | 'static' | 'user' | 'cache' | (string & {})
 
 /**
  * A candidate server of one kind: who it is (its key), where to reach it, and

@@ -1,6 +1,6 @@
 import { createNodeRecord, discovererTests } from '@resource-discovery/interface-compliance-tests'
 import { expect } from 'chai'
-import { defineResourceKind, InvalidConfigurationError, ResourceKindRegistry, StaticDiscoverer, type Resource, type ResourceKind } from '../../src/index.js'
+import { CAPABILITY_ENR_KEY, defineResourceKind, encodeCapabilities, InvalidConfigurationError, ResourceKindRegistry, StaticDiscoverer, type Resource, type ResourceKind } from '../../src/index.js'
 
 const mail = defineResourceKind({ name: 'mailserver' })
 const push = defineResourceKind({ name: 'push' })
@@ -69,6 +69,29 @@ describe('StaticDiscoverer', () => {
     expect(discoverer.remove(record.nodeId, 'push')).to.equal(0)
     expect(discoverer.remove(record.nodeId)).to.equal(1)
     expect(await collect(discoverer, mail)).to.deep.equal([])
+  })
+
+  it('behavior: an ENR without a kind is taken for each kind its record says it serves', async () => {
+    const both = createNodeRecord({ entries: { [CAPABILITY_ENR_KEY]: encodeCapabilities([mail, push]) } })
+    const mailOnly = createNodeRecord({ entries: { [CAPABILITY_ENR_KEY]: encodeCapabilities([mail]) } })
+    const discoverer = new StaticDiscoverer(kinds, { servers: [{ address: both.enr }, { address: mailOnly.enr }] })
+    expect((await collect(discoverer, mail)).map((resource) => resource.nodeId)).to.have.members([both.nodeId, mailOnly.nodeId])
+    expect((await collect(discoverer, push)).map((resource) => resource.nodeId)).to.deep.equal([both.nodeId])
+    expect(discoverer.list().map((server) => server.kind)).to.deep.equal(['mailserver', 'push', 'mailserver'])
+  })
+
+  it('behavior: a kind given is taken as said, whatever the record lists', async () => {
+    const bare = createNodeRecord()
+    const discoverer = new StaticDiscoverer(kinds, { servers: [{ kind: 'push', address: bare.enr }] })
+    expect((await collect(discoverer, push)).map((resource) => resource.nodeId)).to.deep.equal([bare.nodeId])
+  })
+
+  it('error: an ENR without a kind that serves no loaded kind, or a multiaddr without a kind', () => {
+    const bare = createNodeRecord()
+    expect(() => new StaticDiscoverer(kinds, { servers: [{ address: bare.enr }] }))
+      .to.throw(InvalidConfigurationError, /servers\[0\]\.kind.*serves none of the loaded kinds \(mailserver, push\)/)
+    expect(() => new StaticDiscoverer(kinds).add({ address: `/ip4/127.0.0.1/tcp/1/p2p/${bare.peerId}` }, 'userServers[0]'))
+      .to.throw(InvalidConfigurationError, /userServers\[0\]\.kind.*only an ENR says/)
   })
 
   it('error: a bad ENR names the entry and keeps the cause', () => {

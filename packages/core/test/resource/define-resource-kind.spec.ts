@@ -1,7 +1,7 @@
 import { createNodeRecord } from '@resource-discovery/interface-compliance-tests'
 import { expect } from 'chai'
 import { id } from 'ethers'
-import { defineResourceKind, InvalidResourceKindError, resourceKindId, tcpAddresses, type NodeRecord } from '../../src/index.js'
+import { CAPABILITY_ENR_KEY, defineResourceKind, encodeCapabilities, InvalidResourceKindError, resourceKindId, tcpAddresses, type NodeRecord } from '../../src/index.js'
 
 describe('defineResourceKind', () => {
   it('behavior: computes the kind id as keccak256 of the name', () => {
@@ -34,6 +34,24 @@ describe('defineResourceKind', () => {
     const kind = defineResourceKind({ name: 'bridge', addresses: (record) => [`/dns4/example.org/tcp/443/p2p/${record.peerId}`] })
     const record = createNodeRecord()
     expect(kind.addresses(record)).to.deep.equal([`/dns4/example.org/tcp/443/p2p/${record.peerId}`])
+  })
+
+  it('behavior: by default a kind recognises the records that list it in the capability field', () => {
+    const mail = defineResourceKind({ name: 'mailserver' })
+    const push = defineResourceKind({ name: 'push' })
+    const record = createNodeRecord({ entries: { [CAPABILITY_ENR_KEY]: encodeCapabilities([mail]) } })
+    expect(mail.serves(record)).to.equal(true)
+    expect(push.serves(record)).to.equal(false)
+    expect(mail.serves(createNodeRecord())).to.equal(false)
+    expect(mail.servesKeys).to.deep.equal([CAPABILITY_ENR_KEY])
+  })
+
+  it('args: a plugin may recognise its servers by a field of its own', () => {
+    const kind = defineResourceKind({ name: 'bridge', serves: (record) => record.entries.get('br')?.[0] === 1, servesKeys: ['br'] })
+    expect(kind.serves(createNodeRecord({ entries: { br: Uint8Array.of(1) } }))).to.equal(true)
+    expect(kind.serves(createNodeRecord({ entries: { [CAPABILITY_ENR_KEY]: encodeCapabilities([kind]) } }))).to.equal(false)
+    expect(kind.servesKeys).to.deep.equal(['br'])
+    expect(defineResourceKind({ name: 'other', serves: () => true }).servesKeys).to.equal(undefined)
   })
 
   for (const name of ['', 'Mail', '1mail', 'mail server', 'a'.repeat(33), 'mail_server']) {

@@ -140,7 +140,11 @@ export const listKindsSchema = {
                 properties: { discovered: { type: 'integer' }, verified: { type: 'integer' }, rejected: { type: 'integer' } }
               },
               selector: { type: 'string' },
-              selected: nullableString
+              selected: nullableString,
+              sources: {
+                type: 'array',
+                items: { type: 'object', properties: { name: { type: 'string' }, description: nullableString } }
+              }
             }
           }
         }

@@ -88,6 +88,16 @@ export interface KindView {
   readonly selector: string
   /** The node id of the selected server, `null` while no trusted one is known. */
   readonly selected: string | null
+  /** Where the daemon looks for servers of the kind: each discovery source's name (`discv5`, `dns`, `static`) and what it says of itself. */
+  readonly sources: readonly SourceView[]
+}
+
+/** A discovery source, as `GET /v1/kinds` shows it. */
+export interface SourceView {
+  /** Its name, as resources' `origin` gives it: `discv5`, `dns`, `static`. */
+  readonly name: string
+  /** Where it looks: a DNS list's `enrtree://` URL, the bootnodes; `null` if it says nothing. */
+  readonly description: string | null
 }
 
 /** The selected server of a kind (`GET /v1/kinds/:kind/selection`). */

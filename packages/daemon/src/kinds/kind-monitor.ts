@@ -1,5 +1,5 @@
 import { NoTrustedResourceError, type Resource, type ResourceKind, type ResourceWatch, type SelectionChange, type TrustedVerdict, type Verdict } from '@resource-discovery/core'
-import { isoTime, verdictView, type ErrorBody, type KindView, type SelectionView, type VerdictView } from '../http/views.js'
+import { isoTime, verdictView, type ErrorBody, type KindView, type SelectionView, type SourceView, type VerdictView } from '../http/views.js'
 import type { LatencySample } from '../latency/latency-sample.js'
 
 /** Which verdicts to list. */
@@ -43,8 +43,12 @@ export class KindMonitor {
   /** The name of the kind's selection strategy, e.g. `random` or `sticky>latency`. */
   readonly selector: string
 
-  constructor (kind: ResourceKind, watch: ResourceWatch, selector = 'random') {
+  /** Where servers of the kind are looked for. */
+  readonly sources: readonly SourceView[]
+
+  constructor (kind: ResourceKind, watch: ResourceWatch, selector = 'random', sources: readonly SourceView[] = []) {
     this.selector = selector
+    this.sources = sources
     this.kind = kind
     this.watch = watch
   }
@@ -132,7 +136,8 @@ export class KindMonitor {
       description: this.kind.description,
       counts: this.counts(),
       selector: this.selector,
-      selected: this.selected?.resource.nodeId ?? null
+      selected: this.selected?.resource.nodeId ?? null,
+      sources: this.sources
     }
   }
 

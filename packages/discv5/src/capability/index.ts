@@ -1,3 +1,5 @@
+// The capability field is core's default way for a kind to recognise its servers
+// (`ResourceKind.serves`); it is re-exported here, where it was first defined.
 export {
   CAPABILITY_ENR_KEY,
   KIND_PREFIX_BYTES,
@@ -7,4 +9,4 @@ export {
   encodeCapabilities,
   kindIdPrefix,
   recordServesKind
-} from './capability-field.js'
+} from '@resource-discovery/core'

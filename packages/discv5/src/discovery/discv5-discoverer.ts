@@ -12,12 +12,12 @@ import {
   throwIfAborted,
   type DiscoverOptions,
   type Discoverer,
+  type NodeRecord,
   type Resource,
   type ResourceKind,
   type Startable
 } from '@resource-discovery/core'
 import { inject, injectable, optional } from 'inversify'
-import { CAPABILITY_ENR_KEY, capabilityValueServes } from '../capability/capability-field.js'
 import { Discv5Node, nodeInternals, type Discv5NodeInit } from '../node/discv5-node.js'
 import { topicId } from '../topic/topic-id.js'
 import { topicLookup } from '../topic/topic-lookup.js'
@@ -47,7 +47,7 @@ export interface Discv5DiscovererInit extends Discv5NodeInit {
   passTimeoutMs?: number
   /** Whether a pass asks registrars for topic ads. Default true. */
   topicSearch?: boolean
-  /** Whether a pass filters the ENRs of the routing table and of random lookups on the capability field. Default true. */
+  /** Whether a pass filters the ENRs of the routing table and of random lookups with the kind's `serves`. Default true. */
   randomWalk?: boolean
   /** Random lookups per pass of the capability-filtered walk (0: only the routing table is looked at). */
   randomWalkLookups?: number
@@ -68,9 +68,10 @@ export interface Discv5DiscovererInit extends Discv5NodeInit {
   /** `F_lookup` of the topic search. */
   maxAdvertisers?: number
   /**
-   * Yield only nodes whose signed ENR lists the kind in its capability field
-   * (default true). A registrar cannot then pass off another node as a
-   * server of the kind: the advertiser signed the claim.
+   * Yield only nodes whose signed ENR says they serve the kind, as the
+   * kind's `serves` reads it (default true; for the framework's own kinds,
+   * the capability field). A registrar cannot then pass off another node as
+   * a server of the kind: the advertiser signed the claim.
    */
   requireCapability?: boolean
 }
@@ -109,6 +110,8 @@ export const Discv5DiscovererInit = Symbol.for('resource-discovery/Discv5Discove
 @injectable()
 export class Discv5Discoverer implements Discoverer, Startable {
   readonly name = 'discv5'
+  /** Where it looks: through how many bootnodes, or through a node it shares. */
+  readonly description: string
   readonly #init: Discv5DiscovererInit
   readonly #logger: Logger
   readonly #ownsNode: boolean
@@ -123,6 +126,8 @@ export class Discv5Discoverer implements Discoverer, Startable {
     this.#init = init
     this.#logger = (init.logger ?? logger).child({ component: 'discv5-discoverer' })
     this.#ownsNode = init.node === undefined
+    const bootnodes = init.bootnodes?.length ?? 0
+    this.description = init.node === undefined ? `Discovery v5 through ${bootnodes} bootnode${bootnodes === 1 ? '' : 's'}` : 'Discovery v5 through a node it shares'
     this.#node = init.node ?? this.#ownNode()
   }
 
@@ -177,15 +182,24 @@ export class Discv5Discoverer implements Discoverer, Startable {
       if (seen.has(enr.nodeId)) {
         return
       }
-      if (requireCapability && !capabilityValueServes(enr.kvs.get(CAPABILITY_ENR_KEY), kind)) {
+      // a record without any field the kind reads is skipped before its signature is checked
+      if (requireCapability && kind.servesKeys !== undefined && !kind.servesKeys.some((key) => enr.kvs.has(key))) {
+        return
+      }
+      let record: NodeRecord
+      try {
+        record = decodeEnr(enr.encodeTxt())
+      } catch (err) {
+        seen.add(enr.nodeId)
+        this.#logger.debug({ nodeId: enr.nodeId, err }, 'dropped an ENR that core does not accept')
+        return
+      }
+      // a record seen again may have gained the kind in a later version
+      if (requireCapability && !kind.serves(record)) {
         return
       }
       seen.add(enr.nodeId)
-      try {
-        channel.push(resourceFromRecord(kind, decodeEnr(enr.encodeTxt()), 'discv5'))
-      } catch (err) {
-        this.#logger.debug({ nodeId: enr.nodeId, err }, 'dropped an ENR that core does not accept')
-      }
+      channel.push(resourceFromRecord(kind, record, 'discv5'))
     }
     const strategies: Array<Promise<unknown>> = []
     // the walk starts once the topic search has ended or had its head start

@@ -3,9 +3,12 @@ import { createSocket } from 'node:dgram'
 import { SignableENR } from '@chainsafe/enr'
 import {
   AbortError,
+  CAPABILITY_ENR_KEY,
   decodeEnr,
+  encodeCapabilities,
   InvalidConfigurationError,
   LifecycleGuard,
+  MAX_CAPABILITIES,
   parseNodePrivateKey,
   ResourceDiscoveryError,
   silentLogger,
@@ -14,7 +17,6 @@ import {
   type ResourceKind,
   type Startable
 } from '@resource-discovery/core'
-import { CAPABILITY_ENR_KEY, encodeCapabilities, MAX_CAPABILITIES } from '../capability/capability-field.js'
 import { Discv5StartError } from '../errors.js'
 import { TopicAdvertiser, type RegistrationState, type TopicAdvertiserInit } from '../topic/topic-advertiser.js'
 import { TopicProtocol, type TopicProtocolInit } from '../topic/topic-protocol.js'
@@ -43,6 +45,15 @@ export interface Discv5NodeInit {
   tcpPort?: number
   /** Kinds the node serves, listed in the ENR's capability field (see {@link CAPABILITY_ENR_KEY}). */
   kinds?: readonly ResourceKind[]
+  /**
+   * Further fields written into the node's ENR, by key: those of another
+   * network the node also belongs to, such as Waku's `waku2` and
+   * `multiaddrs` (see `@resource-discovery/plugin-waku`'s `wakuEnrEntries`),
+   * so that that network's clients, and kinds that read those fields,
+   * recognise it. Keys the node writes itself (`id`, `secp256k1`, the
+   * address fields and `rd`) are refused.
+   */
+  enrEntries?: Readonly<Record<string, Uint8Array>>
   /** ENR texts (`enr:...`) of nodes to join the network through. */
   bootnodes?: readonly string[]
   /** Serve as a topic registrar with these options (the default), or `false` to not speak the topic protocol at all. */
@@ -151,6 +162,7 @@ export class Discv5Node implements Startable {
   readonly #kinds = new Map<string, ResourceKind>()
   readonly #advertised = new Map<string, ResourceKind>()
   readonly #registrar: TopicRegistrar | undefined
+  readonly #extraEntries: ReadonlyMap<string, Uint8Array>
   #enr: SignableENR | undefined
   #privateKey: { readonly type: string, readonly raw: Uint8Array } | undefined
   #adapter: Discv5Adapter | undefined
@@ -177,6 +189,7 @@ export class Discv5Node implements Startable {
     if (init.udpPort !== undefined && (!Number.isInteger(init.udpPort) || init.udpPort < 0 || init.udpPort > 65535)) {
       throw new InvalidConfigurationError('udpPort', `expected a port from 0 to 65535, got ${init.udpPort}`)
     }
+    this.#extraEntries = checkEnrEntries(init.enrEntries ?? {})
     this.#tcpPort = init.tcpPort
     this.#registrar = init.registrar === false ? undefined : new TopicRegistrar(init.registrar)
   }
@@ -429,7 +442,7 @@ export class Discv5Node implements Startable {
         throw new ResourceDiscoveryError('The node has no key yet', 'Pass `privateKey`, or read the ENR after `start()`')
       }
       const raw = this.#rawKey ?? this.#privateKey?.raw ?? new Uint8Array()
-      this.#enr = SignableENR.createV4(raw)
+      this.#enr = SignableENR.createV4(raw, Object.fromEntries(this.#extraEntries))
     }
     return this.#enr
   }
@@ -448,6 +461,23 @@ export class Discv5Node implements Startable {
       this.#enr.set(CAPABILITY_ENR_KEY, value)
     }
   }
+}
+
+/** ENR keys the node writes itself, which `enrEntries` may not set. */
+const OWN_ENR_KEYS = new Set(['id', 'secp256k1', 'ip', 'udp', 'tcp', 'ip6', 'udp6', 'tcp6', CAPABILITY_ENR_KEY])
+
+function checkEnrEntries (entries: Readonly<Record<string, Uint8Array>>): ReadonlyMap<string, Uint8Array> {
+  const checked = new Map<string, Uint8Array>()
+  for (const [key, value] of Object.entries(entries)) {
+    if (OWN_ENR_KEYS.has(key)) {
+      throw new InvalidConfigurationError(`enrEntries.${key}`, `the node writes "${key}" itself; leave it out`)
+    }
+    if (!(value instanceof Uint8Array)) {
+      throw new InvalidConfigurationError(`enrEntries.${key}`, 'expected the raw value as a Uint8Array')
+    }
+    checked.set(key, Uint8Array.from(value))
+  }
+  return checked
 }
 
 /** Resolves on the next turn of the event loop, or at once if `signal` aborts first. */

@@ -1,4 +1,4 @@
-import { NotStartedError, type Resource, type ResourceKind } from '@resource-discovery/core'
+import { defineResourceKind, NotStartedError, type Resource, type ResourceKind } from '@resource-discovery/core'
 import { discovererTests } from '@resource-discovery/interface-compliance-tests'
 import { expect } from 'chai'
 import { Discv5Discoverer, Discv5Node, type Discv5DiscovererInit } from '../../src/index.js'
@@ -91,6 +91,20 @@ describe('Discv5Discoverer', function () {
     const discoverer = await started({ topicSearch: false, randomWalkLookups: 3 })
     const found = await collect(discoverer, mailKind)
     expect(found.map((resource) => resource.nodeId)).to.have.members(mailIds)
+  })
+
+  it('behavior: the walk finds the servers of a kind that recognises them by a field of its own, and no others', async function () {
+    // as a Waku kind reads `waku2`: nodes that speak no topic protocol, found by their signed records alone
+    const walkerKind = defineResourceKind({ name: 'walker', serves: (record) => record.entries.get('wk')?.[0] === 1, servesKeys: ['wk'] })
+    const walkers = [1, 1, 0].map((flag) => new Discv5Node({ ...FAST, registrar: false, bootnodes: [network.boot.enr], enrEntries: { wk: Uint8Array.of(flag) } }))
+    try {
+      await Promise.all(walkers.map(async (node) => node.start()))
+      const discoverer = await started({ topicSearch: false, randomWalkLookups: 3 })
+      const found = (await collect(discoverer, walkerKind)).map((resource) => resource.nodeId)
+      expect(found).to.have.members(walkers.slice(0, 2).map((node) => node.nodeId))
+    } finally {
+      await Promise.all(walkers.map(async (node) => node.stop()))
+    }
   })
 
   it('behavior: finds the push servers when asked for push', async function () {

@@ -61,6 +61,20 @@ describe('Discv5Node', function () {
     expect(recordServesKind(record, pushKind)).to.equal(false)
   })
 
+  it('behavior: enrEntries are written into the signed ENR beside the node\'s own fields', async function () {
+    const subject = await node({ kinds: [mailKind], enrEntries: { waku2: Uint8Array.of(0x02) } })
+    const record = subject.record
+    expect([...(record.entries.get('waku2') ?? [])]).to.deep.equal([0x02])
+    expect(recordServesKind(record, mailKind)).to.equal(true)
+    expect(record.udp).to.equal(subject.udpPort)
+  })
+
+  it('args: enrEntries may not set a field the node writes itself', function () {
+    for (const key of ['ip', 'tcp', 'secp256k1', 'rd']) {
+      expect(() => new Discv5Node({ enrEntries: { [key]: Uint8Array.of(1) } })).to.throw(InvalidConfigurationError, new RegExp(`enrEntries\\.${key}`))
+    }
+  })
+
   it('behavior: changing the tcp port or the kinds bumps the sequence number; setting the same does not', async function () {
     const subject = await node({ tcpPort: 4102 })
     const first = subject.record.seq

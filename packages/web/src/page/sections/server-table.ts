@@ -12,6 +12,7 @@ const COLUMNS = ['Server', 'Verdict', 'Origin', 'Latency', 'First seen', 'Last s
 
 const ORIGINS: Readonly<Record<string, string>> = {
   discv5: 'discv5',
+  dns: 'DNS list',
   static: 'configuration',
   user: 'custom server'
 }

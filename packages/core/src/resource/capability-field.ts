@@ -1,9 +1,11 @@
-import { RLP } from '@ethereumjs/rlp'
-import type { NodeRecord, ResourceKind } from '@resource-discovery/core'
+import { decodeRlp, encodeRlp, getBytes, hexlify } from 'ethers/utils'
+import type { NodeRecord } from './node-record.js'
+import type { ResourceKind } from './resource-kind.js'
 
 /**
- * The ENR key under which a server lists the kinds it serves, so that any
- * discv5 crawler can filter on it without speaking the topic protocol.
+ * The ENR key under which a server of this framework lists the kinds it
+ * serves, so that any discv5 crawler can filter on it without speaking the
+ * topic protocol. It is the default {@link ResourceKind.serves} of a kind.
  *
  * Its value is an RLP list of 4-byte prefixes of each kind's registry kind id
  * (`keccak256(name)`), sorted and without duplicates, e.g. two kinds take 11
@@ -20,7 +22,7 @@ export const MAX_CAPABILITIES = 16
 /** The 4-byte prefix of a kind's registry kind id, as it appears in the capability field. */
 export function kindIdPrefix (kind: Pick<ResourceKind, 'kindId'>): Uint8Array {
   const hex = kind.kindId.startsWith('0x') ? kind.kindId.slice(2) : kind.kindId
-  return Uint8Array.from(Buffer.from(hex.slice(0, KIND_PREFIX_BYTES * 2), 'hex'))
+  return getBytes(`0x${hex.slice(0, KIND_PREFIX_BYTES * 2)}`)
 }
 
 /**
@@ -29,15 +31,14 @@ export function kindIdPrefix (kind: Pick<ResourceKind, 'kindId'>): Uint8Array {
  * @throws RangeError if more than {@link MAX_CAPABILITIES} distinct kinds are given
  */
 export function encodeCapabilities (kinds: Iterable<Pick<ResourceKind, 'kindId'>>): Uint8Array {
-  const prefixes = new Map<string, Uint8Array>()
+  const prefixes = new Set<string>()
   for (const kind of kinds) {
-    const prefix = kindIdPrefix(kind)
-    prefixes.set(Buffer.from(prefix).toString('hex'), prefix)
+    prefixes.add(hexlify(kindIdPrefix(kind)))
   }
   if (prefixes.size > MAX_CAPABILITIES) {
     throw new RangeError(`A record can list at most ${MAX_CAPABILITIES} kinds, got ${prefixes.size}`)
   }
-  return RLP.encode([...prefixes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, prefix]) => prefix))
+  return getBytes(encodeRlp([...prefixes].sort()))
 }
 
 /**
@@ -47,7 +48,7 @@ export function encodeCapabilities (kinds: Iterable<Pick<ResourceKind, 'kindId'>
 export function decodeCapabilities (value: Uint8Array): Uint8Array[] | undefined {
   let decoded: unknown
   try {
-    decoded = RLP.decode(value)
+    decoded = decodeRlp(value)
   } catch {
     return undefined
   }
@@ -56,10 +57,14 @@ export function decodeCapabilities (value: Uint8Array): Uint8Array[] | undefined
   }
   const prefixes: Uint8Array[] = []
   for (const item of decoded as unknown[]) {
-    if (!(item instanceof Uint8Array) || item.length !== KIND_PREFIX_BYTES) {
+    if (typeof item !== 'string') {
       return undefined
     }
-    prefixes.push(item)
+    const bytes = getBytes(item)
+    if (bytes.length !== KIND_PREFIX_BYTES) {
+      return undefined
+    }
+    prefixes.push(bytes)
   }
   return prefixes
 }
@@ -69,11 +74,15 @@ export function capabilityValueServes (value: Uint8Array | undefined, kind: Pick
   if (value === undefined) {
     return false
   }
-  const wanted = Buffer.from(kindIdPrefix(kind))
-  return decodeCapabilities(value)?.some((prefix) => wanted.equals(prefix)) ?? false
+  const wanted = hexlify(kindIdPrefix(kind))
+  return decodeCapabilities(value)?.some((prefix) => hexlify(prefix) === wanted) ?? false
 }
 
-/** Whether a signature-checked node record says, in its capability field, that it serves `kind`. */
+/**
+ * Whether a signature-checked node record says, in its capability field
+ * ({@link CAPABILITY_ENR_KEY}), that it serves `kind`: the default
+ * {@link ResourceKind.serves} of a kind made by `defineResourceKind`.
+ */
 export function recordServesKind (record: Pick<NodeRecord, 'entries'>, kind: Pick<ResourceKind, 'kindId'>): boolean {
   return capabilityValueServes(record.entries.get(CAPABILITY_ENR_KEY), kind)
 }

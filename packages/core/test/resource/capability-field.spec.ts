@@ -1,7 +1,8 @@
 import { expect } from 'chai'
-import { capabilityValueServes, decodeCapabilities, encodeCapabilities, kindIdPrefix, MAX_CAPABILITIES } from '../../src/index.js'
-import { defineResourceKind } from '@resource-discovery/core'
-import { mailKind, pushKind } from '../fixtures/network.js'
+import { capabilityValueServes, decodeCapabilities, defineResourceKind, encodeCapabilities, kindIdPrefix, MAX_CAPABILITIES } from '../../src/index.js'
+
+const mailKind = defineResourceKind({ name: 'mailserver' })
+const pushKind = defineResourceKind({ name: 'push' })
 
 describe('encodeCapabilities', () => {
   it('behavior: lists the 4-byte kind-id prefixes, sorted and once each', () => {
