@@ -69,5 +69,14 @@ export default tseslint.config(
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked
+  },
+  {
+    // the js-waku interop child scripts: plain ES modules run by Node.js 22, outside every tsconfig
+    files: ['interop/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false },
+      globals: { process: 'readonly', Buffer: 'readonly', URL: 'readonly' }
+    }
   }
 )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every role of a small network on 127.0.0.1, one `rdisc` command each: a dev
 # chain, the registry and its curator, a provider, a bootnode, a mail server
-# registered with its consent, a client that finds it and the daemon.
+# registered with its consent, a client that finds it, a DNS node list of it
+# and the daemon.
 # Each command's output feeds the next through shell variables; keys and
 # state live in a temporary directory outside the repository.
 # Run it from the repository root after `npm install`: bash docs/cli-walkthrough.sh
@@ -51,7 +52,15 @@ rdisc registry add-resource --kind mailserver --node-id "$NODE_ID" --signature "
 # 6. A client that trusts the provider finds, verifies and selects the server
 rdisc find mailserver --bootnode "$BOOTNODE" --trust "$PROVIDER"
 
-# 7. The daemon keeps the selection fresh for apps; ask it like an app would
+# 7. The provider publishes the servers it vouches for as a DNS node list, signed with a key it keeps;
+#    a client given only the list's URL finds them there (here a DNS server on 127.0.0.1 answers the list)
+rdisc keygen --out "$WORK/tree.key"
+rdisc dns-tree build --domain mail.example.test --kind mailserver --bootnode "$BOOTNODE" --trust "$PROVIDER" --out "$WORK/tree.json"
+rdisc dns-tree sign "$WORK/tree.json" --tree-key-file "$WORK/tree.key" > /dev/null
+start dns dns-tree serve "$WORK/tree.json"
+rdisc find mailserver --dns-tree "$(field url < "$WORK/dns.json")" --dns-server "127.0.0.1:$(field port < "$WORK/dns.json")" --trust "$PROVIDER"
+
+# 8. The daemon keeps the selection fresh for apps; ask it like an app would
 start daemon daemon --bootnode "$BOOTNODE" --trust "$PROVIDER" --selector mailserver='sticky>latency'
 DAEMON=$(field url < "$WORK/daemon.json")
 curl -fsS --retry 20 --retry-all-errors --retry-delay 1 "$DAEMON/v1/kinds/mailserver/selection" | field selected.nodeId

@@ -70,6 +70,7 @@ describe('the README\'s CLI walkthrough', function () {
     expect(registered, output).to.not.equal(null)
     const [, nodeId, provider] = registered as unknown as [string, string, string]
     expect(stdout, 'find selected it, vouched for by the provider').to.match(new RegExp(`^selected\\s+${nodeId}\\s+${provider}\\s+discv5\\s+registered by trusted provider`, 'm'))
+    expect(stdout, 'the DNS node list held it, and a find given only the list selected it').to.match(new RegExp(`^selected\\s+${nodeId}\\s+${provider}\\s+dns\\s+registered by trusted provider`, 'm'))
     expect(stdout.trimEnd().split('\n').at(-1), 'the daemon\'s selection, asked over HTTP').to.equal(nodeId)
 
     // keys and state lived in the script's temporary directory, gone with every process that used it

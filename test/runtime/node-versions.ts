@@ -61,6 +61,7 @@ export const NODE_VERSIONS_SUBSET: Readonly<Record<string, readonly string[]>> =
   devnet: ['packages/devnet/test/start-local-network.spec.ts'],
   // discv5 over real UDP runs in devnet's spec (node/discv5-node.spec.ts has a load-sensitive case)
   discv5: ['packages/discv5/test/topic/messages.spec.ts', 'packages/discv5/test/topic/topic-registrar.spec.ts'],
+  'dns-discovery': ['packages/dns-discovery/test/tree/tree-codec.spec.ts', 'packages/dns-discovery/test/node/serve-dns-tree.spec.ts', 'packages/dns-discovery/test/client/dns-tree-client.spec.ts'],
   'encrypted-request': ['packages/encrypted-request/test/ecies/interop.spec.ts', 'packages/encrypted-request/test/request/encrypted-request.spec.ts', 'packages/encrypted-request/test/replay/replay-guard.spec.ts'],
   // its compliance suites run in core's specs
   'interface-compliance-tests': ['packages/core/test/discovery/static-discoverer.spec.ts', 'packages/core/test/verification/allow-list-verifier.spec.ts'],
@@ -72,6 +73,7 @@ export const NODE_VERSIONS_SUBSET: Readonly<Record<string, readonly string[]>> =
     'packages/plugin-mailserver/test/client/mailserver-connector.spec.ts'
   ],
   'plugin-push': ['packages/plugin-push/test/push-module.spec.ts', 'packages/plugin-push/test/protocol/push-codec.spec.ts', 'packages/plugin-push/test/gateway/webhook-gateway.spec.ts', 'packages/plugin-push/test/client/push-client.spec.ts'],
+  'plugin-waku': ['packages/plugin-waku/test/status-fleets.spec.ts', 'packages/plugin-waku/test/enr/relay-shards-field.spec.ts', 'packages/plugin-waku/test/waku-module.spec.ts'],
   registry: ['packages/registry/test/resource-registry-client.spec.ts'],
   server: ['packages/server/test/server/resource-server.spec.ts'],
   web: ['packages/web/test/format.spec.ts', 'packages/web/test/server-rows.spec.ts', 'packages/web/test/check-server-address.spec.ts']

@@ -97,7 +97,7 @@ describe('rdisc: usage', function () {
     it('error: an unknown command exits 2 naming the commands', async () => {
       const exit = await rdisc(['frobnicate'])
       expect(exit.code).to.equal(2)
-      expect(errorLine(exit)).to.match(/^rdisc: unknown command "frobnicate" \(commands: chain, keygen, registry, bootnode, serve, find, daemon, demo\)/)
+      expect(errorLine(exit)).to.match(/^rdisc: unknown command "frobnicate" \(commands: chain, keygen, registry, dns-tree, bootnode, serve, find, daemon, demo\)/)
       const sub = await rdisc(['registry', 'destroy'])
       expect(sub.code).to.equal(2)
       expect(errorLine(sub)).to.contain('unknown command "registry destroy" (commands: registry deploy,')

@@ -31,7 +31,8 @@ function kind (selected: string | null): KindView {
     description: '',
     counts: { discovered: 0, verified: 0, rejected: 0 },
     selector: 'random',
-    selected
+    selected,
+    sources: [{ name: 'static', description: null }]
   }
 }
 

@@ -1,6 +1,9 @@
 import type { ContainerModule } from 'inversify'
-import { RpcUnavailableError, type FinalityOption, type RegistryVerifierInit } from '@resource-discovery/core'
+import { isIP } from 'node:net'
+import { ResourceDiscoveryError, RpcUnavailableError, type FinalityOption, type RegistryVerifierInit } from '@resource-discovery/core'
 import { discv5Discovery } from '@resource-discovery/discv5'
+import { parseEnrTreeUrl } from '@resource-discovery/dns-discovery'
+import { dnsDiscovery } from '@resource-discovery/dns-discovery/node'
 import { checkAddress, checkEnr, parseServerEntry, type ServerEntry } from '../config/check-values.js'
 import type { ResolvedOptions } from '../config/resolve-options.js'
 import { UsageError } from '../errors.js'
@@ -18,6 +21,8 @@ import type { Output } from '../output/output.js'
 export interface ClientSettings {
   /** The bootnodes' ENRs (signatures checked). */
   readonly bootnodes: readonly string[]
+  /** The DNS node lists (`enrtree://` URLs, checked) and the DNS servers to look them up at (none: the system's resolver). */
+  readonly dns: DnsSources
   /** The address the client's discv5 node binds: loopback when every bootnode is on loopback (see {@link clientBindHost}). */
   readonly bindHost: string
   /** The registry verifier's options, if `--rpc-url` and `--registry` are given. */
@@ -28,26 +33,61 @@ export interface ClientSettings {
   readonly chainId?: bigint
 }
 
-/** The places a client looks for servers: bootnodes and the user's own servers, checked. */
+/** `--dns-tree` and `--dns-server`. */
+export interface DnsSources {
+  /** The lists' `enrtree://` URLs, checked. */
+  readonly trees: readonly string[]
+  /** DNS servers, `IP` or `IP:PORT`; empty for the system's resolver. */
+  readonly servers: readonly string[]
+}
+
+/** The places a client looks for servers: bootnodes, DNS node lists and the user's own servers, checked. */
 export interface ClientSources {
   /** The bootnodes' records (signatures checked). */
   readonly bootnodes: ReadonlyArray<ReturnType<typeof checkEnr>>
+  /** The DNS node lists and where to look them up. */
+  readonly dns: DnsSources
   /** The user's own servers (`--server`), each with its kind if it named one. */
   readonly servers: readonly ServerEntry[]
 }
 
 /**
- * Checks `--bootnode` and `--server` (each ENR's signature, each
- * multiaddr's peer id), before any plugin is loaded, so a malformed one
- * fails at once.
+ * Checks `--bootnode`, `--dns-tree`, `--dns-server` and `--server` (each
+ * ENR's signature, each URL's key and domain, each multiaddr's peer id),
+ * before any plugin is loaded, so a malformed one fails at once.
  *
  * @throws {@link InvalidOptionValueError} (a usage error) naming the option and what is wrong
  */
 export function checkSources (options: ResolvedOptions): ClientSources {
   return {
     bootnodes: options.list('bootnodes').map((enr) => checkEnr(options.where('bootnodes'), enr)),
+    dns: {
+      trees: options.list('dnsTrees').map((url) => checkEnrTreeUrl(options, url)),
+      servers: options.list('dnsServers').map((server) => checkDnsServer(options, server))
+    },
     servers: options.list('servers').map((entry) => parseServerEntry(options.where('servers'), entry))
   }
+}
+
+/** `url` if it is a well-formed `enrtree://<key>@<domain>`. */
+function checkEnrTreeUrl (options: ResolvedOptions, url: string): string {
+  try {
+    parseEnrTreeUrl(url.trim())
+    return url.trim()
+  } catch (err) {
+    throw options.invalid('dnsTrees', err instanceof ResourceDiscoveryError ? err.message : String(err), err)
+  }
+}
+
+/** `server` if it is an IPv4 or IPv6 address with an optional port (`1.1.1.1`, `127.0.0.1:5353`, `[::1]:53`). */
+function checkDnsServer (options: ResolvedOptions, server: string): string {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+))(?::(\d{1,5}))?$/.exec(server.trim()) ?? /^([0-9a-fA-F:]+)$/.exec(server.trim())
+  const host = match?.[1] ?? match?.[2]
+  const port = match?.[3] === undefined ? undefined : Number(match[3])
+  if (host === undefined || isIP(host) === 0 || (port !== undefined && (port < 1 || port > 65535))) {
+    throw options.invalid('dnsServers', `expected an IP address with an optional port (1.1.1.1, 127.0.0.1:5353, [::1]:53), got "${server}"`)
+  }
+  return server.trim()
 }
 
 /**
@@ -76,12 +116,13 @@ export async function clientSettings (
     }
   }
   const bootnodes = sources.bootnodes.map((record) => record.enr)
+  const { dns } = sources
   const bindHost = clientBindHost(sources.bootnodes.map((record) => record.ip))
   if (options.given('rpcUrls') !== options.given('registry')) {
     throw options.missing(options.given('rpcUrls') ? 'registry' : 'rpcUrls')
   }
   if (!options.given('rpcUrls')) {
-    return { bootnodes, bindHost, servers }
+    return { bootnodes, dns, bindHost, servers }
   }
   const trusted = options.list('trust').map((address) => checkAddress(options.where('trust'), address))
   const defaultProvider = options.given('defaultProvider') ? checkAddress(options.where('defaultProvider'), options.requireString('defaultProvider')) : undefined
@@ -132,7 +173,7 @@ export async function clientSettings (
     ...(defaultProvider === undefined ? {} : { defaultProvider }),
     ...(trusted.length === 0 ? {} : { trustedProviders: trusted })
   }
-  return { bootnodes, bindHost, registry, servers, ...(chainId === undefined ? {} : { chainId }) }
+  return { bootnodes, dns, bindHost, registry, servers, ...(chainId === undefined ? {} : { chainId }) }
 }
 
 /** `url` if it is an http(s) URL. */
@@ -157,19 +198,30 @@ function parseFinality (options: ResolvedOptions): FinalityOption {
 
 /** Fails unless there is somewhere to look for servers. */
 export function requireSources (sources: ClientSources, command: string): void {
-  if (sources.bootnodes.length === 0 && sources.servers.length === 0) {
-    throw new UsageError(`${command} needs somewhere to look for servers: --bootnode (discv5) or --server (your own)`, `See \`rdisc ${command} --help\``)
+  if (sources.bootnodes.length === 0 && sources.dns.trees.length === 0 && sources.servers.length === 0) {
+    throw new UsageError(`${command} needs somewhere to look for servers: --bootnode (discv5), --dns-tree (a DNS node list) or --server (your own)`, `See \`rdisc ${command} --help\``)
   }
 }
 
-/** The discv5 discovery module for the bootnodes (the library's defaults, a pass bounded by `passTimeoutMs` if given), or none without bootnodes. */
+/**
+ * The discovery modules of the settings: discv5 through the bootnodes (the
+ * library's defaults, a pass bounded by `passTimeoutMs` if given) and the
+ * DNS node lists, each only if given.
+ */
 export function discoveryModules (settings: ClientSettings, passTimeoutMs?: number): ContainerModule[] {
-  if (settings.bootnodes.length === 0) {
-    return []
+  const modules: ContainerModule[] = []
+  if (settings.bootnodes.length > 0) {
+    modules.push(discv5Discovery({
+      bindHost: settings.bindHost,
+      bootnodes: settings.bootnodes,
+      ...(passTimeoutMs === undefined ? {} : { passTimeoutMs })
+    }))
   }
-  return [discv5Discovery({
-    bindHost: settings.bindHost,
-    bootnodes: settings.bootnodes,
-    ...(passTimeoutMs === undefined ? {} : { passTimeoutMs })
-  })]
+  if (settings.dns.trees.length > 0) {
+    modules.push(dnsDiscovery({
+      trees: settings.dns.trees,
+      ...(settings.dns.servers.length === 0 ? {} : { dns: { servers: settings.dns.servers } })
+    }))
+  }
+  return modules
 }

@@ -5,7 +5,8 @@ const CURATOR_KEY: readonly OptionName[] = ['curatorKeyFile', 'keyFile', 'keyEnv
 const PROVIDER_KEY: readonly OptionName[] = ['providerKeyFile', 'keyFile', 'keyEnv', 'unsafeKey']
 const NODE_KEY: readonly OptionName[] = ['nodeKeyFile', 'keyFile', 'keyEnv', 'unsafeKey']
 const REGISTRY: readonly OptionName[] = ['rpcUrl', 'registry']
-const CLIENT: readonly OptionName[] = ['bootnodes', 'rpcUrls', 'rpcQuorum', 'finality', 'registry', 'registryFromBlock', 'trust', 'defaultProvider', 'servers', 'selectors', 'plugins']
+const TREE_KEY: readonly OptionName[] = ['treeKeyFile', 'keyFile', 'keyEnv', 'unsafeKey']
+const CLIENT: readonly OptionName[] = ['bootnodes', 'dnsTrees', 'dnsServers', 'rpcUrls', 'rpcQuorum', 'finality', 'registry', 'registryFromBlock', 'trust', 'defaultProvider', 'servers', 'selectors', 'plugins']
 
 /** Words that group commands. */
 export const COMMAND_GROUPS: readonly CommandGroupSpec[] = [
@@ -13,6 +14,11 @@ export const COMMAND_GROUPS: readonly CommandGroupSpec[] = [
     name: 'registry',
     summary: 'deploy the registry contract and run its life cycle (curator, providers, resources)',
     description: 'The curator deploys the ResourceRegistry and approves, rejects, suspends and reinstates providers; an approved provider registers the server nodes it runs, each with the node\'s consent signature. Reverted transactions print the contract\'s reason.'
+  },
+  {
+    name: 'dns-tree',
+    summary: 'publish an EIP-1459 DNS node list: build it, sign it, serve it',
+    description: 'A DNS node list gives clients that cannot run Discovery v5 (a browser, a phone on a restrictive network) the servers it holds, over plain DNS, signed: clients given its enrtree:// URL check the root\'s signature and every record\'s hash. Build one from node records, or from the servers the registry vouches for; sign it with a key you keep; publish the zone text at your DNS provider, or serve it yourself.'
   }
 ]
 
@@ -115,6 +121,36 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./registry/list.js')).runList
   },
   {
+    name: 'dns-tree build',
+    summary: 'build a DNS node list of node records, or of the servers of a kind the registry vouches for',
+    description: 'Takes the ENRs of --enr and, with --kind, every server of the kind found through the client options (--bootnode, --dns-tree, --server) that a trusted provider of the registry vouches for. Writes the unsigned list as JSON to --out, or prints it. An existing --out file is the version before: the domain must match and the sequence number may not go down; by default it goes up by one.',
+    positionals: [],
+    options: ['domain', 'enrs', 'links', 'seq', 'treeOut', 'kind', ...CLIENT, 'timeout'],
+    examples: [
+      'rdisc dns-tree build --domain nodes.example.org --enr enr:-IS4Q... --enr enr:-IS4Q... --out nodes.json',
+      'rdisc dns-tree build --domain mail.example.org --kind mailserver --bootnode enr:-IS4Q... --rpc-url http://127.0.0.1:8545 --registry 0x5FbD... --trust 0x7099... --out mail.json'
+    ],
+    load: async () => (await import('./dns-tree.js')).runDnsTreeBuild
+  },
+  {
+    name: 'dns-tree sign',
+    summary: 'sign a DNS node list and print its enrtree:// URL and the zone text to publish',
+    description: 'Signs the list\'s root with the tree key (--tree-key-file, or --key-file, --key-env) and writes the signed list back to the file (or to --out). The URL carries the key\'s public half: sign every later version with the same key.',
+    positionals: [{ name: 'file', description: 'the list, as `rdisc dns-tree build` wrote it' }],
+    options: ['treeOut', ...TREE_KEY],
+    examples: ['rdisc dns-tree sign nodes.json --tree-key-file tree.key'],
+    load: async () => (await import('./dns-tree.js')).runDnsTreeSign
+  },
+  {
+    name: 'dns-tree serve',
+    summary: 'answer a signed DNS node list over DNS (UDP and TCP), for tests and small deployments',
+    description: 'An authoritative DNS server for the list\'s domain only, on --host:--port: clients reach it with --dns-server HOST:PORT. Serves until SIGINT/SIGTERM.',
+    positionals: [{ name: 'file', description: 'the signed list, as `rdisc dns-tree sign` wrote it' }],
+    options: ['host', 'dnsPort'],
+    examples: ['rdisc dns-tree serve nodes.json --port 5300', 'rdisc find mailserver --dns-tree enrtree://AM5F...@nodes.example.org --dns-server 127.0.0.1:5300 ...'],
+    load: async () => (await import('./dns-tree.js')).runDnsTreeServe
+  },
+  {
     name: 'bootnode',
     summary: 'run a discv5 bootnode (also a topic registrar) and print its ENR',
     description: 'Its key comes from --node-key-file (or --key-file, --key-env); without one it runs on a fresh key, and its ENR changes at every start. Serves until SIGINT/SIGTERM.',
@@ -138,7 +174,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'find',
     summary: 'discover servers of a kind, verify each, and select one',
-    description: 'Discovers on discv5 through --bootnode, verifies against the registry (with --rpc-url and --registry, trusting --trust or else --default-provider) and trusts your own --server entries, then selects one. Prints every server found with its verdict, the provider that vouches for it and the reason. Exits 1 if none is trusted.',
+    description: 'Discovers on discv5 through --bootnode and in the DNS node lists of --dns-tree, verifies against the registry (with --rpc-url and --registry, trusting --trust or else --default-provider) and trusts your own --server entries, then selects one. Prints every server found with its verdict, the provider that vouches for it and the reason. Exits 1 if none is trusted.',
     positionals: [{ name: 'kind', description: 'the kind to find' }],
     options: [...CLIENT, 'timeout'],
     examples: ['rdisc find mailserver --bootnode enr:-IS4Q... --rpc-url http://127.0.0.1:8545 --registry 0x5FbD... --trust 0x7099...'],

@@ -3,7 +3,7 @@ import { InvalidKeyError } from '../errors.js'
 import type { OptionSource, ResolvedOptions } from './resolve-options.js'
 
 /** Whose key a command signs with. */
-export type KeyRole = 'curator' | 'provider' | 'node'
+export type KeyRole = 'curator' | 'provider' | 'node' | 'tree'
 
 /** A private key read from a file, an environment variable or the command line. */
 export interface LoadedKey {
@@ -19,7 +19,8 @@ const SECP256K1_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e
 const ROLE_FILE_OPTION: Readonly<Record<KeyRole, string>> = {
   curator: 'curatorKeyFile',
   provider: 'providerKeyFile',
-  node: 'nodeKeyFile'
+  node: 'nodeKeyFile',
+  tree: 'treeKeyFile'
 }
 
 /** The options a key of `role` can come from, in order of preference within one layer. */

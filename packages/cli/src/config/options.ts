@@ -44,6 +44,7 @@ export const OPTIONS = [
   { name: 'curatorKeyFile', path: true, flag: '--curator-key-file', valueName: 'FILE', env: 'RDISC_CURATOR_KEY_FILE', configKey: 'curatorKeyFile', type: 'string', description: 'File holding the curator\'s key, for the curator\'s commands.' },
   { name: 'providerKeyFile', path: true, flag: '--provider-key-file', valueName: 'FILE', env: 'RDISC_PROVIDER_KEY_FILE', configKey: 'providerKeyFile', type: 'string', description: 'File holding the provider\'s key, for the provider\'s commands.' },
   { name: 'nodeKeyFile', path: true, flag: '--node-key-file', valueName: 'FILE', env: 'RDISC_NODE_KEY_FILE', configKey: 'nodeKeyFile', type: 'string', description: 'File holding a server node\'s key: its discv5 node id, libp2p peer id and Ethereum address.' },
+  { name: 'treeKeyFile', path: true, flag: '--tree-key-file', valueName: 'FILE', env: 'RDISC_TREE_KEY_FILE', configKey: 'treeKeyFile', type: 'string', description: 'File holding the key a DNS node list is signed with: its public key is in the list\'s enrtree:// URL, so keep it for every later version.' },
 
   // ------------------------------------------------------------------ chain
   { name: 'port', min: 0, max: 65535, flag: '--port', valueName: 'PORT', env: 'RDISC_CHAIN_PORT', configKey: 'chainPort', type: 'integer', defaultText: 'a free port', description: 'TCP port of 127.0.0.1 the chain\'s JSON-RPC answers on.' },
@@ -73,6 +74,8 @@ export const OPTIONS = [
   { name: 'tcpPort', min: 0, max: 65535, flag: '--tcp-port', valueName: 'PORT', env: 'RDISC_TCP_PORT', configKey: 'tcpPort', type: 'integer', default: 0, defaultText: '0 (a free port)', description: 'libp2p TCP port.' },
   { name: 'announceHost', flag: '--announce-host', valueName: 'IP', env: 'RDISC_ANNOUNCE_HOST', configKey: 'announceHost', type: 'string', defaultText: '--host', description: 'IPv4 address written into the bootnode\'s ENR when it differs from the bound one (behind NAT).' },
   { name: 'bootnodes', flag: '--bootnode', valueName: 'ENR', env: 'RDISC_BOOTNODES', configKey: 'bootnodes', type: 'list', description: 'ENR of a discv5 node to join the network through.' },
+  { name: 'dnsTrees', flag: '--dns-tree', valueName: 'URL', env: 'RDISC_DNS_TREES', configKey: 'dnsTrees', type: 'list', description: 'An EIP-1459 DNS node list to find servers in, `enrtree://<key>@<domain>`: its root must be signed by the key in the URL and every record must match its hash.' },
+  { name: 'dnsServers', flag: '--dns-server', valueName: 'IP[:PORT]', env: 'RDISC_DNS_SERVERS', configKey: 'dnsServers', type: 'list', defaultText: 'the system\'s resolver', description: 'DNS server to look --dns-tree records up at, instead of the system\'s resolver (several: tried in order).' },
   { name: 'dataDir', path: true, flag: '--data-dir', valueName: 'DIR', env: 'RDISC_DATA_DIR', configKey: 'dataDir', type: 'string', default: () => defaultDataDir(), defaultText: '$XDG_DATA_HOME/rdisc or ~/.local/share/rdisc', description: 'Where servers (DIR/serve/<kind>-<node id>) and the daemon (DIR/daemon/<chain id>-<registry address>, or DIR/daemon/no-registry) keep their data across restarts; each network has its own daemon state.' },
   { name: 'serviceOptions', flag: '--option', valueName: 'NAME=VALUE', configKey: 'serviceOptions', type: 'map', description: 'An option of the kind\'s service (`rdisc serve --help` lists them). In the config file: an object by kind, e.g. {"push": {"gateway": "log"}}; flags override it name by name.' },
 
@@ -88,6 +91,14 @@ export const OPTIONS = [
   { name: 'noWeb', flag: '--no-web', env: 'RDISC_NO_WEB', configKey: 'noWeb', type: 'boolean', description: 'Do not serve the web page at http://HOST:PORT/ (the trust settings, custom servers and live status for people); the API under /v1/ stays.' },
   { name: 'allowedHosts', flag: '--allowed-host', valueName: 'NAME', env: 'RDISC_ALLOWED_HOSTS', configKey: 'allowedHosts', type: 'list', defaultText: 'loopback names only', description: 'A name the daemon answers to besides localhost, 127.x.x.x and [::1] while it binds a loopback address (e.g. a name of 127.0.0.1 in /etc/hosts); requests for other hosts get 403, so web pages of other sites cannot reach the API through DNS rebinding.' },
   { name: 'latencyInterval', flag: '--latency-interval', valueName: 'DURATION', env: 'RDISC_LATENCY_INTERVAL', configKey: 'latencyInterval', type: 'duration', default: DEFAULT_LATENCY_INTERVAL_MS, defaultText: '30s', description: 'How often the daemon pings every verified server (libp2p ping) to show its round trip in the API and the page; a server is also pinged when first verified. 0 turns it off.' },
+
+  // ----------------------------------------------------------- DNS node lists
+  { name: 'enrs', flag: '--enr', valueName: 'ENR', type: 'list', description: 'A node record to publish in the list (its signature is checked).' },
+  { name: 'domain', flag: '--domain', valueName: 'NAME', type: 'string', description: 'The DNS name the list is published under, e.g. nodes.example.org.' },
+  { name: 'seq', min: 0, flag: '--seq', valueName: 'N', type: 'integer', defaultText: 'one more than the --out file\'s, else 1', description: 'The list\'s sequence number: it never decreases, and a changed list needs a higher one.' },
+  { name: 'links', flag: '--link', valueName: 'URL', type: 'list', description: 'Another list to link to, `enrtree://<key>@<domain>`.' },
+  { name: 'treeOut', path: true, flag: '--out', valueName: 'FILE', type: 'string', description: 'File the list is written to, as JSON. An existing one is the version before: its sequence number and domain are kept to.' },
+  { name: 'dnsPort', min: 0, max: 65535, flag: '--port', valueName: 'PORT', env: 'RDISC_DNS_PORT', configKey: 'dnsPort', type: 'integer', default: 0, defaultText: '0 (a free port)', description: 'UDP and TCP port the DNS server answers on.' },
 
   // ------------------------------------------------------------- demo, keys
   { name: 'keepRunning', flag: '--keep-running', type: 'boolean', description: 'Keep the demo network running after the report, until SIGINT/SIGTERM.' },

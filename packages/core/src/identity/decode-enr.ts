@@ -1,4 +1,5 @@
-import { ENR } from '@chainsafe/enr'
+import { ENR, id as identityScheme, publicKey as schemePublicKey, verify as verifySignature } from '@chainsafe/enr'
+import { decodeRlp, encodeRlp, getBytes, hexlify, toUtf8String } from 'ethers/utils'
 import { InvalidEnrError, InvalidEnrSignatureError } from '../errors.js'
 import type { NodeRecord } from '../resource/node-record.js'
 import { identityFromPublicKey } from './node-identity.js'
@@ -55,10 +56,13 @@ function decodeUncached (trimmed: string): NodeRecord {
   }
   let enr: ENR
   try {
-    enr = ENR.decodeTxt(trimmed)
+    enr = decodeWithZeroSeq(trimmed) ?? ENR.decodeTxt(trimmed)
   } catch (err) {
     if (err instanceof Error && err.message === SIGNATURE_FAILURE) {
       throw new InvalidEnrSignatureError({ cause: err })
+    }
+    if (err instanceof InvalidEnrError) {
+      throw err
     }
     throw new InvalidEnrError(err instanceof Error ? err.message : 'it could not be decoded', { cause: err })
   }
@@ -77,6 +81,44 @@ function decodeUncached (trimmed: string): NodeRecord {
     ...definedFields(enr)
   }
   return record
+}
+
+/**
+ * A record of sequence number 0, which `@chainsafe/enr` 5 cannot decode (it
+ * reads the empty RLP string of a zero as a number and throws), decoded
+ * here with its signature checked the same way; `undefined` for any other
+ * record, which `ENR.decodeTxt` decodes. EIP-1459's example tree holds one.
+ */
+function decodeWithZeroSeq (text: string): ENR | undefined {
+  let values: unknown
+  try {
+    values = decodeRlp(base64UrlBytes(text.slice(4)))
+  } catch {
+    return undefined
+  }
+  if (!Array.isArray(values) || values.length < 2 || values.length % 2 !== 0 || values[1] !== '0x') {
+    return undefined
+  }
+  const [signature, seq, ...pairs] = values as unknown[]
+  if (typeof signature !== 'string' || pairs.some((value) => typeof value !== 'string')) {
+    throw new InvalidEnrError('its fields are not byte strings')
+  }
+  const kvs = new Map<string, Uint8Array>()
+  for (let index = 0; index < pairs.length; index += 2) {
+    kvs.set(toUtf8String(pairs[index] as string), getBytes(pairs[index + 1] as string))
+  }
+  const scheme = identityScheme(kvs)
+  const signed = getBytes(encodeRlp([seq as string, ...(pairs as string[])]))
+  if (!verifySignature(scheme, signed, schemePublicKey(scheme, kvs), getBytes(signature))) {
+    throw new Error(SIGNATURE_FAILURE)
+  }
+  return new ENR(kvs, 0n, getBytes(signature))
+}
+
+/** The bytes of unpadded base64url text. */
+function base64UrlBytes (text: string): string {
+  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/').padEnd(Math.ceil(text.length / 4) * 4, '='))
+  return hexlify(Uint8Array.from(binary, (char) => char.charCodeAt(0)))
 }
 
 /** Reads the location fields, leaving out the ones the record lacks. */

@@ -61,6 +61,19 @@ describe('decodeEnr', () => {
     expectThrows(() => decodeEnr(`enr:${Buffer.from('not an rlp list at all').toString('base64url')}`), InvalidEnrError)
   })
 
+  it('behavior: decodes a record of sequence number 0 (EIP-1459\'s example tree holds one), its signature checked', () => {
+    // enr:...MHTDO6TMUBRIA2XWG5LUDACK24 of EIP-1459's example zone: seq 0, an empty RLP string
+    const text = 'enr:-HW4QLAYqmrwllBEnzWWs7I5Ev2IAs7x_dZlbYdRdMUx5EyKHDXp7AV5CkuPGUPdvbv1_Ms1CPfhcGCvSElSosZmyoqAgmlkgnY0iXNlY3AyNTZrMaECriawHKWdDRk2xeZkrOXBQ0dfMFLHY4eENZwdufn1S1o'
+    const record = decodeEnr(text)
+    expect(record.seq).to.equal(0n)
+    expect(record.nodeId).to.equal('ec9e57753dbd7a5d0c6c0b34ec6ad66cee0237b9d034d77cd135ebe5b814aba6')
+    expect(record.enr).to.equal(text)
+    const bytes = Buffer.from(text.slice(4), 'base64url')
+    // the signature's first byte
+    bytes[4] = (bytes[4] ?? 0) ^ 0x01
+    expectThrows(() => decodeEnr(`enr:${bytes.toString('base64url')}`), InvalidEnrSignatureError)
+  })
+
   it('error: a record whose content was altered fails its signature', () => {
     const record = createNodeRecord({ udp: 9000 })
     const bytes = Buffer.from(record.enr.slice(4), 'base64url')

@@ -42,7 +42,7 @@ export async function runConsent (context: CommandContext): Promise<void> {
       `signature  ${consent.signature}`,
       '',
       `The node consents to be registered as ${kind.name} by ${provider} in registry ${registry} on chain ${chainId}. The provider runs:`,
-      `  rdisc registry add-resource --kind ${kind.name} --node-id ${consent.nodeId} --signature ${consent.signature}`
+      `  rdisc registry add-resource --kind ${kind.name} --node-id ${consent.nodeId} --signature ${consent.signature}${options.list('plugins').map((plugin) => ` --plugin ${plugin}`).join('')}`
     ].join('\n')
   )
 }

@@ -92,6 +92,14 @@ export interface KindView {
   readonly selector: string
   /** The node id of the selected server, `null` while no trusted one is known. */
   readonly selected: string | null
+  /** Where the daemon looks for servers of the kind. */
+  readonly sources: readonly SourceView[]
+}
+
+/** A discovery source: its name (`discv5`, `dns`, `static`), as servers' origin gives it, and where it looks. */
+export interface SourceView {
+  readonly name: string
+  readonly description: string | null
 }
 
 /** `GET /v1/kinds`. */

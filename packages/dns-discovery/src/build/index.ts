@@ -1,0 +1,6 @@
+export { buildDnsTree, maxBranchChildren, type BuildDnsTreeInit } from './build-dns-tree.js'
+export { MAX_TXT_STRING_BYTES, MAX_UDP_MESSAGE_BYTES, splitTxtStrings, txtAnswerBytes } from './dns-size.js'
+export { isSignedDnsTree, type DnsTree, type DnsTreeRecord, type SignedDnsTree } from './dns-tree.js'
+export { dnsTreeRecords, signDnsTree } from './sign-dns-tree.js'
+export { DNS_TREE_JSON_VERSION, fromJson, toJson, type DnsTreeJson } from './tree-json.js'
+export { DEFAULT_ENTRY_TTL_SECONDS, DEFAULT_ROOT_TTL_SECONDS, toZoneText, type ZoneTextOptions } from './zone-text.js'
