@@ -100,8 +100,15 @@ describe('Discv5Discoverer', function () {
     try {
       await Promise.all(walkers.map(async (node) => node.start()))
       const discoverer = await started({ topicSearch: false, randomWalkLookups: 3 })
-      const found = (await collect(discoverer, walkerKind)).map((resource) => resource.nodeId)
-      expect(found).to.have.members(walkers.slice(0, 2).map((node) => node.nodeId))
+      const wanted = walkers.slice(0, 2).map((node) => node.nodeId)
+      // a random walk may miss a node in one pass (more so on a loaded machine): a few passes, each filtered
+      const found = new Set<string>()
+      for (let pass = 0; pass < 3 && !wanted.every((id) => found.has(id)); pass++) {
+        for (const resource of await collect(discoverer, walkerKind)) {
+          found.add(resource.nodeId)
+        }
+      }
+      expect([...found]).to.have.members(wanted)
     } finally {
       await Promise.all(walkers.map(async (node) => node.stop()))
     }
