@@ -1,6 +1,7 @@
 /**
- * Runs js-waku's own packages (`@waku/enr`, `@waku/discovery`) as oracles for
- * the interop tests (`test/interop/`).
+ * Runs js-waku's own packages (`@waku/enr`, `@waku/discovery`, and a stock
+ * `@waku/sdk` light node with `@waku/message-hash`) as oracles for the
+ * interop tests (`test/interop/`).
  *
  * They declare Node.js >= 22 and sit in the libp2p 2 era, so they live in
  * their own folder, `interop/waku/` (package.json and lock file, installed by
@@ -36,7 +37,7 @@ export const WAKU_INTEROP_REQUIRED = process.env.RDISC_REQUIRE_WAKU_INTEROP === 
 export const DEFAULT_WAKU_SCRIPT_TIMEOUT_MS = 30_000
 
 /** The child scripts in {@link WAKU_INTEROP_DIR}. */
-export type WakuScript = 'decode-enrs.mjs' | 'build-enrs.mjs' | 'dns-discover.mjs'
+export type WakuScript = 'decode-enrs.mjs' | 'build-enrs.mjs' | 'dns-discover.mjs' | 'light-node-store.mjs' | 'store-codec.mjs'
 
 /** Whether the interop tests can run, and if not, why. */
 export type WakuInteropStatus =
@@ -333,4 +334,97 @@ export async function wakuScriptStartupMs (runs = 5): Promise<number> {
   }
   times.sort((a, b) => a - b)
   return times[Math.floor(times.length / 2)] ?? Number.NaN
+}
+
+/** What `light-node-store.mjs` takes: one store query by a stock js-waku light node (`@waku/sdk` createLightNode). */
+export interface WakuStoreQuery {
+  /** The store node to dial, with `/p2p/<peer id>`, on loopback (the script refuses any other); js-waku dials only `/ws` or `/wss`. */
+  peer?: string
+  /** Or its addresses (one node): `SelectedWakuPeers.storePeers`, which the script passes as js-waku's `store.peers`. */
+  peers?: string[]
+  /** The light node's cluster (`networkConfig.clusterId`, sent in its metadata request). */
+  clusterId: number
+  /** The shards of the query's network; `pubsubTopic`'s shard must be one. */
+  shards: number[]
+  contentTopic: string
+  /** `/waku/2/rs/<clusterId>/<shard>`; default the first of `shards`. */
+  pubsubTopic?: string
+  /** Milliseconds since the epoch (js-waku takes a `Date`, and sends it as ms × 10^6 ns); none: no bound. */
+  timeStart?: number
+  timeEnd?: number
+  /** `paginationLimit`. */
+  pageSize: number
+  /** `paginationForward` (js-waku's default `true`). */
+  forward?: boolean
+  /** How long to wait for the peer to connect, identify and answer metadata (default 10 s). */
+  connectTimeoutMs?: number
+  /** A pause after each page, ms (a slow reader: js-waku asks for the next page only then). Default 0. */
+  pageDelayMs?: number
+  /**
+   * Further rounds of the same query on the same node, each after updating
+   * its `store.peers` array in place to `peers` and hanging up the previous
+   * peer, as `SelectedWakuPeers` and its README example do on a change.
+   */
+  then?: Array<{ peers: string[] }>
+}
+
+/** One message js-waku's query yielded. */
+export interface WakuStoredMessage {
+  /** `@waku/message-hash` messageHash over the message as received (nanosecond timestamp), hex without `0x`. */
+  hash: string
+  /** js-waku's own `DecodedMessage.hashStr` (`@waku/core`), hex. */
+  coreHash: string
+  /** The pubsub topic the store entry carried (js-waku takes `""` if it carried none). */
+  pubsubTopic: string
+  contentTopic: string
+  /** Hex. */
+  payload: string
+  /** Hex, or `null` when absent. */
+  meta: string | null
+  /** Nanoseconds, decimal, or `null` when absent. */
+  timestamp: string | null
+  version: number
+  ephemeral: boolean
+  /** The page it came in, from 0. */
+  page: number
+}
+
+/** What `light-node-store.mjs` reports. */
+export interface WakuStoreQueryResult {
+  /** In the order js-waku yielded them. */
+  messages: WakuStoredMessage[]
+  /** Pages that carried messages (js-waku stops at the first empty page, which is not counted). */
+  pages: number
+  /** A failure after the node connected (e.g. a status code >= 300); `messages` then holds what came before it. */
+  queryError: { name: string, message: string } | null
+  /** The connection js-waku used. */
+  peer: {
+    peerId: string
+    remoteAddr: string | null
+    /** e.g. `/mplex/6.7.0`. */
+    multiplexer: string | null
+    /** e.g. `/noise`. */
+    encryption: string | null
+    /** The peer's protocols from identify, sorted. */
+    protocols: string[]
+    /** What the peer answered on `/vac/waku/metadata/1.0.0`, or `null`. */
+    shardInfo: { clusterId: number, shards: number[] } | null
+  }
+  /** One per round of {@link WakuStoreQuery.then}, with the peers the node was connected to after it. */
+  followUps: Array<{ messages: WakuStoredMessage[], pages: number, queryError: { name: string, message: string } | null, connectedPeers: string[] }>
+  /** Inside the child (ms): Node.js start-up to the script loaded, the js-waku imports, `createLightNode`, connecting (dial, identify, metadata), the query. */
+  timings: { bootMs: number, importMs: number, createMs: number, connectMs: number, queryMs: number }
+}
+
+/**
+ * Reads a store node's history with a stock js-waku light node on Node.js
+ * 22: no bootstrap, no discovery, the peer given as `store.peers`, WebSocket
+ * transport with Noise and mplex, its connection gater refusing every
+ * address off loopback.
+ *
+ * @throws WakuInteropError when the input is refused, the peer does not
+ * connect, identify and answer metadata in time, or the script fails
+ */
+export async function wakuLightNodeStoreQuery (query: WakuStoreQuery, options: RunWakuScriptOptions = {}): Promise<WakuStoreQueryResult> {
+  return await runWakuScript<WakuStoreQueryResult>('light-node-store.mjs', query, options)
 }

@@ -166,7 +166,7 @@ describe('rdisc bootnode, serve, find and daemon', function () {
   it('error: serve refuses an option its kind does not know, exit 2', async () => {
     const exit = await rdisc(['serve', 'mailserver', '--option', 'colour=blue', '--log-level', 'warn'], { env: { RDISC_DATA_DIR: join(dir, 'data') } })
     expect(exit.code).to.equal(2)
-    expect(exit.stderr).to.contain('rdisc: --option colour: the mailserver service has no option "colour" (known: maxClockSkewMs, maxRememberedRequests)')
+    expect(exit.stderr).to.contain('rdisc: --option colour: the mailserver service has no option "colour" (known: maxClockSkewMs, maxRememberedRequests, wakuPubsubTopic)')
   })
 
   it('behavior: daemon serves its HTTP API (/healthz), runs the --selector of a kind, and stops on SIGTERM with exit 0', async () => {

@@ -49,6 +49,7 @@ export {
   DEFAULT_SPARE_ACCOUNTS,
   type LocalProviderInit,
   type LocalProviderStatus,
+  type LocalResourceServerInit,
   type LocalServerInit,
   type StartLocalNetworkInit
 } from './local-network-init.js'

@@ -1,6 +1,6 @@
 import type { Logger } from '@resource-discovery/core'
 import type { StartDevChainOptions } from '@resource-discovery/devchain'
-import type { ResourceServerDiscv5Init, ResourceServicePlugin } from '@resource-discovery/server'
+import type { ResourceServerDiscv5Init, ResourceServerInit, ResourceServicePlugin } from '@resource-discovery/server'
 import type { LocalNetworkProgress } from './local-network-progress.js'
 
 /**
@@ -38,7 +38,16 @@ export interface LocalServerInit {
   options?: Readonly<Record<string, string>>
   /** The node's secp256k1 private key (32 bytes or hex). Default: a fresh random one. */
   privateKey?: Uint8Array | string
+  /**
+   * Further options of the node's `ResourceServer`: a WebSocket listener and
+   * extensions, e.g. `{ webSocketPort: 0, extensions: [wakuServerExtension({ cluster: 16, shards: [32], services: ['store'] })] }`
+   * (`@resource-discovery/plugin-waku/server`) for a mail server that is also a Waku store.
+   */
+  server?: LocalResourceServerInit
 }
+
+/** The `ResourceServer` options a {@link LocalServerInit} may set; the network sets the key, host, kinds, bootnodes, discv5 and logger. */
+export type LocalResourceServerInit = Pick<ResourceServerInit, 'webSocketPort' | 'extensions' | 'maxMessageBytes' | 'inboundConnectionsPerSecond'>
 
 /** What {@link startLocalNetwork} starts. Every field is optional. */
 export interface StartLocalNetworkInit {

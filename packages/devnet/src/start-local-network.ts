@@ -336,6 +336,7 @@ async function startServer (init: LocalServerInit, key: NodeKey, context: Server
   throwIfAborted(signal)
   const logger = context.logger.child({ server: init.label })
   const server = new ResourceServer({
+    ...init.server,
     privateKey: key.privateKey,
     host: LOCAL_HOST,
     kinds: [init.plugin.kind],

@@ -8,6 +8,10 @@
  * (`rs`/`rsv`, RFC 51). Nothing is asked of a Waku node beyond what nwaku
  * already publishes, except, for the registry, its operator's consent.
  *
+ * `SelectedWakuPeers` hands the store node a client selected to a stock
+ * js-waku light node (`createLightNode({ store: { peers } })`) and keeps
+ * it current as the selection changes.
+ *
  * This entry runs wherever core runs, browsers included (no `node:`
  * imports, no `Buffer`).
  *
@@ -29,6 +33,7 @@
  *
  * @packageDocumentation
  */
+export * from './client/index.js'
 export * from './enr/index.js'
 export { InvalidWakuFieldError, type WakuFieldResult } from './errors.js'
 export * from './kinds/index.js'

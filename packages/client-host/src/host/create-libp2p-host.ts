@@ -3,7 +3,7 @@ import { identify, type Identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
 import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p'
 import { cleanStop, type CleanStop } from './clean-stop.js'
 import { identityCheckingNoise, type IdentityMismatchListener } from './identity-checking-noise.js'
 
@@ -23,23 +23,28 @@ export interface Libp2pHostInit {
   dialTimeoutMs?: number
   /** Told about outbound handshakes that proved another key than the dialled peer id. */
   onIdentityMismatch?: IdentityMismatchListener
+  /** Transports beside TCP, e.g. a server's WebSocket listener. None for a client. */
+  extraTransports?: NonNullable<Libp2pOptions['transports']>
+  /** Stream muxers offered after yamux, e.g. mplex for js-waku peers. None for a client. */
+  extraStreamMuxers?: NonNullable<Libp2pOptions['streamMuxers']>
 }
 
 /**
  * @internal
  * A libp2p 3 host, not started: TCP, noise, yamux, identify and ping, on the
  * given key. The client (`ClientHost`) and `@resource-discovery/server`
- * use the same stack, so either can reach the other. Its `stop()` leaves no
- * timer or socket behind (see {@link cleanStop}).
+ * use the same stack, so either can reach the other; a server may add
+ * transports and muxers after them (WebSockets, mplex) for other peers.
+ * Its `stop()` leaves no timer or socket behind (see {@link cleanStop}).
  */
 export async function createLibp2pHost (init: Libp2pHostInit): Promise<ResourceLibp2p> {
   return createLibp2p({
     start: false,
     privateKey: init.privateKey,
     addresses: { listen: [...(init.listen ?? [])] },
-    transports: [tcp()],
+    transports: [tcp(), ...(init.extraTransports ?? [])],
     connectionEncrypters: [identityCheckingNoise(init.onIdentityMismatch ?? (() => {}))],
-    streamMuxers: [yamux()],
+    streamMuxers: [yamux(), ...(init.extraStreamMuxers ?? [])],
     connectionManager: {
       ...(init.inboundConnectionsPerSecond === undefined ? {} : { inboundConnectionThreshold: init.inboundConnectionsPerSecond }),
       dialTimeout: init.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS

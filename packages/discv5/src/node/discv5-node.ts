@@ -162,7 +162,7 @@ export class Discv5Node implements Startable {
   readonly #kinds = new Map<string, ResourceKind>()
   readonly #advertised = new Map<string, ResourceKind>()
   readonly #registrar: TopicRegistrar | undefined
-  readonly #extraEntries: ReadonlyMap<string, Uint8Array>
+  #extraEntries: ReadonlyMap<string, Uint8Array>
   #enr: SignableENR | undefined
   #privateKey: { readonly type: string, readonly raw: Uint8Array } | undefined
   #adapter: Discv5Adapter | undefined
@@ -237,6 +237,54 @@ export class Discv5Node implements Startable {
     this.#tcpPort = port
     if (this.#enr !== undefined && this.#enr.tcp !== port) {
       this.#enr.tcp = port
+    }
+  }
+
+  /**
+   * Replaces the further ENR fields given as `enrEntries` (a new sequence
+   * number if they changed): for fields that depend on what is known only
+   * once the node's listeners are bound, such as Waku's `multiaddrs`. Keys
+   * of the former entries that `entries` leaves out are removed.
+   *
+   * @throws {@link InvalidConfigurationError} for a key the node writes itself, a value that is not bytes, or a record that would pass EIP-778's 300 bytes (the ENR is then left as it was; a node without a key yet is checked on start)
+   */
+  setEnrEntries (entries: Readonly<Record<string, Uint8Array>>): void {
+    const checked = checkEnrEntries(entries)
+    const previous = this.#extraEntries
+    if (this.#enr === undefined && this.#rawKey === undefined && this.#privateKey === undefined) {
+      // no key yet: the record is made, with these entries, on start
+      this.#extraEntries = checked
+      return
+    }
+    const enr = this.#signableEnr()
+    this.#extraEntries = checked
+    const changed = [...previous.keys()].some((key) => !checked.has(key)) ||
+      [...checked].some(([key, value]) => { const current = enr.kvs.get(key); return current === undefined || !Buffer.from(current).equals(value) })
+    if (!changed) {
+      return
+    }
+    const before = new Map([...previous.keys()].map((key) => [key, enr.kvs.get(key)]))
+    try {
+      for (const key of previous.keys()) {
+        if (!checked.has(key)) {
+          enr.delete(key)
+        }
+      }
+      for (const [key, value] of checked) {
+        enr.set(key, value)
+      }
+      enr.encode()
+    } catch (err) {
+      for (const key of checked.keys()) {
+        enr.delete(key)
+      }
+      for (const [key, value] of before) {
+        if (value !== undefined) {
+          enr.set(key, value)
+        }
+      }
+      this.#extraEntries = previous
+      throw new InvalidConfigurationError('enrEntries', `the record would not fit: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
     }
   }
 

@@ -26,6 +26,10 @@ async function talk (from: Discv5Node, to: Discv5Node, payload: Uint8Array): Pro
   return adapter.talk(ENR.decodeTxt(to.enr), TOPIC_PROTOCOL_ID, payload, { timeoutMs: 3000 })
 }
 
+function decodeSeq (enr: string): bigint {
+  return ENR.decodeTxt(enr).seq
+}
+
 async function portIsFree (port: number): Promise<boolean> {
   const socket = createSocket('udp4')
   return new Promise((resolve) => {
@@ -73,6 +77,39 @@ describe('Discv5Node', function () {
     for (const key of ['ip', 'tcp', 'secp256k1', 'rd']) {
       expect(() => new Discv5Node({ enrEntries: { [key]: Uint8Array.of(1) } })).to.throw(InvalidConfigurationError, new RegExp(`enrEntries\\.${key}`))
     }
+  })
+
+  it('behavior: setEnrEntries replaces the further fields of a running node\'s record, with a new sequence number only on change', async function () {
+    const subject = await node({ kinds: [mailKind], enrEntries: { waku2: Uint8Array.of(0x02), old: Uint8Array.of(9) } })
+    const first = subject.record.seq
+    subject.setEnrEntries({ waku2: Uint8Array.of(0x03), multiaddrs: Uint8Array.of(0, 1, 4) })
+    const record = subject.record
+    expect([...(record.entries.get('waku2') ?? [])]).to.deep.equal([0x03])
+    expect([...(record.entries.get('multiaddrs') ?? [])]).to.deep.equal([0, 1, 4])
+    expect(record.entries.has('old')).to.equal(false)
+    expect(recordServesKind(record, mailKind)).to.equal(true)
+    expect(record.seq > first).to.equal(true)
+    // the record is signed anew: decoding checks the signature against the node's key
+    expect(ENR.decodeTxt(subject.enr).nodeId).to.equal(subject.nodeId)
+
+    const second = subject.record.seq
+    subject.setEnrEntries({ waku2: Uint8Array.of(0x03), multiaddrs: Uint8Array.of(0, 1, 4) })
+    expect(subject.record.seq).to.equal(second)
+  })
+
+  it('error: setEnrEntries refuses a record over 300 bytes and leaves the ENR as it was', async function () {
+    const subject = await node({ enrEntries: { waku2: Uint8Array.of(0x02) } })
+    const before = subject.enr
+    expect(() => { subject.setEnrEntries({ waku2: Uint8Array.of(0x02), multiaddrs: new Uint8Array(250) }) }).to.throw(InvalidConfigurationError, /enrEntries/)
+    expect(subject.record.entries.has('multiaddrs')).to.equal(false)
+    expect([...(subject.record.entries.get('waku2') ?? [])]).to.deep.equal([0x02])
+    expect(subject.record.seq >= decodeSeq(before)).to.equal(true)
+    expect(() => { subject.setEnrEntries({ tcp: Uint8Array.of(1) }) }).to.throw(InvalidConfigurationError, /enrEntries\.tcp/)
+    // a node not started yet, with its key, is checked at once too
+    const idle = new Discv5Node({ privateKey: createNodeKey().privateKey })
+    expect(() => { idle.setEnrEntries({ multiaddrs: new Uint8Array(250) }) }).to.throw(InvalidConfigurationError, /300 bytes/)
+    idle.setEnrEntries({ waku2: Uint8Array.of(0x02) })
+    expect([...(idle.record.entries.get('waku2') ?? [])]).to.deep.equal([0x02])
   })
 
   it('behavior: changing the tcp port or the kinds bumps the sequence number; setting the same does not', async function () {

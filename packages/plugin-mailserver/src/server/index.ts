@@ -11,7 +11,8 @@
  * import { ResourceServer } from '@resource-discovery/server'
  *
  * const server = new ResourceServer({ privateKey, kinds: [mailserverKind] })
- * const service = new MailserverService({ server, privateKey, store: '/var/lib/mailserver/envelopes' })
+ * // `waku` also makes it a Waku store node (Store v3, light push); leave it out to serve only the mail-server protocols
+ * const service = new MailserverService({ server, privateKey, store: '/var/lib/mailserver/envelopes' }, { waku: { pubsubTopic: '/waku/2/rs/1/0' } })
  * await service.start()
  * await server.start()
  * ```
@@ -23,4 +24,8 @@ export {
   MAX_HISTORY_PAGE_BYTES, MailserverService, type MailserverServiceComponents, type MailserverServiceInit
 } from './mailserver-service.js'
 export { mailserverServicePlugin } from './mailserver-service-plugin.js'
+export {
+  DEFAULT_WAKU_MAX_TRACKED_PEERS, DEFAULT_WAKU_PUBSUB_TOPIC, DEFAULT_WAKU_REQUEST_BURST, DEFAULT_WAKU_REQUESTS_PER_SECOND,
+  WakuStoreHandler, type MailserverWakuInit, type WakuStoreHandlerComponents
+} from './waku-store-handler.js'
 export * from '../store/index.js'

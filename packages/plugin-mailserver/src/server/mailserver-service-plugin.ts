@@ -21,7 +21,9 @@ function positiveInteger (value: string | undefined, name: string): number | und
  * with its envelope store in `<dataDir>/envelopes`.
  *
  * Options: `maxClockSkewMs` (largest accepted drift of a history request's
- * timestamp) and `maxRememberedRequests` (request ids kept against replays).
+ * timestamp), `maxRememberedRequests` (request ids kept against replays) and
+ * `wakuPubsubTopic` (when set, also a Waku store node: Store v3 and light
+ * push, the stored envelopes on that pubsub topic).
  *
  * @example
  * ```ts
@@ -33,7 +35,8 @@ export const mailserverServicePlugin: ResourceServicePlugin<MailserverService> =
   description: 'stores envelopes and answers encrypted history requests',
   options: [
     { name: 'maxClockSkewMs', description: 'largest accepted drift of a history request\'s timestamp from this server\'s clock, in ms', default: '60000' },
-    { name: 'maxRememberedRequests', description: 'most history request ids remembered at once against replays', default: '100000' }
+    { name: 'maxRememberedRequests', description: 'most history request ids remembered at once against replays', default: '100000' },
+    { name: 'wakuPubsubTopic', description: 'also serve Waku Store v3 and light push, with stored envelopes on this pubsub topic (e.g. /waku/2/rs/1/0); unset: not served' }
   ],
   async createService ({ server, privateKey, dataDir, logger, options }) {
     const checked = checkServiceOptions(mailserverKind.name, mailserverServicePlugin.options, options)
@@ -41,7 +44,8 @@ export const mailserverServicePlugin: ResourceServicePlugin<MailserverService> =
     const maxRememberedRequests = positiveInteger(checked.maxRememberedRequests, 'maxRememberedRequests')
     return new MailserverService({ server, privateKey, logger, store: join(dataDir, 'envelopes') }, {
       ...(maxClockSkewMs === undefined ? {} : { maxClockSkewMs }),
-      ...(maxRememberedRequests === undefined ? {} : { maxRememberedRequests })
+      ...(maxRememberedRequests === undefined ? {} : { maxRememberedRequests }),
+      ...(checked.wakuPubsubTopic === undefined ? {} : { waku: { pubsubTopic: checked.wakuPubsubTopic } })
     })
   }
 }

@@ -23,6 +23,7 @@ import {
 } from '../store/errors.js'
 import { encodeCursor } from '../store/query-cursor.js'
 import { NodeKeyMismatchError } from './errors.js'
+import { WakuStoreHandler, type MailserverWakuInit } from './waku-store-handler.js'
 
 /** Bytes of a sealed history response left for the RLP of the page, below the envelope limit: room for the ECIES and plaintext overhead. */
 const RESPONSE_OVERHEAD_BYTES = 256
@@ -50,6 +51,14 @@ export interface MailserverServiceInit {
   now?: () => number
   /** Options for a store the service opens itself (when `store` is a path). */
   storeInit?: EnvelopeStoreInit
+  /**
+   * Also serve the store as a Waku store node: Store v3
+   * (`/vac/waku/store-query/3.0.0`) and light push v2, with every envelope
+   * stored through the store protocol also stored as a Waku message on
+   * `waku.pubsubTopic` (docs/mailserver-protocol.md, "Waku Store v3").
+   * Absent (the default): neither protocol is served.
+   */
+  waku?: MailserverWakuInit
 }
 
 /** The wire code of an error thrown while opening a history request. */
@@ -96,6 +105,11 @@ function pageBytesOf (envelope: Envelope): number {
  *   replayed, altered and misaddressed requests are refused, answers are
  *   sealed to the request's reply key.
  *
+ * With `init.waku`, it is also a Waku store node: Store v3
+ * (`/vac/waku/store-query/3.0.0`) over the same store, and light push v2
+ * into it ({@link WakuStoreHandler}); envelopes pushed on the store protocol
+ * are then stored as Waku messages too (`envelopeToWakuMessage`).
+ *
  * Bad input never throws out of a handler: every request that can be read is
  * answered, with an error code where it fails. The wire format is in
  * docs/mailserver-protocol.md. `start()` and `stop()` are idempotent;
@@ -121,6 +135,7 @@ export class MailserverService implements Startable {
   readonly #guard: ReplayGuard
   readonly #storeInit: EnvelopeStoreInit
   readonly #inFlight = new Set<Promise<void>>()
+  readonly #waku: WakuStoreHandler | undefined
   #store: EnvelopeStore | undefined
   #started = false
   #transition: Promise<void> = Promise.resolve()
@@ -144,6 +159,12 @@ export class MailserverService implements Startable {
       ...(init.now === undefined ? {} : { now: init.now })
     })
     this.#storeInit = init.storeInit ?? {}
+    this.#waku = init.waku === undefined ? undefined : new WakuStoreHandler({ server: this.#server, logger: this.#logger }, init.waku)
+  }
+
+  /** The Waku Store v3 side, when `init.waku` was given. */
+  get waku (): WakuStoreHandler | undefined {
+    return this.#waku
   }
 
   /** Whether both protocols are served. */
@@ -174,6 +195,7 @@ export class MailserverService implements Startable {
     try {
       await this.#server.handle(MAILSERVER_STORE_PROTOCOL, async (stream) => { await this.#track(this.#serveStore(stream, store)) })
       await this.#server.handle(MAILSERVER_HISTORY_PROTOCOL, async (stream) => { await this.#track(this.#serveHistory(stream, store)) })
+      await this.#waku?.start(store, async (work) => { await this.#track(work) })
     } catch (err) {
       await this.#release()
       throw err
@@ -194,6 +216,7 @@ export class MailserverService implements Startable {
   async #release (): Promise<void> {
     await this.#server.unhandle(MAILSERVER_STORE_PROTOCOL)
     await this.#server.unhandle(MAILSERVER_HISTORY_PROTOCOL)
+    await this.#waku?.stop()
     await Promise.allSettled([...this.#inFlight])
     if (typeof this.#storeSource === 'string') {
       await this.#store?.close()
@@ -227,7 +250,9 @@ export class MailserverService implements Startable {
     const results: StoreResult[] = []
     for (const envelope of envelopes) {
       try {
-        results.push({ ok: true, id: await store.put(envelope) })
+        const id = await store.put(envelope)
+        await this.#waku?.storeEnvelope(envelope)
+        results.push({ ok: true, id })
       } catch (err) {
         if (!isEnvelopeError(err)) {
           this.#logger.error({ remotePeerId, err }, 'store failed')

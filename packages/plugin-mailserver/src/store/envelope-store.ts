@@ -11,11 +11,18 @@ import {
 } from './store-keys.js'
 import { decodeUint64, isUint64Safe } from '../envelope/uint64.js'
 import { validateEnvelope } from './validate-envelope.js'
+import { mergeScans } from './merge-scans.js'
+import { DEFAULT_MAX_WAKU_MESSAGE_BYTES } from '../waku/waku-protocols.js'
+import type { WakuMessage } from '../waku/waku-codec.js'
+import { pruneWakuMessages, queryWakuMessages, wakuPut, type WakuMessagePage, type WakuMessageQuery } from './waku-message-index.js'
+import { WAKU_MESSAGE_RANGE, wakuMessageKey } from './waku-store-keys.js'
 
 /** Largest payload the store accepts unless `maxPayloadBytes` says otherwise: 1 MiB, the Waku v1 default. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 1_048_576
 /** Interval of {@link EnvelopeStore.startPruning} when none is given: one minute. */
 export const DEFAULT_PRUNE_INTERVAL_MS = 60_000
+/** How long a Waku message stored without an expiry (light push) is kept unless `wakuRetentionMs` says otherwise: 30 days. */
+export const DEFAULT_WAKU_RETENTION_MS = 30 * 24 * 3_600_000
 /** Expired envelopes removed per LevelDB batch while pruning. */
 const PRUNE_BATCH_SIZE = 1000
 
@@ -27,6 +34,16 @@ export interface EnvelopeStoreInit {
   clock?: () => number
   /** Where periodic pruning reports what it removed and what failed. Default: silent. */
   logger?: Logger
+  /** Largest encoded Waku message `putWakuMessage` accepts, in bytes. Default {@link DEFAULT_MAX_WAKU_MESSAGE_BYTES} (150 KiB). */
+  maxWakuMessageBytes?: number
+  /** How long a Waku message put without an `expiry` is kept, ms. Default {@link DEFAULT_WAKU_RETENTION_MS}. */
+  wakuRetentionMs?: number
+}
+
+/** Options of {@link EnvelopeStore.putWakuMessage}. */
+export interface PutWakuMessageOptions extends AbortOptions {
+  /** When the message expires from the store, ms since the Unix epoch. Default: now plus `wakuRetentionMs`. */
+  expiry?: number
 }
 
 /** A history query: envelopes of any of `topics` with `from <= timestamp <= to`, oldest first. */
@@ -93,6 +110,8 @@ export class EnvelopeStore {
   readonly #maxPayloadBytes: number
   readonly #clock: () => number
   readonly #log: Logger
+  readonly #maxWakuMessageBytes: number
+  readonly #wakuRetentionMs: number
   readonly #pending = new Set<Promise<unknown>>()
   #closing: Promise<void> | undefined
   #pruneTimer: ReturnType<typeof setInterval> | undefined
@@ -100,6 +119,8 @@ export class EnvelopeStore {
 
   private constructor (path: string, db: ClassicLevel<Uint8Array, Uint8Array>, maxPayloadBytes: number, init: EnvelopeStoreInit) {
     this.path = path
+    this.#maxWakuMessageBytes = init.maxWakuMessageBytes ?? DEFAULT_MAX_WAKU_MESSAGE_BYTES
+    this.#wakuRetentionMs = init.wakuRetentionMs ?? DEFAULT_WAKU_RETENTION_MS
     this.#db = db
     this.#maxPayloadBytes = maxPayloadBytes
     this.#clock = init.clock ?? Date.now
@@ -121,6 +142,12 @@ export class EnvelopeStore {
     const maxPayloadBytes = init.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES
     if (!Number.isSafeInteger(maxPayloadBytes) || maxPayloadBytes < 1) {
       throw new InvalidConfigurationError('maxPayloadBytes', `expected a positive integer of bytes, got ${String(maxPayloadBytes)}`)
+    }
+    for (const option of ['maxWakuMessageBytes', 'wakuRetentionMs'] as const) {
+      const value = init[option]
+      if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
+        throw new InvalidConfigurationError(option, `expected a positive integer, got ${String(value)}`)
+      }
     }
     const db = new ClassicLevel<Uint8Array, Uint8Array>(path, { keyEncoding: 'view', valueEncoding: 'view' })
     try {
@@ -196,29 +223,13 @@ export class EnvelopeStore {
       })
       try {
         // k-way merge of the per-topic scans on (timestamp, id), one past the limit to learn whether more follow
-        const heads = await Promise.all(iterators.map(async (iterator) => iterator.next()))
         const picked: Uint8Array[] = []
-        while (picked.length <= limit) {
-          throwIfAborted(signal)
-          let best = -1
-          let bestKey: Uint8Array | undefined
-          heads.forEach((head, index) => {
-            if (head !== undefined && (bestKey === undefined || Buffer.compare(head[0].subarray(TOPIC_KEY_POSITION_OFFSET), bestKey.subarray(TOPIC_KEY_POSITION_OFFSET)) < 0)) {
-              best = index
-              bestKey = head[0]
-            }
-          })
-          const head = heads[best]
-          const iterator = iterators[best]
-          if (head === undefined || iterator === undefined) {
-            break
-          }
-          const [key, expiry] = head
+        await mergeScans(iterators, TOPIC_KEY_POSITION_OFFSET, false, (key, expiry) => {
           if (decodeUint64(expiry) > now) {
             picked.push(key)
           }
-          heads[best] = await iterator.next()
-        }
+          return picked.length <= limit
+        }, signal)
         const page = picked.slice(0, limit)
         const ids = page.map((key) => key.subarray(TOPIC_KEY_ID_OFFSET))
         const values = await this.#db.getMany(ids.map(envelopeKey), { snapshot })
@@ -245,8 +256,55 @@ export class EnvelopeStore {
   }
 
   /**
-   * Removes every envelope whose expiry is at or before `now` (default: the
-   * clock) and returns how many it removed. Runs one at a time; a range scan
+   * Stores a Waku message published on `pubsubTopic`, keyed by its
+   * deterministic hash (`wakuMessageHash`), and returns the hash. Storing the
+   * same message again stores nothing new (the first expiry stands) and
+   * returns the same hash. It is then served by Store v3 queries
+   * ({@link EnvelopeStore.queryWakuMessages}) until `options.expiry`.
+   *
+   * @throws `InvalidWakuMessageError` (no timestamp, ephemeral, meta over 64
+   * bytes, too large, bad topic, expiry not in the future),
+   * `StoreClosedError`, `AbortError`.
+   */
+  async putWakuMessage (pubsubTopic: string, message: WakuMessage, options: PutWakuMessageOptions = {}): Promise<Uint8Array> {
+    return this.#run(options.signal, async () => {
+      const now = this.#clock()
+      const { hash, operations } = wakuPut(pubsubTopic, message, options.expiry ?? now + this.#wakuRetentionMs, this.#maxWakuMessageBytes, now)
+      if (await this.#db.get(wakuMessageKey(hash)) === undefined) {
+        await this.#db.batch(operations)
+      }
+      return hash
+    })
+  }
+
+  /**
+   * One page of a Store v3 query over the stored Waku messages, from one
+   * consistent snapshot, leaving out expired ones: entries in forward
+   * (timestamp, hash) order whatever the direction, and a cursor when more
+   * match (docs/mailserver-protocol.md, "Waku Store v3").
+   *
+   * @throws `InvalidWakuQueryError`, `StoreClosedError`, `AbortError`.
+   */
+  async queryWakuMessages (query: WakuMessageQuery, options: AbortOptions = {}): Promise<WakuMessagePage> {
+    return this.#run(options.signal, async () => queryWakuMessages(this.#db, query, this.#clock(), options.signal))
+  }
+
+  /** How many Waku messages are stored, expired ones included until pruned. Scans their table: for tests and metrics. */
+  async countWakuMessages (options: AbortOptions = {}): Promise<number> {
+    const { signal } = options
+    return this.#run(signal, async () => {
+      let count = 0
+      for await (const _key of this.#db.keys(WAKU_MESSAGE_RANGE)) {
+        throwIfAborted(signal)
+        count++
+      }
+      return count
+    })
+  }
+
+  /**
+   * Removes every envelope and Waku message whose expiry is at or before
+   * `now` (default: the clock) and returns how many it removed (both counted). Runs one at a time; a range scan
    * of the expiry index, deleted in batches. If aborted, what was removed
    * stays removed.
    *
@@ -259,7 +317,7 @@ export class EnvelopeStore {
       if (!isUint64Safe(until)) {
         throw new InvalidTimeRangeError(0, until, '`now` must be a non-negative integer of milliseconds')
       }
-      const run = this.#pruneChain.then(async () => this.#pruneUntil(until, signal))
+      const run = this.#pruneChain.then(async () => await this.#pruneUntil(until, signal) + await pruneWakuMessages(this.#db, until, signal))
       this.#pruneChain = run.catch(() => undefined)
       return run
     })

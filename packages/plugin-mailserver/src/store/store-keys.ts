@@ -41,7 +41,8 @@ export const EXPIRY_KEY_ID_OFFSET = 1 + UINT64_LENGTH_BYTES
 const ZERO_ID = new Uint8Array(ENVELOPE_ID_LENGTH_BYTES)
 const MAX_ID = new Uint8Array(ENVELOPE_ID_LENGTH_BYTES).fill(0xff)
 
-function concat (...parts: Uint8Array[]): Uint8Array {
+/** The bytes of `parts`, one after the other. */
+export function concat (...parts: Uint8Array[]): Uint8Array {
   const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0))
   let offset = 0
   for (const part of parts) {

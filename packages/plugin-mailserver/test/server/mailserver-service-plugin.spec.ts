@@ -53,8 +53,17 @@ describe('mailserverServicePlugin', function () {
     expect((err as InvalidConfigurationError).option).to.equal('options.maxRememberedRequests')
   })
 
+  it('behavior: wakuPubsubTopic turns on the Waku store on that pubsub topic; without it there is none', async () => {
+    const privateKey = Uint8Array.from(randomBytes(32))
+    const server = harness.server(privateKey)
+    const withWaku = await mailserverServicePlugin.createService({ server, privateKey, dataDir: await harness.tempDir(), logger: silentLogger, options: { wakuPubsubTopic: '/waku/2/rs/16/32' } })
+    expect(withWaku.waku?.pubsubTopic).to.equal('/waku/2/rs/16/32')
+    const without = await mailserverServicePlugin.createService({ server, privateKey, dataDir: await harness.tempDir(), logger: silentLogger, options: {} })
+    expect(without.waku).to.equal(undefined)
+  })
+
   it('behavior: describes its kind and options for --help', () => {
     expect(mailserverServicePlugin.kind).to.equal(mailserverKind)
-    expect(mailserverServicePlugin.options.map((option) => option.name)).to.deep.equal(['maxClockSkewMs', 'maxRememberedRequests'])
+    expect(mailserverServicePlugin.options.map((option) => option.name)).to.deep.equal(['maxClockSkewMs', 'maxRememberedRequests', 'wakuPubsubTopic'])
   })
 })

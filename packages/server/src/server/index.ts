@@ -7,3 +7,4 @@ export {
   type ResourceServerDiscv5Init,
   type ResourceServerInit
 } from './resource-server.js'
+export type { ResourceServerExtension, ServerListenAddresses } from './resource-server-extension.js'

@@ -1,4 +1,6 @@
 import type { Connection, Stream } from '@libp2p/interface'
+import { mplex } from '@libp2p/mplex'
+import { webSockets } from '@libp2p/websockets'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import {
   InvalidConfigurationError,
@@ -21,11 +23,18 @@ import {
 } from '@resource-discovery/client-host'
 import { Discv5Node, type Discv5NodeInit } from '@resource-discovery/discv5'
 import { ServerStartError } from '../errors.js'
+import type { ResourceServerExtension, ServerListenAddresses } from './resource-server-extension.js'
 
 /** Default address the server binds (TCP and UDP): loopback only. */
 export const DEFAULT_SERVER_HOST = '127.0.0.1'
 /** Default most streams of one protocol open at once on one connection. */
 export const DEFAULT_MAX_INBOUND_STREAMS = 32
+/**
+ * New mplex streams a peer may open per second before its connection is
+ * closed (mplex's own default is 5; js-waku opens one per store page). The
+ * services' own per-peer rate limits answer above their rates.
+ */
+export const MPLEX_NEW_STREAMS_PER_SECOND = 100
 /**
  * Default inbound connections accepted per second from one IP address.
  * libp2p's own default (5) resets loopback dials of tests and of clients
@@ -44,6 +53,12 @@ export interface ResourceServerInit {
   host?: string
   /** libp2p TCP port; 0 (the default) picks a free one, which goes into the ENR. */
   tcpPort?: number
+  /**
+   * libp2p WebSocket port (`/ip4/<host>/tcp/<port>/ws`, plain `ws`), for
+   * peers that speak only WebSockets, such as js-waku light nodes; 0 picks a
+   * free one. Absent (the default): no WebSocket listener.
+   */
+  webSocketPort?: number
   /** discv5 UDP port; 0 (the default) picks a free one. */
   udpPort?: number
   /** Kinds the server serves: listed in its ENR and advertised on their discv5 topics. */
@@ -56,6 +71,8 @@ export interface ResourceServerInit {
   maxMessageBytes?: number
   /** Inbound connections accepted per second from one IP. Default {@link DEFAULT_INBOUND_CONNECTIONS_PER_SECOND}. */
   inboundConnectionsPerSecond?: number
+  /** What makes the server a node of another network as well: protocol handlers and ENR fields (see {@link ResourceServerExtension}). */
+  extensions?: readonly ResourceServerExtension[]
   logger?: Logger
 }
 
@@ -66,9 +83,19 @@ export interface HandleOptions {
   signal?: AbortSignal
 }
 
+// @libp2p/websockets holds its own copy of @libp2p/interface (the same version), whose unique
+// symbols TypeScript tells apart; at run time libp2p checks them by Symbol.for
+type HostTransport = NonNullable<Parameters<typeof createLibp2pHost>[0]['extraTransports']>[number]
+
 interface Registration {
   readonly handler: ResourceStreamHandler
   readonly maxInboundStreams: number
+}
+
+function checkProtocol (protocol: string, option: string): void {
+  if (!protocol.startsWith('/') || /\s/.test(protocol)) {
+    throw new InvalidConfigurationError(option, `"${protocol}" must start with "/" and contain no spaces`)
+  }
 }
 
 function checkPort (port: number | undefined, option: string): number {
@@ -97,16 +124,31 @@ function problemOf (err: unknown): string {
   return String(err)
 }
 
+/** The TCP port of the first of `addresses` made of `/<ip>/tcp/<port>` and, if `webSocket`, `/ws`, then at most a peer id. */
+function boundPort (addresses: ReturnType<ResourceLibp2p['getMultiaddrs']>, webSocket: boolean): number | undefined {
+  for (const address of addresses) {
+    const names = address.getComponents().map((component) => component.name).filter((name) => name !== 'p2p')
+    if (names.length === (webSocket ? 3 : 2) && names[1] === 'tcp' && (!webSocket || names[2] === 'ws')) {
+      return Number(address.getComponents()[1]?.value)
+    }
+  }
+  return undefined
+}
+
 /**
- * One server node: a libp2p 3 host (TCP, noise, yamux, identify, ping) and a
- * discv5 node, both on the node's one secp256k1 key, so its libp2p peer id,
- * its ENR and its Ethereum address are one identity, the identity clients
- * verify in the registry and then connect to.
+ * One server node: a libp2p 3 host (TCP, noise, yamux and mplex, identify,
+ * ping; optionally WebSockets) and a discv5 node, both on the node's one
+ * secp256k1 key, so its libp2p peer id, its ENR and its Ethereum address
+ * are one identity, the identity clients verify in the registry and then
+ * connect to.
  *
- * `start()` binds the TCP endpoint first, writes the port actually bound into
- * the ENR, then starts discv5 and advertises the kinds. Plugins serve their
- * protocols through {@link ResourceServer.handle}, seeing a
- * {@link ResourceStream}, never a libp2p type. `start()` and `stop()` are
+ * `start()` binds the TCP endpoint (and the WebSocket one, given a
+ * `webSocketPort`) first, writes the port actually bound and the
+ * extensions' fields into the ENR, then starts discv5 and advertises the
+ * kinds. mplex is offered after yamux for peers that speak only mplex
+ * (js-waku light nodes). Plugins serve their protocols through
+ * {@link ResourceServer.handle}, seeing a {@link ResourceStream}, never a
+ * libp2p type. `start()` and `stop()` are
  * idempotent; `stop()` closes every connection and socket.
  *
  * @example
@@ -127,6 +169,8 @@ export class ResourceServer implements Startable {
   readonly #peerId: string
   readonly #host: string
   readonly #tcpPort: number
+  readonly #webSocketPort: number | undefined
+  readonly #extensions: readonly ResourceServerExtension[]
   readonly #discv5: Discv5Node
   readonly #handlers = new Map<string, Registration>()
   #libp2p: ResourceLibp2p | undefined
@@ -140,6 +184,14 @@ export class ResourceServer implements Startable {
     this.#peerId = peerIdFromPrivateKey(this.#key.libp2p).toString()
     this.#host = init.host ?? DEFAULT_SERVER_HOST
     this.#tcpPort = checkPort(init.tcpPort, 'tcpPort')
+    this.#webSocketPort = init.webSocketPort === undefined ? undefined : checkPort(init.webSocketPort, 'webSocketPort')
+    this.#extensions = [...(init.extensions ?? [])]
+    this.#extensions.forEach((extension, index) => {
+      for (const [protocol, handler] of Object.entries(extension.handlers ?? {})) {
+        checkProtocol(protocol, `extensions[${index}].handlers`)
+        this.#handlers.set(protocol, { handler, maxInboundStreams: DEFAULT_MAX_INBOUND_STREAMS })
+      }
+    })
     const maxMessageBytes = init.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
     if (!Number.isInteger(maxMessageBytes) || maxMessageBytes <= 0) {
       throw new InvalidConfigurationError('maxMessageBytes', `expected a positive integer, got ${maxMessageBytes}`)
@@ -189,7 +241,12 @@ export class ResourceServer implements Startable {
 
   /** The TCP port libp2p is bound to, or `undefined` while stopped. */
   get tcpPort (): number | undefined {
-    return this.#libp2p === undefined ? undefined : this.#boundTcpPort(this.#libp2p)
+    return this.#libp2p === undefined ? undefined : boundPort(this.#libp2p.getMultiaddrs(), false)
+  }
+
+  /** The WebSocket port libp2p is bound to, or `undefined` while stopped or without a WebSocket listener. */
+  get webSocketPort (): number | undefined {
+    return this.#libp2p === undefined || this.#webSocketPort === undefined ? undefined : boundPort(this.#libp2p.getMultiaddrs(), true)
   }
 
   /** The UDP port discv5 is bound to, or `undefined` before the first start. */
@@ -217,9 +274,7 @@ export class ResourceServer implements Startable {
    */
   async handle (protocol: string, handler: ResourceStreamHandler, options: HandleOptions = {}): Promise<void> {
     throwIfAborted(options.signal)
-    if (!protocol.startsWith('/') || /\s/.test(protocol)) {
-      throw new InvalidConfigurationError('protocol', `"${protocol}" must start with "/" and contain no spaces`)
-    }
+    checkProtocol(protocol, 'protocol')
     const registration = { handler, maxInboundStreams: options.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS }
     this.#handlers.set(protocol, registration)
     if (this.#libp2p !== undefined) {
@@ -237,9 +292,11 @@ export class ResourceServer implements Startable {
   }
 
   /**
-   * Binds TCP, writes the bound port into the ENR, starts discv5.
+   * Binds TCP (and WebSocket), writes the bound port and the extensions'
+   * fields into the ENR, starts discv5.
    *
    * @throws {@link ServerStartError} naming the address that could not be bound
+   * @throws InvalidConfigurationError (core) if an extension's ENR fields are malformed or make the record pass 300 bytes
    */
   async start (): Promise<void> {
     await this.#lifecycle.start(() => this.started, async () => { await this.#start() })
@@ -251,16 +308,28 @@ export class ResourceServer implements Startable {
   }
 
   async #start (): Promise<void> {
-    const listen = `/ip4/${this.#host}/tcp/${this.#tcpPort}`
+    const listen = [`/ip4/${this.#host}/tcp/${this.#tcpPort}`]
+    const where = [`tcp ${this.#host}:${this.#tcpPort}`]
+    if (this.#webSocketPort !== undefined) {
+      listen.push(`/ip4/${this.#host}/tcp/${this.#webSocketPort}/ws`)
+      where.push(`ws ${this.#host}:${this.#webSocketPort}`)
+    }
+    const address = where.join(', ')
     let libp2p: ResourceLibp2p
     try {
       libp2p = await createLibp2pHost({
         privateKey: this.#key.libp2p,
-        listen: [listen],
-        inboundConnectionsPerSecond: this.#init.inboundConnectionsPerSecond ?? DEFAULT_INBOUND_CONNECTIONS_PER_SECOND
+        listen,
+        inboundConnectionsPerSecond: this.#init.inboundConnectionsPerSecond ?? DEFAULT_INBOUND_CONNECTIONS_PER_SECOND,
+        ...(this.#webSocketPort === undefined ? {} : { extraTransports: [webSockets() as unknown as HostTransport] }),
+        // js-waku's light nodes speak only mplex (deprecated in js-libp2p for its lack of flow control): offered after yamux.
+        // js-waku opens a new stream per store page (and identify, metadata, store and lightpush streams at once), while
+        // mplex's default closes a connection on the 6th new stream within a second (disconnectThreshold 5)
+        // eslint-disable-next-line @typescript-eslint/no-deprecated
+        extraStreamMuxers: [mplex({ disconnectThreshold: MPLEX_NEW_STREAMS_PER_SECOND })]
       })
     } catch (err) {
-      throw new ServerStartError(`tcp ${this.#host}:${this.#tcpPort}`, problemOf(err), { cause: err })
+      throw new ServerStartError(address, problemOf(err), { cause: err })
     }
     try {
       for (const [protocol, registration] of this.#handlers) {
@@ -269,14 +338,21 @@ export class ResourceServer implements Startable {
       await libp2p.start()
     } catch (err) {
       await stopQuietly(libp2p)
-      throw new ServerStartError(`tcp ${this.#host}:${this.#tcpPort}`, problemOf(err), { cause: err })
+      throw new ServerStartError(address, problemOf(err), { cause: err })
     }
-    const port = this.#boundTcpPort(libp2p)
-    if (port === undefined) {
+    const port = boundPort(libp2p.getMultiaddrs(), false)
+    const webSocketPort = this.#webSocketPort === undefined ? undefined : boundPort(libp2p.getMultiaddrs(), true)
+    if (port === undefined || (this.#webSocketPort !== undefined && webSocketPort === undefined)) {
       await stopQuietly(libp2p)
-      throw new ServerStartError(`tcp ${this.#host}:${this.#tcpPort}`, 'libp2p reports no TCP listen address')
+      throw new ServerStartError(address, `libp2p reports no ${port === undefined ? 'TCP' : 'WebSocket'} listen address`)
     }
-    this.#discv5.setTcpPort(port)
+    try {
+      this.#discv5.setTcpPort(port)
+      this.#writeExtensionEntries({ announceHost: this.#announceHost(), tcpPort: port, webSocketPort })
+    } catch (err) {
+      await stopQuietly(libp2p)
+      throw err
+    }
     try {
       await this.#discv5.start()
     } catch (err) {
@@ -284,7 +360,32 @@ export class ResourceServer implements Startable {
       throw new ServerStartError(`udp ${this.#host}:${this.#init.udpPort ?? 0}`, problemOf(err), { cause: err })
     }
     this.#libp2p = libp2p
-    this.#logger.info({ peerId: this.#peerId, nodeId: this.nodeId, tcpPort: port, udpPort: this.#discv5.udpPort }, 'started')
+    this.#logger.info({ peerId: this.#peerId, nodeId: this.nodeId, tcpPort: port, webSocketPort, udpPort: this.#discv5.udpPort }, 'started')
+  }
+
+  /** The address the ENR names, as discv5 decides it. */
+  #announceHost (): string | undefined {
+    return this.#init.discv5?.announceHost ?? (this.#host === '0.0.0.0' ? undefined : this.#host)
+  }
+
+  /** Writes the discv5 `enrEntries` and those of the extensions into the ENR. */
+  #writeExtensionEntries (addresses: ServerListenAddresses): void {
+    if (this.#extensions.length === 0) {
+      return
+    }
+    const entries: Record<string, Uint8Array> = { ...this.#init.discv5?.enrEntries }
+    const owners = new Map(Object.keys(entries).map((key) => [key, 'discv5.enrEntries']))
+    this.#extensions.forEach((extension, index) => {
+      for (const [key, value] of Object.entries(extension.enrEntries?.(addresses) ?? {})) {
+        const owner = owners.get(key)
+        if (owner !== undefined) {
+          throw new InvalidConfigurationError(`extensions[${index}]`, `the ${extension.name} extension writes the ENR field "${key}" that ${owner} writes too`)
+        }
+        owners.set(key, `the ${extension.name} extension`)
+        entries[key] = value
+      }
+    })
+    this.#discv5.setEnrEntries(entries)
   }
 
   async #stop (): Promise<void> {
@@ -319,15 +420,5 @@ export class ResourceServer implements Startable {
         resourceStream.abort(err instanceof Error ? err : new Error(String(err)))
       }
     }, { maxInboundStreams: registration.maxInboundStreams, force: true })
-  }
-
-  #boundTcpPort (libp2p: ResourceLibp2p): number | undefined {
-    for (const address of libp2p.getMultiaddrs()) {
-      const tcp = address.getComponents().find((component) => component.name === 'tcp')
-      if (tcp?.value !== undefined) {
-        return Number(tcp.value)
-      }
-    }
-    return undefined
   }
 }

@@ -1,0 +1,402 @@
+/**
+ * Interop with a stock js-waku light node (`@waku/sdk` 0.0.36, run on
+ * Node.js 22 in a child process by `test/support/waku-interop.ts`): our
+ * client discovers, verifies and selects a Waku store node, the plugin's
+ * `SelectedWakuPeers` hands it over, and js-waku reads its history over
+ * `/vac/waku/store-query/3.0.0`; `@waku/message-hash` is the oracle of the
+ * message hashes.
+ *
+ * Without Node.js 22 or `interop/waku` installed the suite is skipped with a
+ * notice, unless `RDISC_REQUIRE_WAKU_INTEROP=1` (set by `.ci/run`).
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ClientHost } from '@resource-discovery/client-host'
+import { createResourceContainer, delay, ResourceClient, resourceFromRecord } from '@resource-discovery/core'
+import { discv5Discovery, Discv5Node, type Discv5NodeInit } from '@resource-discovery/discv5'
+import { createNodeKey, createNodeRecord, type NodeKey } from '@resource-discovery/interface-compliance-tests'
+import {
+  envelopeContentTopic, envelopeToWakuMessage, MailserverClient, wakuMessageHashHex, type Envelope
+} from '@resource-discovery/plugin-mailserver'
+import { MailserverService } from '@resource-discovery/plugin-mailserver/server'
+import { SelectedWakuPeers, waku, wakuStoreKind, type WakuSelectionChange } from '@resource-discovery/plugin-waku'
+import { wakuServerExtension } from '@resource-discovery/plugin-waku/server'
+import { ResourceServer, type ResourceServerInit } from '@resource-discovery/server'
+import { expect } from 'chai'
+import { startRegistryScenario, type RegistryScenario, type TestNode } from '../support/registry-scenario.js'
+import {
+  skipWithoutWakuInterop, wakuLightNodeStoreQuery, WakuInteropError, type WakuStoreQuery, type WakuStoreQueryResult
+} from '../support/waku-interop.js'
+
+const CLUSTER = 16
+const SHARD = 32
+const PUBSUB_TOPIC = `/waku/2/rs/${CLUSTER}/${SHARD}`
+const TOPIC = Uint8Array.of(0xde, 0xad, 0xbe, 0xef)
+const OTHER_TOPIC = Uint8Array.of(0xde, 0xad, 0xbe, 0xee)
+const CONTENT_TOPIC = envelopeContentTopic(TOPIC)
+/**
+ * The pause the js-waku child makes after each page: none, as an app reads.
+ * js-waku opens a new mplex stream per page; `@libp2p/mplex`'s default
+ * `disconnectThreshold` (5 new streams a second) would close the connection
+ * after 2 pages, so the server raises it (`MPLEX_NEW_STREAMS_PER_SECOND` of
+ * packages/server).
+ */
+const PAGE_DELAY_MS = 0
+/** Short discv5 timeouts; every node shares 127.0.0.1, so the registrars' IP-similarity score is off. */
+const FAST = {
+  registrar: { ipScoreWeight: 0 },
+  requestTimeoutMs: 1000,
+  lookupTimeoutMs: 3000,
+  topics: { requestTimeoutMs: 2500 },
+  advertiser: { refreshIntervalMs: 1000 }
+} satisfies Discv5NodeInit
+
+/** A message as js-waku should report it: what the store holds for an envelope. */
+interface ExpectedMessage {
+  hash: string
+  payload: string
+  contentTopic: string
+  meta: string
+  timestamp: string
+}
+
+function hex (bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex')
+}
+
+function expectedMessage (envelope: Envelope): ExpectedMessage {
+  const message = envelopeToWakuMessage(envelope)
+  return {
+    hash: wakuMessageHashHex(PUBSUB_TOPIC, message).replace(/^0x/, ''),
+    payload: hex(message.payload),
+    contentTopic: message.contentTopic,
+    meta: hex(message.meta ?? new Uint8Array()),
+    timestamp: String(message.timestamp)
+  }
+}
+
+/** Store v3's order: by timestamp, then by hash. */
+function storeOrder (a: ExpectedMessage, b: ExpectedMessage): number {
+  const byTime = BigInt(a.timestamp) - BigInt(b.timestamp)
+  return byTime !== 0n ? (byTime < 0n ? -1 : 1) : a.hash.localeCompare(b.hash)
+}
+
+/** What js-waku got, in the form of {@link ExpectedMessage}. */
+function received (result: WakuStoreQueryResult): ExpectedMessage[] {
+  return result.messages.map((message) => ({
+    hash: message.hash, payload: message.payload, contentTopic: message.contentTopic, meta: message.meta ?? '', timestamp: message.timestamp ?? ''
+  }))
+}
+
+/** A mail server that is also a Waku store node (WebSocket listener, metadata, Waku ENR fields), and what it cost to stop it. */
+interface WakuMailServer {
+  readonly key: NodeKey
+  readonly server: ResourceServer
+  /** Its WebSocket multiaddr with /p2p/. */
+  readonly webSocketAddress: string
+}
+
+/** A peer id of a fresh secp256k1 key, as our servers have. */
+function freshPeerId (): string {
+  return createNodeRecord().peerId
+}
+
+/** A loopback TCP port where nothing listens (bound, then closed). */
+async function closedPort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise<void>((resolve) => server.close(() => { resolve() }))
+  if (address === null || typeof address === 'string') throw new Error('no TCP port')
+  return address.port
+}
+
+/** Runs `stop` functions in reverse order of registration. */
+class Stops {
+  readonly #stops: Array<() => Promise<void>> = []
+  push (stop: () => Promise<void>): void { this.#stops.push(stop) }
+  async run (): Promise<void> {
+    for (const stop of this.#stops.splice(0).reverse()) await stop()
+  }
+}
+
+/**
+ * Starts a mail server on `key` that is a Waku store node too: a WebSocket
+ * listener, the metadata protocol and the Waku ENR fields
+ * (`wakuServerExtension`), Store v3 over its envelope store on
+ * {@link PUBSUB_TOPIC}; then pushes `envelopes` into it over the mail
+ * server's store protocol.
+ */
+async function startWakuMailServer (
+  key: NodeKey, envelopes: readonly Envelope[], stops: Stops, host: ClientHost, init: Pick<ResourceServerInit, 'bootnodes' | 'discv5'> = {}
+): Promise<WakuMailServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'rd-interop-waku-store-'))
+  stops.push(async () => { await rm(dir, { recursive: true, force: true }) })
+  const server = new ResourceServer({
+    privateKey: key.privateKey,
+    host: '127.0.0.1',
+    webSocketPort: 0,
+    ...(init.bootnodes === undefined ? {} : { bootnodes: init.bootnodes }),
+    ...(init.discv5 === undefined ? {} : { discv5: init.discv5 }),
+    extensions: [wakuServerExtension({ cluster: CLUSTER, shards: [SHARD], services: ['store'] })]
+  })
+  const service = new MailserverService({ server, store: join(dir, 'envelopes'), privateKey: key.privateKey }, { waku: { pubsubTopic: PUBSUB_TOPIC } })
+  stops.push(async () => { await server.stop() })
+  stops.push(async () => { await service.stop() })
+  await service.start()
+  await server.start()
+  const resource = { ...resourceFromRecord(wakuStoreKind, server.record, 'static'), multiaddrs: server.multiaddrs }
+  await new MailserverClient({ host, resource }).storeEnvelopes(envelopes)
+  const webSocketAddress = server.multiaddrs.find((address) => address.includes('/ws/'))
+  if (webSocketAddress === undefined) throw new Error(`the server has no WebSocket address: ${server.multiaddrs.join(', ')}`)
+  return { key, server, webSocketAddress }
+}
+
+/** Resolves once `condition()` holds, polling; rejects after `timeoutMs`. */
+async function waitUntil (condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`)
+    await delay(50)
+  }
+}
+
+/** `count` envelopes on {@link TOPIC}, one a second from `base`, whose payloads name `server`; and two on another topic. */
+function serverEnvelopes (server: string, base: number, count: number): Envelope[] {
+  const expiry = Date.now() + 3_600_000
+  const text = (value: string): Uint8Array => new TextEncoder().encode(value)
+  return [
+    ...Array.from({ length: count }, (_, index): Envelope => ({ topic: TOPIC, payload: text(`${server}: message ${index}`), timestamp: base + 1000 * index, expiry })),
+    ...Array.from({ length: 2 }, (_, index): Envelope => ({ topic: OTHER_TOPIC, payload: text(`${server}: other ${index}`), timestamp: base + 1000 * index + 500, expiry }))
+  ]
+}
+
+async function childError (query: WakuStoreQuery, timeoutMs?: number): Promise<WakuInteropError> {
+  try {
+    await wakuLightNodeStoreQuery(query, timeoutMs === undefined ? {} : { timeoutMs })
+  } catch (err) {
+    expect(err).to.be.instanceOf(WakuInteropError)
+    return err as WakuInteropError
+  }
+  return expect.fail('expected the child script to fail')
+}
+
+describe('interop: a stock js-waku light node (@waku/sdk 0.0.36) and Waku Store v3', function () {
+  this.timeout(60_000)
+
+  before(function () {
+    skipWithoutWakuInterop(this)
+  })
+
+  describe('one mail server with a Waku store, dialled directly', () => {
+    const stops = new Stops()
+    let host: ClientHost
+    let store: WakuMailServer
+    let envelopes: Envelope[]
+    let base: number
+
+    before(async () => {
+      host = new ClientHost({ dialTimeoutMs: 3000, requestTimeoutMs: 3000 })
+      stops.push(async () => { await host.stop() })
+      await host.start()
+      base = Date.now() - 120_000
+      const expiry = Date.now() + 3_600_000
+      const text = (value: string): Uint8Array => new TextEncoder().encode(value)
+      envelopes = [
+        // 20 on the topic, one a second; two more share the timestamps of messages 7 and 12 (ordered by hash there)
+        ...Array.from({ length: 20 }, (_, index): Envelope => ({ topic: TOPIC, payload: text(`message ${index}`), timestamp: base + 1000 * index, expiry })),
+        { topic: TOPIC, payload: text('twin of 7'), timestamp: base + 7000, expiry },
+        { topic: TOPIC, payload: text('twin of 12'), timestamp: base + 12_000, expiry },
+        // another topic, inside the time range
+        ...Array.from({ length: 4 }, (_, index): Envelope => ({ topic: OTHER_TOPIC, payload: text(`other ${index}`), timestamp: base + 3000 * index + 500, expiry }))
+      ]
+      store = await startWakuMailServer(createNodeKey(), envelopes, stops, host)
+    })
+
+    after(async () => { await stops.run() })
+
+    it('behavior: js-waku reads exactly the messages of the content topic and time range, in order, over at least 3 pages, with @waku/message-hash\'s hashes', async () => {
+      // from just after message 2 to just before message 17: messages 3..16 and the two twins
+      const result = await wakuLightNodeStoreQuery({
+        peers: [store.webSocketAddress], clusterId: CLUSTER, shards: [SHARD], contentTopic: CONTENT_TOPIC, pubsubTopic: PUBSUB_TOPIC,
+        timeStart: base + 2500, timeEnd: base + 16_500, pageSize: 5, pageDelayMs: PAGE_DELAY_MS
+      })
+      expect(result.queryError).to.equal(null)
+      const expected = envelopes
+        .filter((envelope) => envelope.topic === TOPIC && envelope.timestamp > base + 2500 && envelope.timestamp < base + 16_500)
+        .map(expectedMessage)
+        .sort(storeOrder)
+      expect(expected).to.have.length(16)
+      expect(received(result)).to.deep.equal(expected)
+      expect(result.messages.map((message) => message.coreHash)).to.deep.equal(expected.map((message) => message.hash))
+      expect(result.messages.every((message) => message.pubsubTopic === PUBSUB_TOPIC)).to.equal(true)
+      expect(result.pages).to.equal(4) // 5 + 5 + 5 + 1, then the empty page js-waku stops at
+      expect(result.messages.map((message) => message.page)).to.deep.equal([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3])
+      expect(result.peer).to.deep.include({ peerId: store.server.peerId, remoteAddr: store.webSocketAddress, multiplexer: '/mplex/6.7.0', encryption: '/noise' })
+      expect(result.peer.protocols).to.include.members(['/vac/waku/store-query/3.0.0', '/vac/waku/metadata/1.0.0'])
+      expect(result.peer.shardInfo).to.deep.equal({ clusterId: CLUSTER, shards: [SHARD] })
+      console.log(`      js-waku child: boot ${result.timings.bootMs.toFixed(0)} ms, imports ${result.timings.importMs.toFixed(0)} ms, createLightNode ${result.timings.createMs.toFixed(0)} ms, connect ${result.timings.connectMs.toFixed(0)} ms, query ${result.timings.queryMs.toFixed(0)} ms`)
+    })
+
+    it('behavior: read at full speed, 2 messages a page, every page comes (js-waku opens a new mplex stream per page, many a second)', async () => {
+      const result = await wakuLightNodeStoreQuery({
+        peers: [store.webSocketAddress], clusterId: CLUSTER, shards: [SHARD], contentTopic: CONTENT_TOPIC, pubsubTopic: PUBSUB_TOPIC,
+        timeStart: base + 2500, timeEnd: base + 16_500, pageSize: 2
+      })
+      expect(result.queryError).to.equal(null)
+      expect(result.messages).to.have.length(16)
+      expect(result.pages).to.equal(8)
+      expect(result.timings.queryMs, 'no stream negotiation timed out').to.be.lessThan(10_000)
+    })
+  })
+
+  describe('end to end: registry, discv5, three Waku mail servers, our client, the adapter, js-waku', () => {
+    const stops = new Stops()
+    let scenario: RegistryScenario
+    let registered: TestNode[]
+    let unregistered: TestNode
+    const servers = new Map<string, { server: WakuMailServer, envelopes: Envelope[] }>()
+    let client: ResourceClient
+    let adapter: SelectedWakuPeers
+    /** Every change the adapter reported, and every store peer list it held. */
+    const changes: WakuSelectionChange[] = []
+    const handedOver: string[][] = []
+    let base: number
+
+    before(async () => {
+      scenario = await startRegistryScenario()
+      stops.push(async () => { await scenario.stop() })
+      const boot = new Discv5Node({ ...FAST, bindHost: '127.0.0.1' })
+      stops.push(async () => { await boot.stop() })
+      await boot.start()
+      const host = new ClientHost({ dialTimeoutMs: 3000, requestTimeoutMs: 3000 })
+      stops.push(async () => { await host.stop() })
+      await host.start()
+
+      registered = [scenario.node(wakuStoreKind), scenario.node(wakuStoreKind)]
+      unregistered = scenario.node(wakuStoreKind)
+      for (const node of registered) {
+        await scenario.register(scenario.alice, node, wakuStoreKind)
+      }
+      base = Date.now() - 120_000
+      for (const [index, node] of [...registered, unregistered].entries()) {
+        const envelopes = serverEnvelopes(`server ${index}`, base, 17)
+        const server = await startWakuMailServer(node.key, envelopes, stops, host, { bootnodes: [boot.enr], discv5: FAST })
+        servers.set(node.resource.nodeId, { server, envelopes })
+      }
+
+      client = createResourceContainer({
+        plugins: [waku({ cluster: CLUSTER, shards: [SHARD] })],
+        registry: { rpcUrl: scenario.chain.rpcUrl, registryAddress: scenario.registry.address, defaultProvider: scenario.alice.address, pollIntervalMs: 100 },
+        // Waku nodes place no topic ads: the walk finds them by the kind's `serves`
+        modules: [discv5Discovery({ ...FAST, bindHost: '127.0.0.1', bootnodes: [boot.enr], passTimeoutMs: 3000, topicSearch: false })],
+        client: { rediscoverIntervalMs: 500 }
+      }).get(ResourceClient)
+      stops.push(async () => { await client.stop() })
+      adapter = new SelectedWakuPeers(client)
+      adapter.addEventListener('selection:changed', (event) => {
+        changes.push(event.detail)
+        handedOver.push([...adapter.storePeers])
+      })
+      stops.push(async () => { await adapter.stop() })
+      await adapter.start()
+    })
+
+    after(async () => { await stops.run() })
+
+    const ids = (nodes: readonly TestNode[]): string[] => nodes.map((node) => node.resource.nodeId)
+
+    /** js-waku, given `peers` (the adapter's store peers), reads the topic from message 2.5 s to 14.5 s, 4 a page; then again after each of `then`. */
+    async function readThroughJsWaku (peers: string[], then: string[][] = []): Promise<WakuStoreQueryResult> {
+      return await wakuLightNodeStoreQuery({
+        peers, clusterId: CLUSTER, shards: [SHARD], contentTopic: CONTENT_TOPIC, pubsubTopic: PUBSUB_TOPIC,
+        timeStart: base + 2500, timeEnd: base + 14_500, pageSize: 4, pageDelayMs: PAGE_DELAY_MS, then: then.map((round) => ({ peers: round }))
+      })
+    }
+
+    function expectedFrom (nodeId: string): ExpectedMessage[] {
+      const envelopes = servers.get(nodeId)?.envelopes ?? []
+      return envelopes
+        .filter((envelope) => envelope.topic === TOPIC && envelope.timestamp > base + 2500 && envelope.timestamp < base + 14_500)
+        .map(expectedMessage)
+        .sort(storeOrder)
+    }
+
+    it('behavior: the registered server our client selects is handed to js-waku, which reads exactly its messages in order over at least 3 pages', async () => {
+      const selection = await adapter.selected({ signal: AbortSignal.timeout(30_000) })
+      expect(ids(registered)).to.include(selection.nodeId)
+      expect(selection.verdict.provider).to.equal(scenario.alice.address)
+      const selected = servers.get(selection.nodeId)
+      expect(adapter.storePeers).to.deep.equal([selected?.server.webSocketAddress])
+
+      const result = await readThroughJsWaku([...adapter.storePeers])
+      expect(result.queryError).to.equal(null)
+      expect(result.peer.peerId).to.equal(selection.peerId)
+      const expected = expectedFrom(selection.nodeId)
+      expect(expected).to.have.length(12)
+      expect(received(result)).to.deep.equal(expected)
+      expect(result.messages.map((message) => message.coreHash)).to.deep.equal(expected.map((message) => message.hash))
+      expect(result.pages).to.equal(3)
+    })
+
+    it('behavior: the unregistered server, discovered and judged, is never handed over; after a removal on chain the adapter hands over the other registered server, and a js-waku node whose store.peers it updates in place reads from it', async () => {
+      const watch = client.watch(wakuStoreKind.name)
+      await waitUntil(() => watch.rejected.some((verdict) => verdict.resource.nodeId === unregistered.resource.nodeId), 'the unregistered server was discovered and judged')
+      const first = await adapter.selected()
+      const firstPeers = [...adapter.storePeers]
+      const other = registered.find((node) => node.resource.nodeId !== first.nodeId)
+      if (other === undefined) throw new Error('two servers are registered')
+
+      await scenario.registry.connect(scenario.alice).removeResource(wakuStoreKind.kindId, `0x${first.nodeId}`)
+      await waitUntil(() => adapter.current?.nodeId === other.resource.nodeId, 'the other registered server is handed over')
+      expect(changes.at(-1)?.previous?.nodeId).to.equal(first.nodeId)
+      expect(changes.at(-1)?.reason).to.contain('no longer trusted')
+      expect(adapter.storePeers).to.deep.equal([servers.get(other.resource.nodeId)?.server.webSocketAddress])
+
+      // one js-waku node: a round with the first selection, then the same store.peers array updated to the new one
+      const result = await readThroughJsWaku(firstPeers, [[...adapter.storePeers]])
+      expect(received(result)).to.deep.equal(expectedFrom(first.nodeId))
+      const [followUp] = result.followUps
+      expect(followUp?.queryError).to.equal(null)
+      expect(followUp?.messages.map((message) => message.hash)).to.deep.equal(expectedFrom(other.resource.nodeId).map((message) => message.hash))
+      expect(followUp?.connectedPeers).to.deep.equal([other.resource.peerId])
+
+      const unregisteredPeer = unregistered.resource.peerId
+      expect(changes.map((change) => change.current?.nodeId)).to.not.include(unregistered.resource.nodeId)
+      expect(handedOver.flat().some((address) => address.includes(unregisteredPeer))).to.equal(false)
+    })
+  })
+
+  describe('light-node-store.mjs', () => {
+    const peerId = freshPeerId()
+    const base: WakuStoreQuery = {
+      peer: `/ip4/127.0.0.1/tcp/1/ws/p2p/${peerId}`, clusterId: 16, shards: [32], contentTopic: '/rdisc/1/interop/proto', pageSize: 5
+    }
+
+    it('error: it refuses a peer off loopback, one without /p2p/, a pubsub topic off its shards and a time that is not whole milliseconds, naming each', async () => {
+      const cases: Array<{ query: WakuStoreQuery, message: RegExp }> = [
+        { query: { ...base, peer: `/ip4/10.1.2.3/tcp/8000/ws/p2p/${peerId}` }, message: /peer must be on a loopback IP address/ },
+        { query: { ...base, peer: `/dns4/localhost/tcp/8000/ws/p2p/${peerId}` }, message: /peer must be on a loopback IP address/ },
+        { query: { ...base, peer: '/ip4/127.0.0.1/tcp/8000/ws' }, message: /peer must end with \/p2p\/<peer id>/ },
+        { query: { ...base, pubsubTopic: '/waku/2/rs/16/64' }, message: /must be on cluster 16 and one of shards \[32\]/ },
+        { query: { ...base, timeStart: 1.5 }, message: /timeStart must be a positive integer of milliseconds/ }
+      ]
+      for (const { query, message } of cases) {
+        const err = await childError(query)
+        expect(err.childError?.name, query.peer).to.equal('TypeError')
+        expect(err.childError?.message, query.peer).to.match(message)
+        expect(err.exitCode).to.equal(1)
+      }
+    })
+
+    it('error: a loopback port where nothing listens fails within connectTimeoutMs, with js-waku\'s own error', async () => {
+      const port = await closedPort()
+      const started = performance.now()
+      const err = await childError({ ...base, peer: `/ip4/127.0.0.1/tcp/${port}/ws/p2p/${peerId}`, connectTimeoutMs: 1500 })
+      expect(err.childError?.message).to.equal('Timed out waiting for a remote peer.')
+      expect(performance.now() - started).to.be.lessThan(15_000)
+    })
+  })
+})
