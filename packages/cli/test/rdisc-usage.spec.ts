@@ -130,7 +130,7 @@ describe('rdisc: usage', function () {
       ])
       expect(daemon.code).to.equal(2)
       expect(errorLine(daemon)).to.equal('rdisc: daemon: unknown option --port. Did you mean --http-port? See `rdisc daemon --help`')
-      expect(errorLine(serve)).to.equal('rdisc: serve: unknown option --port. Did you mean --tcp-port or --udp-port? See `rdisc serve --help`')
+      expect(errorLine(serve)).to.equal('rdisc: serve: unknown option --port. Did you mean --ws-port or --tcp-port or --udp-port? See `rdisc serve --help`')
       expect(errorLine(chain)).to.equal('rdisc: chain: unknown option --http-port. Did you mean --port? See `rdisc chain --help`')
       expect(errorLine(typo)).to.equal('rdisc: find: unknown option --bootnod. Did you mean --bootnode? See `rdisc find --help`')
       expect(json.code).to.equal(2)

@@ -165,8 +165,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'run a server of a plugin\'s kind, advertised on discv5',
     description: 'Runs a resource server (libp2p and discv5 on the node key) with the kind\'s service, prints its ENR, node id, peer id, Ethereum address and multiaddrs, and serves until SIGINT/SIGTERM. Without a node key it runs on a fresh one (a warning says so): register the node with a key that persists. The service keeps its data in --data-dir/serve/<kind>-<node id>.',
     positionals: [{ name: 'kind', description: 'the kind to serve' }],
-    options: ['host', 'tcpPort', 'udpPort', 'bootnodes', 'dataDir', 'serviceOptions', ...NODE_KEY, 'plugins'],
-    examples: ['rdisc serve mailserver --node-key-file node.key --bootnode enr:-IS4Q...', 'rdisc serve push --option gateway=https://push.example/notify --node-key-file node.key'],
+    options: ['host', 'tcpPort', 'udpPort', 'webSocketPort', 'bootnodes', 'dataDir', 'serviceOptions', 'wakuCluster', 'wakuShard', ...NODE_KEY, 'plugins'],
+    examples: [
+      'rdisc serve mailserver --node-key-file node.key --bootnode enr:-IS4Q...',
+      'rdisc serve push --option gateway=https://push.example/notify --node-key-file node.key',
+      'rdisc serve mailserver --waku-cluster 16 --waku-shard 32 --ws-port 8000 --node-key-file node.key --bootnode enr:-IS4Q...'
+    ],
     helpDetails: async (plugins, cwd) => (await import('./serve-help.js')).serveHelpDetails(plugins, cwd),
     starting: 'starting a server: loading libp2p, discv5 and the plugins',
     load: async () => (await import('./serve.js')).runServe
