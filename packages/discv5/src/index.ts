@@ -42,7 +42,6 @@
  */
 import '@resource-discovery/core/polyfill'
 
-export * from './capability/index.js'
 export * from './discovery/index.js'
 export { discv5Discovery } from './discv5-module.js'
 export * from './errors.js'

@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram'
 import { ENR } from '@chainsafe/enr'
-import { defineResourceKind, InvalidConfigurationError } from '@resource-discovery/core'
+import { defineResourceKind, InvalidConfigurationError, recordServesKind } from '@resource-discovery/core'
 import { createNodeKey, createNodeRecord } from '@resource-discovery/interface-compliance-tests'
 import { expect } from 'chai'
 import {
@@ -8,7 +8,6 @@ import {
   Discv5Node,
   Discv5StartError,
   encodeTopicMessage,
-  recordServesKind,
   TOPIC_PROTOCOL_ID,
   TopicErrorCode,
   TopicMessageType,

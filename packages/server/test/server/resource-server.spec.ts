@@ -7,7 +7,7 @@ import {
   InvalidConfigurationError,
   resourceFromRecord
 } from '@resource-discovery/core'
-import { recordServesKind } from '@resource-discovery/discv5'
+import { recordServesKind } from '@resource-discovery/core'
 import { expect } from 'chai'
 import { computeAddress, hexlify, randomBytes } from 'ethers'
 import { ResourceServer, ServerStartError, StreamClosedError, type ResourceStream } from '../../src/index.js'
