@@ -1,9 +1,8 @@
 import type { ContainerModule } from 'inversify'
-import { isIP } from 'node:net'
 import { ResourceDiscoveryError, RpcUnavailableError, type FinalityOption, type RegistryVerifierInit } from '@resource-discovery/core'
 import { discv5Discovery } from '@resource-discovery/discv5'
 import { parseEnrTreeUrl } from '@resource-discovery/dns-discovery'
-import { dnsDiscovery } from '@resource-discovery/dns-discovery/node'
+import { dnsDiscovery, isDnsServerAddress } from '@resource-discovery/dns-discovery/node'
 import { checkAddress, checkEnr, parseServerEntry, type ServerEntry } from '../config/check-values.js'
 import type { ResolvedOptions } from '../config/resolve-options.js'
 import { UsageError } from '../errors.js'
@@ -81,10 +80,7 @@ function checkEnrTreeUrl (options: ResolvedOptions, url: string): string {
 
 /** `server` if it is an IPv4 or IPv6 address with an optional port (`1.1.1.1`, `127.0.0.1:5353`, `[::1]:53`). */
 function checkDnsServer (options: ResolvedOptions, server: string): string {
-  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+))(?::(\d{1,5}))?$/.exec(server.trim()) ?? /^([0-9a-fA-F:]+)$/.exec(server.trim())
-  const host = match?.[1] ?? match?.[2]
-  const port = match?.[3] === undefined ? undefined : Number(match[3])
-  if (host === undefined || isIP(host) === 0 || (port !== undefined && (port < 1 || port > 65535))) {
+  if (!isDnsServerAddress(server.trim())) {
     throw options.invalid('dnsServers', `expected an IP address with an optional port (1.1.1.1, 127.0.0.1:5353, [::1]:53), got "${server}"`)
   }
   return server.trim()

@@ -15,5 +15,5 @@
  * @packageDocumentation
  */
 export { dnsDiscovery, type NodeDnsDiscoveryInit } from './node-dns-discovery.js'
-export { DEFAULT_DNS_TIMEOUT_MS, DEFAULT_DNS_TRIES, systemResolver, type SystemResolverInit } from './system-resolver.js'
+export { DEFAULT_DNS_TIMEOUT_MS, DEFAULT_DNS_TRIES, isDnsServerAddress, systemResolver, type SystemResolverInit } from './system-resolver.js'
 export { DEFAULT_DNS_SERVER_HOST, DEFAULT_TCP_IDLE_TIMEOUT_MS, serveDnsTree, type DnsTreeServer, type DnsTreeServerStats, type ServeDnsTreeInit } from './serve-dns-tree.js'

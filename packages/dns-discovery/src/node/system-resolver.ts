@@ -1,4 +1,5 @@
 import { Resolver } from 'node:dns/promises'
+import { isIP } from 'node:net'
 import { InvalidConfigurationError, raceAbort, throwIfAborted } from '@resource-discovery/core'
 import { DnsLookupError, DnsNoRecordError, DnsTimeoutError } from '../errors.js'
 import type { DnsTxtResolver, ResolveTxtOptions } from '../resolver/dns-txt-resolver.js'
@@ -7,6 +8,22 @@ import type { DnsTxtResolver, ResolveTxtOptions } from '../resolver/dns-txt-reso
 export const DEFAULT_DNS_TIMEOUT_MS = 5_000
 /** Default tries of each query before it times out. */
 export const DEFAULT_DNS_TRIES = 2
+
+/** An IPv4 address, or an IPv6 one in brackets, with an optional port; or a bare IPv6 address. */
+const DNS_SERVER = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+))(?::(\d{1,5}))?$|^([0-9a-fA-F:]+)$/
+
+/**
+ * Whether `server` is a DNS server address `node:dns` takes (`1.1.1.1`,
+ * `127.0.0.1:5353`, `[::1]:53`, `::1`) with a port from 1 to 65535: checked
+ * before c-ares sees it, since `setServers` aborts the process on
+ * `127.0.0.1:0` and takes `127.0.0.1:70000`.
+ */
+export function isDnsServerAddress (server: string): boolean {
+  const match = DNS_SERVER.exec(server)
+  const host = match?.[1] ?? match?.[2] ?? match?.[4]
+  const port = match?.[3] === undefined ? undefined : Number(match[3])
+  return host !== undefined && isIP(host) !== 0 && (port === undefined || (port >= 1 && port <= 65535))
+}
 
 /** Options of {@link systemResolver}. Every field is optional. */
 export interface SystemResolverInit {
@@ -52,10 +69,8 @@ export function systemResolver (init: SystemResolverInit = {}): DnsTxtResolver {
   const resolver = new Resolver({ timeout: timeoutMs, tries })
   if (init.servers !== undefined) {
     init.servers.forEach((server, index) => {
-      try {
-        resolver.setServers([server])
-      } catch (err) {
-        throw new InvalidConfigurationError(`servers[${index}]`, `"${server}" is not an IP address with an optional port (e.g. "127.0.0.1:5353")`, { cause: err })
+      if (!isDnsServerAddress(server)) {
+        throw new InvalidConfigurationError(`servers[${index}]`, `"${server}" is not an IP address with an optional port from 1 to 65535 (e.g. "127.0.0.1:5353")`)
       }
     })
     resolver.setServers([...init.servers])

@@ -96,4 +96,11 @@ describe('systemResolver', function () {
     expect(() => systemResolver({ servers: ['127.0.0.1:53', 'dns.example.org'] })).to.throw(InvalidConfigurationError, /servers\[1\]/)
     expect(() => systemResolver({ timeoutMs: 0 })).to.throw(InvalidConfigurationError, /timeoutMs/)
   })
+
+  it('args: a port out of 1 to 65535 is InvalidConfigurationError, not handed to c-ares (which aborts the process on port 0)', function () {
+    for (const server of ['127.0.0.1:0', '127.0.0.1:70000', '[::1]:0']) {
+      expect(() => systemResolver({ servers: [server] })).to.throw(InvalidConfigurationError, /servers\[0\]/)
+    }
+    expect(systemResolver({ servers: ['1.1.1.1', '127.0.0.1:5353', '[::1]:53', '::1'] })).to.have.property('resolveTxt')
+  })
 })
