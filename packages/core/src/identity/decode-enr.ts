@@ -56,7 +56,8 @@ function decodeUncached (trimmed: string): NodeRecord {
   }
   let enr: ENR
   try {
-    enr = decodeWithZeroSeq(trimmed) ?? ENR.decodeTxt(trimmed)
+    // only a record @chainsafe/enr refuses is decoded again here: one of sequence number 0
+    enr = decodeOrZeroSeq(trimmed)
   } catch (err) {
     if (err instanceof Error && err.message === SIGNATURE_FAILURE) {
       throw new InvalidEnrSignatureError({ cause: err })
@@ -81,6 +82,19 @@ function decodeUncached (trimmed: string): NodeRecord {
     ...definedFields(enr)
   }
   return record
+}
+
+/** `ENR.decodeTxt`, or, where it fails, {@link decodeWithZeroSeq}; the first error if that is not the case either. */
+function decodeOrZeroSeq (text: string): ENR {
+  try {
+    return ENR.decodeTxt(text)
+  } catch (err) {
+    const zeroSeq = decodeWithZeroSeq(text)
+    if (zeroSeq === undefined) {
+      throw err
+    }
+    return zeroSeq
+  }
 }
 
 /**
