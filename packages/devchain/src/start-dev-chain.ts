@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { access, constants } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { anvilBinaryPath } from './anvil-binary-path.js'
 import type { DevChain } from './dev-chain.js'
 import { DEV_CHAIN_MNEMONIC, deriveDevAccounts } from './derive-dev-accounts.js'
@@ -48,7 +51,11 @@ export interface StartDevChainOptions extends AbortOptions {
   anvilPath?: string
   /** Bound on start-up, in milliseconds (default {@link DEFAULT_START_TIMEOUT_MS}). */
   startTimeoutMs?: number
-  /** More anvil command-line arguments, appended last (e.g. `['--hardfork', 'cancun']`). */
+  /**
+   * More anvil command-line arguments, appended last (e.g. `['--hardfork', 'cancun']`).
+   * With `--cache-path` among them, the folder is the caller's: it is neither
+   * made nor removed.
+   */
   extraArgs?: readonly string[]
 }
 
@@ -61,6 +68,14 @@ export interface StartDevChainOptions extends AbortOptions {
  * on every run. Call {@link DevChain.stop} when done (in mocha's `after`): it
  * kills anvil and leaves nothing behind. If the Node.js process exits first,
  * anvil is killed too.
+ *
+ * Past a few hundred blocks anvil writes the state of older blocks to disk
+ * (each file larger than the last), into
+ * `~/.foundry/anvil/tmp` by default, and leaves it there when it is killed.
+ * Each chain started here writes into a folder of its own under the system's
+ * temporary folder (`rd-anvil-*`, anvil's `--cache-path`), removed on stop and
+ * when the Node.js process exits: historical reads (`eth_call` at an old
+ * block) keep working, and nothing stays on disk.
  *
  * @example
  * ```ts
@@ -108,6 +123,15 @@ export async function startDevChain (options: StartDevChainOptions = {}): Promis
     throw new AnvilNotFoundError({ reason: 'not-executable', path: anvilPath }, { cause: err })
   }
 
+  // anvil's history of block states goes to a folder this call owns, removed when the chain ends
+  const ownsCachePath = options.extraArgs?.some((arg) => arg === '--cache-path' || arg.startsWith('--cache-path=')) !== true
+  const cachePath = ownsCachePath ? mkdtempSync(join(tmpdir(), 'rd-anvil-')) : undefined
+  const removeCachePath = (): void => {
+    if (cachePath !== undefined) {
+      // retries: a killed anvil may still be closing a file as the folder goes
+      rmSync(cachePath, { recursive: true, force: true, maxRetries: 3 })
+    }
+  }
   const args = [
     '--host', '127.0.0.1',
     '--port', String(port),
@@ -117,13 +141,17 @@ export async function startDevChain (options: StartDevChainOptions = {}): Promis
     '--color', 'never',
     ...(options.accountBalanceEth === undefined ? [] : ['--balance', String(options.accountBalanceEth)]),
     ...(options.blockTimeSeconds === undefined ? [] : ['--block-time', String(options.blockTimeSeconds)]),
+    ...(cachePath === undefined ? [] : ['--cache-path', cachePath]),
     ...(options.extraArgs ?? [])
   ]
   const child = spawn(anvilPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   // A spawn failure is reported by 'exit' as well (or by waitForListening); never let 'error' go unhandled.
   child.on('error', () => undefined)
-  // If this process exits without stop(), take anvil down with it.
-  const killOnExit = (): void => { child.kill('SIGKILL') }
+  // If this process exits without stop(), take anvil down with it, and its states off the disk.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL')
+    removeCachePath()
+  }
   process.on('exit', killOnExit)
   const output = collectOutput(child)
 
@@ -136,6 +164,7 @@ export async function startDevChain (options: StartDevChainOptions = {}): Promis
     reportedChainId = await waitForJsonRpc(child, output, rpcUrl, deadline, startTimeoutMs, signal)
   } catch (err) {
     await terminate(child)
+    removeCachePath()
     process.off('exit', killOnExit)
     throw err
   }
@@ -151,6 +180,7 @@ export async function startDevChain (options: StartDevChainOptions = {}): Promis
     stop: () => {
       stopping ??= (async () => {
         await terminate(child)
+        removeCachePath()
         process.off('exit', killOnExit)
       })()
       return stopping

@@ -1,7 +1,10 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import {
   AbortError,
   AnvilExitedError,
@@ -63,6 +66,35 @@ async function fakeAnvil (script: string): Promise<{ path: string, remove: () =>
   return { path, remove: async () => { await rm(dir, { recursive: true, force: true }) } }
 }
 
+/** Past this many blocks anvil has written block states to disk (it keeps about 500 in memory, measured with anvil 1.7). */
+const BLOCKS_PAST_MEMORY = 1_200
+/** Where anvil writes block states unless told otherwise. */
+const FOUNDRY_STATE_DIR = join(homedir(), '.foundry', 'anvil', 'tmp')
+const EXIT_CHILD = fileURLToPath(new URL('./fixtures/exit-without-stop-child.ts', import.meta.url))
+
+/** The entries of `dir`, none if it does not exist. */
+async function entries (dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir)
+  } catch {
+    return []
+  }
+}
+
+/** The state folders of dev chains (`rd-anvil-*`) in the system's temporary folder. */
+async function stateFolders (): Promise<string[]> {
+  return (await entries(tmpdir())).filter((name) => name.startsWith('rd-anvil-')).map((name) => join(tmpdir(), name))
+}
+
+/** The files under `dir`, at any depth. */
+async function filesUnder (dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => entry.name)
+  } catch {
+    return []
+  }
+}
+
 describe('startDevChain', () => {
   let chain: DevChain
 
@@ -117,6 +149,69 @@ describe('startDevChain', () => {
     await own.stop()
     expect(await answers(own.rpcUrl)).to.equal(false)
     expect(await rejection(own.request('eth_chainId'))).to.be.instanceOf(RpcUnavailableError)
+  })
+
+  describe('block states on disk', function () {
+    this.timeout(60_000)
+
+    it('behavior: anvil writes the states of older blocks into a folder of the chain\'s own, not ~/.foundry, and stop() removes it', async () => {
+      const foundryBefore = await entries(FOUNDRY_STATE_DIR)
+      const before = await stateFolders()
+      const own = await startDevChain({ accountCount: 1 })
+      let folder: string | undefined
+      try {
+        const made = (await stateFolders()).filter((dir) => !before.includes(dir))
+        expect(made).to.have.length(1)
+        folder = made[0] ?? ''
+        await own.mine(BLOCKS_PAST_MEMORY)
+        // anvil writes them in the background: wait until they are there
+        const deadline = Date.now() + 10_000
+        while ((await filesUnder(folder)).length === 0 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        }
+        expect((await filesUnder(folder)).length).to.be.greaterThan(0)
+        // the state of an old block is still read (from disk)
+        expect(await own.request('eth_getBalance', [own.accounts[0]?.address, '0x1'])).to.match(/^0x[0-9a-f]+$/)
+        expect((await entries(FOUNDRY_STATE_DIR)).filter((name) => !foundryBefore.includes(name))).to.deep.equal([])
+      } finally {
+        await own.stop()
+      }
+      expect(await stateFolders()).not.to.include(folder)
+    })
+
+    it('behavior: a process that exits without stop() takes anvil and its states folder with it', async () => {
+      const foundryBefore = await entries(FOUNDRY_STATE_DIR)
+      const before = await stateFolders()
+      const child = spawn(process.execPath, ['--conditions=@resource-discovery/source', '--import', import.meta.resolve('tsx/esm'), EXIT_CHILD, String(BLOCKS_PAST_MEMORY)], { stdio: ['ignore', 'pipe', 'inherit'] })
+      let stdout = ''
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+      const [code] = await once(child, 'exit') as [number | null]
+      expect(code).to.equal(0)
+      const rpcUrl = stdout.trim()
+      expect(rpcUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/)
+      expect(await answers(rpcUrl)).to.equal(false)
+      expect((await stateFolders()).filter((dir) => !before.includes(dir))).to.deep.equal([])
+      expect((await entries(FOUNDRY_STATE_DIR)).filter((name) => !foundryBefore.includes(name))).to.deep.equal([])
+    })
+
+    it('args: a --cache-path among extraArgs is the caller\'s: used as given, and left in place', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'devchain-test-cache-'))
+      const before = await stateFolders()
+      const own = await startDevChain({ accountCount: 1, extraArgs: ['--cache-path', dir] })
+      try {
+        expect((await stateFolders()).filter((folder) => !before.includes(folder))).to.deep.equal([])
+        await own.mine(BLOCKS_PAST_MEMORY)
+        const deadline = Date.now() + 10_000
+        while ((await filesUnder(dir)).length === 0 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        }
+        expect((await filesUnder(dir)).length).to.be.greaterThan(0)
+      } finally {
+        await own.stop()
+      }
+      expect(await entries(dir)).not.to.deep.equal([])
+      await rm(dir, { recursive: true, force: true })
+    })
   })
 
   it('args: blockTimeSeconds mines blocks on its own', async () => {
