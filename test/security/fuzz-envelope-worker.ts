@@ -335,7 +335,7 @@ export const ENVELOPE_PROPERTIES: Readonly<Record<string, () => WorkerProperty>>
   },
 
   [ENVELOPE_PROPERTY.publicKeyAgreesWithEciesjs]: () => {
-    // reply keys are checked with field arithmetic, not through eciesjs' PublicKey: both must accept the same keys, compressed alike
+    // reply keys are checked by @noble/curves' Point.fromBytes, not through eciesjs' PublicKey: both must accept the same keys, compressed alike
     const counts = { opened: 0 }
     return {
       counts,

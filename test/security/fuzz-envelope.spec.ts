@@ -108,7 +108,7 @@ describe('fuzz: encrypted envelopes', function () {
     if (run.numRuns >= 1000) expect(run.counts.opened, 'untampered envelopes opened').to.be.above(0)
   })
 
-  it('behavior: the package\'s reply-key check (field arithmetic) accepts and compresses exactly the keys eciesjs\' PublicKey does', async () => {
+  it('behavior: the package\'s reply-key check (@noble/curves, no scalar multiplication) accepts and compresses exactly the keys eciesjs\' PublicKey does', async () => {
     const run = await pool.run(ENVELOPE_PROPERTY.publicKeyAgreesWithEciesjs, QUICK_KEY_RUNS, FULL_KEY_RUNS)
     expect(run.counts.opened, 'valid keys accepted').to.be.above(0)
   })

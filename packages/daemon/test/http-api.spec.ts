@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises'
 import { createNodeKey, createNodeRecord } from '@resource-discovery/interface-compliance-tests'
-import { identityFromPublicKey, KindSelector, ProviderWeightedSelector, StickyFailoverSelector } from '@resource-discovery/core'
+import { identityFromPublicKey, KindSelector, LatencyProbe, ProviderWeightedSelector, StickyFailoverSelector } from '@resource-discovery/core'
 import { expect } from 'chai'
 import { SigningKey } from 'ethers'
 import { ContainerModule } from 'inversify'
@@ -496,6 +496,28 @@ describe('Daemon HTTP API', function () {
         // each request took some time, and less than a second: a duration in the wrong unit or never measured fails one bound
         expect(read('sum'), `${labels} sum`).to.be.above(0).and.below(requests)
       }
+    })
+
+    it('behavior: failed liveness checks of the selected server are counted per kind', async () => {
+      let probed = 0
+      const probe: LatencyProbe = {
+        measure: async () => {
+          probed++
+          throw new Error('the server does not answer')
+        }
+      }
+      const daemon = await harness.started({
+        // checks every 30 ms, never given up (one server only), and no latency measurements to share the probe
+        client: { livenessIntervalMs: 30, livenessTimeoutMs: 200, livenessFailures: 1_000_000 },
+        latencyIntervalMs: 0,
+        modules: [new ContainerModule(({ bind }) => { bind(LatencyProbe).toConstantValue(probe) })]
+      })
+      // the user's own server is trusted, so it is selected and checked
+      await api(daemon, 'POST', '/v1/custom-servers', { kind: 'mailserver', address: createNodeRecord().enr })
+      const read = async (): Promise<number> => Number(/^rdisc_liveness_probe_errors_total\{kind="mailserver"\} (\d+)$/m.exec((await api<string>(daemon, 'GET', '/metrics')).body)?.[1])
+      const counted = await eventually(async () => { const value = await read(); return value >= 3 ? value : undefined }, 'three failed liveness checks are counted')
+      expect(counted).to.be.at.most(probed)
+      expect((await api<string>(daemon, 'GET', '/metrics')).body, 'a kind without failures reads 0').to.match(/^rdisc_liveness_probe_errors_total\{kind="push"\} 0$/m)
     })
 
     it('behavior: two daemons in one process keep their own metrics', async () => {

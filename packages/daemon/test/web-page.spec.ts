@@ -34,6 +34,9 @@ describe('Daemon web page', function () {
     const secretPath = join(root, 'secret.txt')
     await writeFile(secretPath, SECRET)
     await symlink(secretPath, join(dir, 'assets', 'link-out.txt'))
+    // a link to a directory outside, and a link inside the page to one of its files
+    await symlink(root, join(dir, 'assets', 'dir-out'))
+    await symlink(join(dir, 'assets', 'index-9c8d7e.css'), join(dir, 'assets', 'link-in.css'))
     return { dir, secretPath }
   }
 
@@ -103,6 +106,9 @@ describe('Daemon web page', function () {
       '/assets/%2Fetc%2Fpasswd',
       '/assets/.hidden',
       '/assets/link-out.txt',
+      '/assets/dir-out/secret.txt',
+      '/assets/./index-3f2a1b.js',
+      '/index.html%00',
       '/assets/nosuch.js',
       '/assets/',
       '/nosuch.txt'
@@ -112,6 +118,8 @@ describe('Daemon web page', function () {
       expect(answer.body, path).to.not.contain(SECRET)
       expect(JSON.parse(answer.body) as ErrorBody, path).to.include({ statusCode: answer.status })
     }
+    // a link that stays inside the page is served: the refusals above are of the links out, not of every link
+    expect(await get(daemon, '/assets/link-in.css')).to.deep.include({ status: 200, text: STYLE })
     // the API is untouched by the page's routes
     expect((await api(daemon, 'GET', '/healthz')).status).to.equal(200)
     expect((await api<ErrorBody>(daemon, 'GET', '/v1')).body.error).to.equal('NotFound')

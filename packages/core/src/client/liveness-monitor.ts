@@ -45,6 +45,12 @@ export interface LivenessSubject {
  * failure; after `failures` failed checks in a row it reports the server to
  * the watch. Servers that stopped answering are checked at each round too,
  * and reported when they answer again.
+ *
+ * A check that fails (the probe threw, or did not answer within
+ * `timeoutMs`) is counted in {@link LivenessMonitor.probeErrors} and logged
+ * at `debug` with its error: a server that stops answering is an expected
+ * event. Giving the selected server up is logged at `info`, with the last
+ * check's error.
  */
 export class LivenessMonitor {
   readonly #kind: ResourceKind
@@ -55,6 +61,9 @@ export class LivenessMonitor {
   /** Failed checks in a row of the server selected when they failed. */
   #failed = 0
   #failedNodeId: string | undefined
+  #probeErrors = 0
+  /** The error of the selected server's last failed check. */
+  #lastError: unknown
 
   constructor (kind: ResourceKind, probe: LatencyProbe, timing: LivenessTiming, subject: LivenessSubject, logger: Logger) {
     this.#kind = kind
@@ -62,6 +71,11 @@ export class LivenessMonitor {
     this.#timing = timing
     this.#subject = subject
     this.#logger = logger
+  }
+
+  /** Checks that failed (the probe threw or timed out) since the monitor was made, of every server checked. */
+  get probeErrors (): number {
+    return this.#probeErrors
   }
 
   /** Checks until `signal` aborts; returns at once if checks are off. Never throws. */
@@ -112,13 +126,22 @@ export class LivenessMonitor {
       return false
     }
     this.#failed = 0
+    this.#logger.info({ kind: this.#kind.name, nodeId, failed, err: this.#lastError }, 'the selected server stopped answering liveness checks; the selection moves on')
     await this.#subject.failed(selected, failed)
     return true
   }
 
-  /** Whether `resource` answers the probe within the timeout. */
+  /** Whether `resource` answers the probe within the timeout; a failed check is counted and logged, with its error. */
   async #answers (resource: Resource, signal: AbortSignal): Promise<boolean> {
-    const rttMs = await measureRoundTrip(this.#probe, resource, { timeoutMs: this.#timing.timeoutMs, signal }).catch(() => undefined)
+    const onError = (err: unknown): void => {
+      this.#probeErrors++
+      if (resource.nodeId === this.#subject.selected()?.resource.nodeId) {
+        this.#lastError = err
+      }
+      this.#logger.debug({ kind: this.#kind.name, nodeId: resource.nodeId, err }, 'a liveness check failed')
+    }
+    // measureRoundTrip rejects only when the watch stops (its signal aborts): nothing to report then
+    const rttMs = await measureRoundTrip(this.#probe, resource, { timeoutMs: this.#timing.timeoutMs, signal, onError }).catch(() => undefined)
     return rttMs !== undefined
   }
 }

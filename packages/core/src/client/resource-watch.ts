@@ -138,6 +138,16 @@ export class ResourceWatch {
     return this.#selected
   }
 
+  /**
+   * Liveness checks that failed since the watch began (the probe threw or
+   * did not answer within `livenessTimeoutMs`), of the selected server and
+   * of those checked to see whether they answer again; each is logged at
+   * `debug` with its error. 0 without a probe.
+   */
+  get livenessProbeErrors (): number {
+    return this.#liveness?.probeErrors ?? 0
+  }
+
   /** The trusted servers known now. */
   get verified (): TrustedVerdict[] {
     return [...this.#verdicts.values()].filter(isTrusted)

@@ -3,7 +3,7 @@ import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
 import {
   createResourceContainer, defineResourceKind, delay, DiscovererContribution, KindSelector, LatencyProbe, ResourceClient, ResourceKindContribution,
-  StaticDiscoverer, StickyFailoverSelector, VerifierContribution, type Discoverer, type ResourceClientEvents, type Selector, type SelectionChange, type Verdict, type Verifier, type VerifierChangeListener
+  StaticDiscoverer, StickyFailoverSelector, VerifierContribution, type Discoverer, type Logger, type ResourceClientEvents, type Selector, type SelectionChange, type Verdict, type Verifier, type VerifierChangeListener
 } from '../../src/index.js'
 import { FakeProbe } from '../selection/fakes.js'
 
@@ -188,10 +188,11 @@ describe('ResourceWatch resilience', () => {
   })
 
   describe('liveness', () => {
-    function livenessClient (probe: FakeProbe, selector: Selector, init: { livenessIntervalMs?: number } = {}): ResourceClient {
+    function livenessClient (probe: FakeProbe, selector: Selector, init: { livenessIntervalMs?: number, logger?: Logger } = {}): ResourceClient {
       return createResourceContainer({
         userServers: records.map((record) => ({ kind: 'mailserver', address: record.enr })),
         client: { livenessIntervalMs: init.livenessIntervalMs ?? 40, livenessTimeoutMs: 200, livenessFailures: 2, rediscoverIntervalMs: 600_000 },
+        ...(init.logger === undefined ? {} : { logger: init.logger }),
         modules: [new ContainerModule(({ bind }) => {
           bind(ResourceKindContribution).toConstantValue(mail)
           bind(LatencyProbe).toConstantValue(probe)
@@ -238,6 +239,28 @@ describe('ResourceWatch resilience', () => {
       expect(change.reason).to.contain(`${first.slice(0, 8)} stopped answering (2 liveness checks failed)`)
       expect(change.reason).to.contain('sticky:')
       expect(change.current?.resource.nodeId).to.not.equal(first)
+    })
+
+    it('behavior: failed liveness checks are counted and logged with their error (debug), and giving the selected server up is logged (info)', async () => {
+      const probe = new FakeProbe()
+      const logs: Array<{ level: string, fields: Record<string, unknown>, message: string }> = []
+      const write = (level: string) => (fields: Record<string, unknown>, message: string): void => { logs.push({ level, fields, message }) }
+      const logger: Logger = { trace: write('trace'), debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: () => logger }
+      client = livenessClient(probe, orderedSelector(() => ids), { logger })
+      await client.start()
+      const watch = client.watch('mailserver')
+      await watch.ready()
+      expect(watch.livenessProbeErrors).to.equal(0)
+      probe.unreachable.add(ids[0] as string)
+      await nextEvent(client, 'selection:changed')
+      expect(watch.livenessProbeErrors, 'the two failed checks of the selected server, at least').to.be.at.least(2)
+      const failedChecks = logs.filter((record) => record.message === 'a liveness check failed')
+      expect(failedChecks.length).to.equal(watch.livenessProbeErrors)
+      expect(failedChecks.every((record) => record.level === 'debug' && record.fields.nodeId === ids[0] && record.fields.kind === 'mailserver')).to.equal(true)
+      expect((failedChecks[0]?.fields.err as Error).message).to.equal(`${ids[0]?.slice(0, 8)} does not answer`)
+      const gaveUp = logs.filter((record) => record.level === 'info' && record.fields.nodeId === ids[0] && record.fields.failed === 2)
+      expect(gaveUp).to.have.length(1)
+      expect((gaveUp[0]?.fields.err as Error).message).to.equal(`${ids[0]?.slice(0, 8)} does not answer`)
     })
 
     it('behavior: a server that answers is kept, checked every interval', async () => {

@@ -39,6 +39,7 @@ function processMetrics (): Registry {
  * - `rdisc_http_request_duration_seconds{method,route,status_code}` histogram
  * - `rdisc_resources_discovered|verified|rejected{kind}` gauges
  * - `rdisc_selection_changes_total{kind}` counter
+ * - `rdisc_liveness_probe_errors_total{kind}` counter: liveness checks that failed (the probe threw or timed out)
  * - `rdisc_registry_synced_block`, `rdisc_registry_index_fresh`, `rdisc_registry_registrations`, `rdisc_registry_log_range_blocks` gauges and
  *   `rdisc_registry_rpc_retries_total`, `..._rate_limited_total`, `..._disagreements_total`, `..._endpoint_failures_total`, `rdisc_registry_log_range_shrinks_total` counters (with a registry)
  * - `rdisc_event_stream_clients`, `rdisc_custom_servers` gauges
@@ -83,6 +84,18 @@ export class DaemonMetrics {
         }
       })
     }
+    new Counter({
+      name: `${METRICS_PREFIX}liveness_probe_errors_total`,
+      help: 'Liveness checks of a kind\'s servers that failed: the probe threw or did not answer in time',
+      labelNames: ['kind'],
+      registers,
+      collect () {
+        this.reset()
+        for (const monitor of sources.monitors()) {
+          this.inc({ kind: monitor.kind.name }, monitor.watch.livenessProbeErrors)
+        }
+      }
+    })
     const registryStatus = sources.registryStatus
     if (registryStatus !== undefined) {
       new Gauge({

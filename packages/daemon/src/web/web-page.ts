@@ -1,6 +1,7 @@
-import { readFile, realpath, stat } from 'node:fs/promises'
-import { extname, resolve, sep } from 'node:path'
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import { realpath, stat } from 'node:fs/promises'
+import { extname, join, resolve, sep } from 'node:path'
+import fastifyStatic from '@fastify/static'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { WebPageNotBuiltError } from '../errors.js'
 
 /**
@@ -14,105 +15,94 @@ export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable'
 /** Cache-Control of `index.html` and the other top-level files: checked at every load, so a rebuilt page shows at once. */
 export const REVALIDATE_CACHE_CONTROL = 'no-cache'
 
-/** Content types by file extension; anything else is served as `application/octet-stream`. */
-export const WEB_CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.webmanifest': 'application/manifest+json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm'
+/**
+ * JavaScript's content type (RFC 9239). `@fastify/send`'s MIME database
+ * (`mime` 3) still names it `application/javascript`, which browsers also
+ * accept; the page's scripts are served with the standard name.
+ */
+const JAVASCRIPT_CONTENT_TYPE = 'text/javascript; charset=utf-8'
+
+/** Thrown by the final check of a file that resolves outside the page's directory (a symbolic link pointing out). */
+class OutsideWebDirError extends Error {
+  override readonly name = 'OutsideWebDirError'
 }
 
-/** A file name the page may have: no path, no dot files, no control characters. */
-const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._~@+-]*$/
-
-/**
- * The file under `dir` that the URL path `relative` names, or `undefined`
- * if it names none or tries to leave `dir` (`..`, an absolute path, a
- * backslash, a dot file, a symbolic link pointing out).
- */
-export async function resolveWebFile (dir: string, relative: string): Promise<string | undefined> {
-  const segments = relative.split('/')
-  if (segments.some((segment) => !SAFE_NAME.test(segment))) {
-    return undefined
-  }
-  const root = resolve(dir)
-  const file = resolve(root, ...segments)
-  if (!file.startsWith(root + sep)) {
-    return undefined
-  }
-  try {
-    const [realRoot, realFile] = await Promise.all([realpath(root), realpath(file)])
-    if (!realFile.startsWith(realRoot + sep) || !(await stat(realFile)).isFile()) {
-      return undefined
-    }
-    return realFile
-  } catch {
-    return undefined
-  }
+/** Whether `file`, with every symbolic link resolved, is inside `root` (itself resolved). */
+async function insideRoot (root: string, file: string): Promise<boolean> {
+  const [realRoot, realFile] = await Promise.all([realpath(root), realpath(file)])
+  return realFile.startsWith(realRoot + sep)
 }
 
 /**
  * Serves the web page built into `dir` (by Vite: `index.html` and
  * `assets/`): `GET /` answers `index.html`, `GET /assets/...` the hashed
- * assets, `GET /<name>` the other top-level files (a favicon...). Every
- * answer carries the page's Content-Security-Policy, `nosniff` and
- * `no-referrer`, the file's content type, and caching fit for it (assets
- * immutable, the rest revalidated). A path that leaves `dir` or names no
- * file gets the API's 404; `GET /` without a built page a 503
- * `WebPageNotBuiltError`. Files are read at each request, so a page rebuilt
- * while the daemon runs is served at once.
+ * assets, `GET /<name>` the other top-level files (a favicon...).
+ *
+ * The files are sent by `@fastify/static` (`@fastify/send`): it reads the
+ * path, refuses what leaves `dir` (`..`, encoded or not, non-canonical
+ * paths), ignores dot files, takes the content type from its MIME database,
+ * and streams the file, read at each request (a page rebuilt while the
+ * daemon runs is served at once). On top of it, a file whose real path (its
+ * symbolic links resolved) is outside `dir` is refused. Every answer carries
+ * the page's Content-Security-Policy, `nosniff` and `no-referrer`, and
+ * caching fit for it (assets immutable, the rest revalidated); no ETag,
+ * Last-Modified or ranges. A path refused or naming no file gets the API's
+ * 404; `GET /` without a built page a 503 `WebPageNotBuiltError`.
  */
 export function addWebPage (app: FastifyInstance, dir: string): void {
   const root = resolve(dir)
-  const send = async (reply: FastifyReply, file: string, cacheControl: string): Promise<FastifyReply> => {
-    const body = await readFile(file)
-    return reply
-      .header('content-type', WEB_CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream')
-      .header('cache-control', cacheControl)
-      .header('content-security-policy', WEB_CONTENT_SECURITY_POLICY)
-      .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'no-referrer')
-      .send(body)
+  const assets = join(root, 'assets') + sep
+  void app.register(fastifyStatic, {
+    // no routes of its own (the daemon's routes below call reply.sendFile with the root), so no check of the root at start
+    serve: false,
+    dotfiles: 'ignore',
+    index: false,
+    etag: false,
+    lastModified: false,
+    acceptRanges: false,
+    cacheControl: false,
+    onFile: async (file) => {
+      if (!await insideRoot(root, file)) {
+        throw new OutsideWebDirError('the file resolves outside the web page\'s directory')
+      }
+    },
+    setHeaders: (reply, file) => {
+      void reply
+        .header('cache-control', file.startsWith(assets) ? IMMUTABLE_CACHE_CONTROL : REVALIDATE_CACHE_CONTROL)
+        .header('content-security-policy', WEB_CONTENT_SECURITY_POLICY)
+        .header('x-content-type-options', 'nosniff')
+        .header('referrer-policy', 'no-referrer')
+      const extension = extname(file).toLowerCase()
+      if (extension === '.js' || extension === '.mjs') {
+        void reply.header('content-type', JAVASCRIPT_CONTENT_TYPE)
+      }
+    }
+  })
+
+  /** What `@fastify/static` refuses (a path that leaves `dir`, a bad escape, a link out) is the API's 404; a failure to read stays an error. */
+  const errorHandler = (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    const status = err.statusCode ?? (err as { status?: number }).status
+    if (err instanceof OutsideWebDirError || (status !== undefined && status >= 400 && status < 500)) {
+      reply.callNotFound()
+      return
+    }
+    app.errorHandler(err, request, reply)
   }
 
-  app.get('/', async (_request, reply) => {
-    const index = await resolveWebFile(root, 'index.html')
-    if (index === undefined) {
-      throw new WebPageNotBuiltError(root)
+  app.get('/', { errorHandler }, async (_request, reply) => {
+    try {
+      await stat(join(root, 'index.html'))
+    } catch (err) {
+      throw new WebPageNotBuiltError(root, { cause: err })
     }
-    return send(reply, index, REVALIDATE_CACHE_CONTROL)
+    return reply.sendFile('index.html', root)
   })
 
-  app.get<{ Params: { '*': string } }>('/assets/*', async (request, reply) => {
-    const file = await resolveWebFile(root, `assets/${request.params['*']}`)
-    if (file === undefined) {
-      reply.callNotFound()
-      return reply
-    }
-    return send(reply, file, IMMUTABLE_CACHE_CONTROL)
+  app.get<{ Params: { '*': string } }>('/assets/*', { errorHandler }, async (request, reply) => {
+    return reply.sendFile(`assets/${request.params['*']}`, root)
   })
 
-  app.get<{ Params: { file: string } }>('/:file', async (request, reply) => {
-    const file = await resolveWebFile(root, request.params.file)
-    if (file === undefined) {
-      reply.callNotFound()
-      return reply
-    }
-    return send(reply, file, REVALIDATE_CACHE_CONTROL)
+  app.get<{ Params: { file: string } }>('/:file', { errorHandler }, async (request, reply) => {
+    return reply.sendFile(request.params.file, root)
   })
 }

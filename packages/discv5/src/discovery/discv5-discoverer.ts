@@ -209,6 +209,7 @@ export class Discv5Discoverer implements Discoverer, Startable {
     if (this.#init.topicSearch !== false) {
       strategies.push(topicLookup(inner.protocol, topicId(kind.topic), inner.adapter.kadValues(), {
         onAd: offer,
+        logger: this.#logger,
         // a bootstrap lookup still running feeds the search the registrars it learns
         moreNodes: { subscribe: (listener) => inner.adapter.onEnr(listener), until: inner.bootstrap },
         signal: pass.signal,

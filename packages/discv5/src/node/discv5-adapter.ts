@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import type { EventEmitter } from 'node:events'
-import { isIPv4, isIPv6 } from 'node:net'
+import { isIP } from 'node:net'
 import { Discv5, type ITransportService } from '@chainsafe/discv5'
 import { ENR, type SignableENR } from '@chainsafe/enr'
-import { AbortError, raceAbort, throwIfAborted, toAbortError, type AbortOptions } from '@resource-discovery/core'
+import { AbortError, raceAbort, silentLogger, throwIfAborted, toAbortError, type AbortOptions, type Logger } from '@resource-discovery/core'
+import ipaddr from 'ipaddr.js'
 import { multiaddr } from 'multiaddr12'
 
 /**
@@ -70,6 +71,16 @@ export interface Discv5AdapterInit {
   readonly lookupTimeoutMs: number
   /** Whether discv5 may rewrite the ENR's IP and port from what peers report (PONG votes). */
   readonly enrUpdate: boolean
+  /** Where a TALKREQ handler that throws, or a TALKRESP that cannot be sent, is logged; none: not logged (still counted). */
+  readonly logger?: Logger
+}
+
+/** What went wrong while answering TALKREQs, counted since the adapter was made. */
+export interface TalkErrorCounts {
+  /** TALKREQs whose handler threw: the peer got an empty TALKRESP. */
+  readonly handlerErrors: number
+  /** TALKRESPs that discv5 failed to send. */
+  readonly responseErrors: number
 }
 
 /** Options of {@link Discv5Adapter.talk}. */
@@ -89,24 +100,26 @@ export class TalkFailure extends Error {
 
 const REQUEST_TYPES = ['PING', 'FINDNODE', 'TALKREQ'] as const
 
-function ipBytes (host: string): Uint8Array {
-  if (isIPv4(host)) {
-    return Uint8Array.from(host.split('.').map((part) => Number(part)))
+/**
+ * The bytes of a socket's source address, as the registrar's per-IP and
+ * per-prefix rules read them: 4 bytes for IPv4 and for IPv4-mapped IPv6
+ * (`::ffff:203.0.113.7` is the IPv4 host 203.0.113.7, from the IPv4 /24
+ * 203.0.113.0), 16 bytes for other IPv6 (a zone id is dropped), none for
+ * text that is not an address. Node's own parser decides what is an
+ * address (it refuses the legacy forms `010.1.1.1` and `1.2.3`, which
+ * ipaddr.js reads as octal and three-part IPv4); ipaddr.js turns it into
+ * bytes. Like ipaddr.js, it reads the deprecated IPv4-compatible form
+ * `::a.b.c.d` (RFC 4291 2.5.5.1), which no socket reports, as IPv4 too.
+ */
+export function sourceIpBytes (host: string): Uint8Array {
+  if (isIP(host) === 0) {
+    return new Uint8Array()
   }
-  if (isIPv6(host)) {
-    const [head = '', tail = ''] = host.split('::')
-    const parse = (text: string): number[] => text === '' ? [] : text.split(':').map((group) => Number.parseInt(group, 16))
-    const start = parse(head)
-    const end = host.includes('::') ? parse(tail) : []
-    const groups = [...start, ...new Array<number>(8 - start.length - end.length).fill(0), ...end]
-    const bytes = new Uint8Array(16)
-    groups.forEach((group, index) => {
-      bytes[index * 2] = group >> 8
-      bytes[index * 2 + 1] = group & 0xff
-    })
-    return bytes
+  try {
+    return Uint8Array.from(ipaddr.process(host).toByteArray())
+  } catch {
+    return new Uint8Array()
   }
-  return new Uint8Array()
 }
 
 /** Wraps one `Discv5` service; see the file comment. */
@@ -119,9 +132,13 @@ export class Discv5Adapter {
   readonly #bucketTimers = new Set<NodeJS.Timeout>()
   /** Lookups that have not finished, by discv5's lookup id. */
   readonly #lookups = new Map<number, LookupInternals>()
+  readonly #logger: Logger
+  #handlerErrors = 0
+  #responseErrors = 0
   #started = false
 
   constructor (init: Discv5AdapterInit) {
+    this.#logger = init.logger ?? silentLogger
     const sent = this.#sent
     const noop = (): void => {}
     this.discv5 = Discv5.create({
@@ -271,7 +288,18 @@ export class Discv5Adapter {
     this.#bucketTimers.clear()
   }
 
-  /** Routes TALKREQs of `protocol` to `handler`; TALKREQs of unknown protocols get an empty TALKRESP. */
+  /** How many TALKREQ handlers threw and TALKRESPs failed to go out since the adapter was made. */
+  get talkErrors (): TalkErrorCounts {
+    return { handlerErrors: this.#handlerErrors, responseErrors: this.#responseErrors }
+  }
+
+  /**
+   * Routes TALKREQs of `protocol` to `handler`; TALKREQs of unknown
+   * protocols get an empty TALKRESP. A handler must not throw: one that
+   * does is logged (`warn`, with the protocol, the peer and the error) and
+   * counted in {@link Discv5Adapter.talkErrors}, and the peer gets an empty
+   * TALKRESP.
+   */
   handle (protocol: string, handler: TalkHandler): void {
     this.#handlers.set(protocol, handler)
   }
@@ -401,13 +429,19 @@ export class Discv5Adapter {
     let response: Uint8Array = new Uint8Array()
     if (handler !== undefined) {
       try {
-        response = handler({ nodeId: nodeAddr.nodeId, ip: ipBytes(nodeAddr.socketAddr.toOptions().host) }, message.request)
-      } catch {
-        // a handler must not throw; if one does, the peer gets an empty answer and the node goes on
+        response = handler({ nodeId: nodeAddr.nodeId, ip: sourceIpBytes(nodeAddr.socketAddr.toOptions().host) }, message.request)
+      } catch (err) {
+        // a handler must not throw; if one does, the peer gets an empty answer and the node goes on, but the fault shows
         response = new Uint8Array()
+        this.#handlerErrors++
+        this.#logger.warn({ protocol, nodeId: nodeAddr.nodeId, err }, 'a TALKREQ handler threw; the peer gets an empty TALKRESP')
       }
     }
-    this.discv5.sendTalkResp(nodeAddr as never, message.id, response).catch(() => {})
+    this.discv5.sendTalkResp(nodeAddr as never, message.id, response).catch((err: unknown) => {
+      // the peer asks again or times out; a node that cannot answer at all shows in the count
+      this.#responseErrors++
+      this.#logger.debug({ protocol, nodeId: nodeAddr.nodeId, err }, 'a TALKRESP could not be sent')
+    })
   }
 }
 

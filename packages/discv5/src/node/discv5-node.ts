@@ -445,7 +445,8 @@ export class Discv5Node implements Startable {
       ...(init.memoryNetwork === undefined ? {} : { transport: init.memoryNetwork.createTransport(bindHost, port, enr.nodeId) }),
       requestTimeoutMs: init.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       lookupTimeoutMs: init.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS,
-      enrUpdate: announceHost === undefined
+      enrUpdate: announceHost === undefined,
+      logger: this.#logger
     })
     try {
       await adapter.start()

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto'
 import type { ENR } from '@chainsafe/enr'
-import { AbortError, throwIfAborted, toAbortError } from '@resource-discovery/core'
+import { AbortError, silentLogger, throwIfAborted, toAbortError, type Logger } from '@resource-discovery/core'
 import type { TopicProtocol } from './topic-protocol.js'
 import { TopicTable } from './topic-table.js'
 
@@ -30,8 +30,15 @@ export interface TopicLookupOptions {
     readonly subscribe: (listener: (enr: ENR) => void) => () => void
     readonly until?: Promise<unknown>
   }
-  /** Called with each ad (a signature-checked advertiser ENR) as it arrives, duplicates included. */
+  /**
+   * Called with each ad (a signature-checked advertiser ENR) as it arrives,
+   * duplicates included. It should not throw: if it does, the error is
+   * logged (`warn`) and counted in {@link TopicLookupResult.adErrors}, and
+   * the lookup goes on.
+   */
   readonly onAd: (enr: ENR, registrar: string) => void
+  /** Where an `onAd` that throws (`warn`) and a registrar that fails (`debug`) are logged; none: not logged. */
+  readonly logger?: Logger
   readonly signal?: AbortSignal
 }
 
@@ -43,6 +50,8 @@ export interface TopicLookupResult {
   readonly answered: number
   /** Distinct advertisers found. */
   readonly advertisers: number
+  /** Times `onAd` threw. */
+  readonly adErrors: number
 }
 
 /**
@@ -70,8 +79,10 @@ export async function topicLookup (protocol: TopicProtocol, topic: Uint8Array, k
   const asked = new Set<string>()
   const askedPerBucket = new Map<number, number>()
   const advertisers = new Set<string>()
+  const logger = options.logger ?? silentLogger
   let queries = 0
   let answered = 0
+  let adErrors = 0
 
   const next = (): ENR | undefined => {
     for (const bucket of table.buckets()) {
@@ -130,15 +141,19 @@ export async function topicLookup (protocol: TopicProtocol, topic: Uint8Array, k
             advertisers.add(ad.nodeId)
             try {
               options.onAd(ad, registrar.nodeId)
-            } catch {
-              // the consumer's problem; the lookup goes on
+            } catch (err) {
+              // the consumer's fault: it shows, and the lookup goes on
+              adErrors++
+              logger.warn({ advertiser: ad.nodeId, registrar: registrar.nodeId, err }, 'the consumer of a topic lookup threw on an ad; the lookup goes on')
             }
           }
         }, (err: unknown) => {
           if (err instanceof AbortError) {
             finish(err)
+            return
           }
           // a registrar that fails is skipped; others are asked
+          logger.debug({ registrar: registrar.nodeId, err }, 'a registrar did not answer a topic query; others are asked')
         }).finally(() => {
           inFlight--
           pump()
@@ -165,5 +180,5 @@ export async function topicLookup (protocol: TopicProtocol, topic: Uint8Array, k
   if (signal?.aborted === true) {
     throwIfAborted(signal)
   }
-  return { queries, answered, advertisers: advertisers.size }
+  return { queries, answered, advertisers: advertisers.size, adErrors }
 }

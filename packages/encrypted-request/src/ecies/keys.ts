@@ -1,3 +1,4 @@
+import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { InvalidPublicKeyError } from '@resource-discovery/core'
 import { PrivateKey } from 'eciesjs'
 import { isValidPrivateKey } from 'eciesjs/utils'
@@ -19,9 +20,13 @@ export type PrivateKeyInput = Uint8Array | string
 /**
  * Checks a public key and returns it compressed (33 bytes).
  *
- * The check is field arithmetic on the curve equation, the same acceptance
- * as eciesjs' `PublicKey` (which converts through two scalar
- * multiplications): a reply key is checked on every request a server opens.
+ * The point is decoded and checked by `@noble/curves` (the library eciesjs
+ * itself is built on): `Point.fromBytes` accepts only `02`/`03` and x, or
+ * `04`, x and y, with coordinates below the field prime that satisfy the
+ * curve equation, and never the point at infinity. That is field
+ * arithmetic (a square root for a compressed key), no scalar
+ * multiplication: a reply key is checked on every request a server opens.
+ * secp256k1's cofactor is 1, so every point on the curve is in the group.
  *
  * @throws {@link InvalidPublicKeyError} if it is not hex, has another length or is not a curve point
  */
@@ -31,55 +36,13 @@ export function parsePublicKey (input: PublicKeyInput): Uint8Array {
   if (bytes.length !== COMPRESSED_PUBLIC_KEY_BYTES && bytes.length !== UNCOMPRESSED_PUBLIC_KEY_BYTES) {
     throw new InvalidPublicKeyError(`${bytes.length} bytes`, { details: { lengthBytes: bytes.length } })
   }
-  const compressed = compressPoint(bytes)
-  if (compressed === undefined) throw new InvalidPublicKeyError('not a point on secp256k1')
-  return compressed
-}
-
-/** The prime of secp256k1's field. */
-const FIELD_PRIME = 2n ** 256n - 2n ** 32n - 977n
-/** The curve's `b`: y² = x³ + 7. */
-const CURVE_B = 7n
-
-/**
- * The compressed form of a SEC1-encoded secp256k1 point (`02`/`03` and x,
- * or `04`, x and y), or `undefined` if the bytes are not a point on the
- * curve. secp256k1's cofactor is 1: every point on it is in the group.
- */
-function compressPoint (bytes: Uint8Array): Uint8Array | undefined {
-  const prefix = bytes[0]
-  const xBytes = bytes.subarray(1, 33)
-  const x = toBigInt(xBytes)
-  if (x >= FIELD_PRIME) return undefined
-  const ySquared = (x * x % FIELD_PRIME * x + CURVE_B) % FIELD_PRIME
-  if (bytes.length === COMPRESSED_PUBLIC_KEY_BYTES) {
-    // a y exists iff x³ + 7 is a non-zero square (Euler's criterion; no point of secp256k1 has y = 0)
-    if ((prefix !== 0x02 && prefix !== 0x03) || modPow(ySquared, (FIELD_PRIME - 1n) / 2n) !== 1n) return undefined
-    return copyBytes(bytes)
+  let point: ReturnType<typeof secp256k1.Point.fromBytes>
+  try {
+    point = secp256k1.Point.fromBytes(bytes)
+  } catch (err) {
+    throw new InvalidPublicKeyError('not a point on secp256k1', { cause: err })
   }
-  const y = toBigInt(bytes.subarray(33, 65))
-  if (prefix !== 0x04 || y >= FIELD_PRIME || y * y % FIELD_PRIME !== ySquared) return undefined
-  const out = new Uint8Array(COMPRESSED_PUBLIC_KEY_BYTES)
-  out[0] = (y & 1n) === 1n ? 0x03 : 0x02
-  out.set(xBytes, 1)
-  return out
-}
-
-function toBigInt (bytes: Uint8Array): bigint {
-  let value = 0n
-  for (const byte of bytes) value = (value << 8n) | BigInt(byte)
-  return value
-}
-
-/** `base ** exponent` modulo the field prime. */
-function modPow (base: bigint, exponent: bigint): bigint {
-  let result = 1n
-  let power = base % FIELD_PRIME
-  for (let rest = exponent; rest > 0n; rest >>= 1n) {
-    if ((rest & 1n) === 1n) result = result * power % FIELD_PRIME
-    power = power * power % FIELD_PRIME
-  }
-  return result
+  return copyBytes(point.toBytes(true))
 }
 
 /**
