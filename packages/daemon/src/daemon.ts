@@ -13,7 +13,7 @@ import { CustomServers } from './custom-servers/custom-servers.js'
 import { DaemonListenError } from './errors.js'
 import { EventStream } from './events/event-stream.js'
 import { createHttpServer } from './http/create-http-server.js'
-import { HostGuard, isLoopbackName } from './http/host-guard.js'
+import { HostGuard } from './http/host-guard.js'
 import { HttpRateLimiter, type HttpRateLimitInit } from './http/rate-limit.js'
 import {
   connectionFailureView, latencyView, registryStatusView, resourceView, selectionChangeView, verdictView,
@@ -66,11 +66,11 @@ export interface DaemonInit extends Omit<ResourceContainerInit, 'userServers' | 
    */
   web?: false | string
   /**
-   * More names the daemon answers to, besides loopback ones, while it is
-   * bound to a loopback address (e.g. a name of 127.0.0.1 in /etc/hosts).
-   * A request whose `Host` header names another host gets 403
-   * `ForbiddenHostError` (DNS-rebinding defence); on any other bind every
-   * host is answered.
+   * More names the daemon answers to, besides loopback names and IP
+   * addresses (e.g. a name of 127.0.0.1 in /etc/hosts, or the LAN name of a
+   * daemon bound to a LAN address). A request whose `Host` header names
+   * another host gets 403 `ForbiddenHostError` (DNS-rebinding defence), on
+   * every bind.
    */
   allowedHosts?: readonly string[]
   /**
@@ -376,7 +376,8 @@ export class Daemon implements Startable {
         onMeasured: (kind, nodeId, sample) => { events.publish('resource:latency', () => latencyView(kind, nodeId, sample)) }
       }, { intervalMs: latencyIntervalMs })
     const webDir = this.#webDir
-    const hostGuard = isLoopbackName(this.#host) ? new HostGuard(allowedHosts) : undefined
+    // on every bind: a LAN address is as much a target of DNS rebinding as loopback
+    const hostGuard = new HostGuard(allowedHosts)
     const detach = attachListeners(client, monitors, events, metrics, logger, meter)
     const app = createHttpServer({
       monitors,
@@ -390,7 +391,7 @@ export class Daemon implements Startable {
       providers,
       logger,
       ...(rateLimit === undefined ? {} : { rateLimit }),
-      ...(hostGuard === undefined ? {} : { hostGuard }),
+      hostGuard,
       ...(webDir === undefined ? {} : { webDir })
     })
     const stop = async (): Promise<void> => {
