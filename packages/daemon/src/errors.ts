@@ -141,8 +141,9 @@ export class WebPageNotBuiltError extends ResourceDiscoveryError {
 
 /**
  * A request named a host in its `Host` header that the daemon does not
- * answer to. On a loopback bind the daemon answers only loopback names, so
- * that a web page on another site cannot reach it through DNS rebinding.
+ * answer to. The daemon answers only loopback names, IP addresses and its
+ * `allowedHosts`, so that a web page on another site cannot reach it through
+ * DNS rebinding.
  */
 export class ForbiddenHostError extends ResourceDiscoveryError {
   static override readonly name = 'ForbiddenHostError'
@@ -152,8 +153,8 @@ export class ForbiddenHostError extends ResourceDiscoveryError {
 
   constructor (host: string, options: ResourceDiscoveryErrorOptions = {}) {
     super(
-      `The daemon does not answer requests for host ${JSON.stringify(host.length > 100 ? `${host.slice(0, 100)}...` : host)}: on a loopback address it answers only loopback names (localhost, 127.0.0.1, [::1]), so that web pages of other sites cannot reach it through DNS rebinding`,
-      'Open it at http://127.0.0.1:<port>/ or http://localhost:<port>/, or add the name to the daemon\'s allowedHosts (`rdisc daemon --allowed-host NAME`)',
+      `The daemon does not answer requests for host ${JSON.stringify(host.length > 100 ? `${host.slice(0, 100)}...` : host)}: it answers only loopback names (localhost, 127.0.0.1, [::1]), IP addresses and the names it was given, so that web pages of other sites cannot reach it through DNS rebinding`,
+      'Open it at http://127.0.0.1:<port>/, http://localhost:<port>/ or its IP address, or add the name to the daemon\'s allowedHosts (`rdisc daemon --allowed-host NAME`)',
       { ...options, details: { host, ...options.details } }
     )
     this.host = host

@@ -15,7 +15,7 @@
  *   measurements included); `GET /healthz` and `GET /metrics` (Prometheus)
  *   watch the daemon;
  * - `GET /` serves the web page of `@resource-discovery/web` for users and
- *   curators; on a loopback bind only loopback `Host` names are answered
+ *   curators; only loopback names, IP addresses and `allowedHosts` are answered as `Host`
  *   (DNS-rebinding defence).
  *
  * @example

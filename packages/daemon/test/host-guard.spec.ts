@@ -12,10 +12,10 @@ describe('Daemon Host guard (DNS rebinding)', function () {
     await harness.cleanUp()
   })
 
-  it('behavior: on the default loopback bind, loopback names with any port pass', async () => {
+  it('behavior: loopback names and IP addresses, with any port, pass (rebinding needs a name)', async () => {
     const daemon = await harness.started()
     const { port } = daemon
-    for (const host of [`127.0.0.1:${port}`, '127.0.0.1', `localhost:${port}`, 'LOCALHOST', 'localhost.', `[::1]:${port}`, '[::1]', '127.1.2.3:80']) {
+    for (const host of [`127.0.0.1:${port}`, '127.0.0.1', `localhost:${port}`, 'LOCALHOST', 'localhost.', `[::1]:${port}`, '[::1]', '127.1.2.3:80', '10.0.0.1', `192.168.1.10:${port}`, '[fd00::1]:80', '[::ffff:10.0.0.1]']) {
       const answer = await rawRequest(port, '/healthz', { host })
       expect(answer.status, host).to.equal(200)
     }
@@ -24,7 +24,7 @@ describe('Daemon Host guard (DNS rebinding)', function () {
   it('error: another Host is a 403 ForbiddenHostError on every route, before the route runs', async () => {
     const daemon = await harness.started()
     const { port } = daemon
-    for (const host of ['evil.example', `evil.example:${port}`, '127.0.0.1.evil.example', 'localhost.evil.example:80', '[::2]:80', '10.0.0.1', '0.0.0.0']) {
+    for (const host of ['evil.example', `evil.example:${port}`, '127.0.0.1.evil.example', 'localhost.evil.example:80', '10.0.0.1.nip.io', '192.168.1.10.evil.example:80', '0x7f000001', '2130706433']) {
       for (const path of ['/healthz', '/', '/v1/kinds/mailserver/selection', '/v1/events', '/v1/providers', '/nosuchroute']) {
         const answer = await rawRequest(port, path, { host })
         expect(answer.status, `${host} ${path}`).to.equal(403)
@@ -40,7 +40,7 @@ describe('Daemon Host guard (DNS rebinding)', function () {
     expect(post.status).to.equal(403)
     // the refusals are counted in the metrics, under their route
     const metrics = await rawRequest(port, '/metrics', { host: `127.0.0.1:${port}` })
-    expect(metrics.body).to.match(/rdisc_http_request_duration_seconds_count\{[^}]*route="\/v1\/kinds\/:kind\/selection"[^}]*status_code="403"[^}]*\} 7/)
+    expect(metrics.body).to.match(/rdisc_http_request_duration_seconds_count\{[^}]*route="\/v1\/kinds\/:kind\/selection"[^}]*status_code="403"[^}]*\} 8/)
   })
 
   it('args: allowedHosts adds names (case-insensitive, any port); others stay refused', async () => {
@@ -59,10 +59,8 @@ describe('Daemon Host guard (DNS rebinding)', function () {
     }
   })
 
-  // A non-loopback bind is the user's choice to serve other machines: the
-  // guard is not installed then. Tests bind loopback only, so the decision
-  // (the daemon installs the guard when isLoopbackName(host)) is checked here.
-  it('behavior: only loopback binds are guarded: isLoopbackName of bind addresses', () => {
+  // The guard is on for every bind: test/netns/daemon-http.spec.ts checks it on a daemon bound to a LAN address.
+  it('behavior: isLoopbackName of names and bind addresses', () => {
     for (const host of ['127.0.0.1', '127.0.1.1', 'localhost', '::1', '[::1]', '0:0:0:0:0:0:0:1']) {
       expect(isLoopbackName(host), host).to.equal(true)
     }
@@ -80,7 +78,10 @@ describe('Daemon Host guard (DNS rebinding)', function () {
     const guard = new HostGuard(['rdisc.home.arpa'])
     expect(guard.allows(undefined), 'HTTP/1.0 without Host').to.equal(true)
     expect(guard.allows('rdisc.home.arpa:1')).to.equal(true)
-    expect(guard.allows('::1:8645')).to.equal(false)
+    // a bare IPv6 address is an IP address: it passes as one
+    expect(guard.allows('::1:8645')).to.equal(true)
+    expect(guard.allows('203.0.113.7:8645')).to.equal(true)
+    expect(guard.allows('203.0.113.7.evil.example')).to.equal(false)
     expect(guard.allows('evil.example')).to.equal(false)
     // the memo of the last allowed header does not let others through
     expect(guard.allows('localhost:1')).to.equal(true)

@@ -58,7 +58,7 @@ export interface HttpServerComponents {
   readonly logger: Logger
   /** Per-client-IP rate limit of every route (default on, loopback exempt), or `false`. */
   readonly rateLimit?: HttpRateLimitInit | false
-  /** Refuses requests for hosts the daemon does not answer to (on a loopback bind); absent: every host is answered. */
+  /** Refuses requests for hosts the daemon does not answer to (DNS-rebinding defence, on every bind); absent: every host is answered. */
   readonly hostGuard?: HostGuard
   /** The directory of the built web page, served at `/`; absent: no page. */
   readonly webDir?: string

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ForbiddenHostError } from '../errors.js'
 import { errorBody } from './error-body.js'
@@ -29,9 +30,11 @@ export function hostHeaderName (host: string): string {
 /**
  * Refuses requests addressed to a name the daemon does not answer to: the
  * defence against DNS rebinding, where a web page of another site points
- * its own name at 127.0.0.1 and then reads the daemon's API from the
- * browser. A request whose `Host` header names a loopback name
- * ({@link isLoopbackName}) or one of `allowedHosts` passes; a request
+ * its own name at the daemon's address (127.0.0.1, or a LAN address the
+ * daemon binds) and then reads the daemon's API from the browser. A request
+ * whose `Host` header names a loopback name ({@link isLoopbackName}), an IP
+ * address (a browser sends one only when the user opened that address:
+ * rebinding needs a name) or one of `allowedHosts` passes; a request
  * without a `Host` header (HTTP/1.0, never a browser) passes too.
  */
 export class HostGuard {
@@ -50,7 +53,7 @@ export class HostGuard {
       return true
     }
     const name = hostHeaderName(host)
-    if (isLoopbackName(name) || this.#allowed.has(name)) {
+    if (isLoopbackName(name) || isIP(name) !== 0 || this.#allowed.has(name)) {
       this.#lastAllowed = host
       return true
     }
