@@ -22,18 +22,27 @@
  * `BENCH_DURATION_S` (default 10) and `BENCH_SCENARIOS` change the runs: a
  * comma-separated list of `connections[@rate][:open]` (`@rate` paces to that
  * many requests per second in total; `:open` uses the open-loop client).
+ * `BENCH_SERVER=bare` loads, instead of the daemon, a bare `node:http`
+ * server in this process that answers every request with the daemon's
+ * selection answer (its bytes and content type, taken from a daemon that is
+ * then stopped): the floor of Node's HTTP stack, for the CPU per request.
+ * `BENCH_RESULTS` names the results file in `bench/results/` (default
+ * `daemon-load.json`).
  */
 import '@resource-discovery/core/polyfill'
 import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { connect, type Socket } from 'node:net'
+import { createServer } from 'node:http'
+import { connect, type AddressInfo, type Socket } from 'node:net'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const thisFile = fileURLToPath(import.meta.url)
 const root = resolve(dirname(thisFile), '..')
-const outputPath = join(root, 'bench/results/daemon-load.json')
+const outputPath = join(root, 'bench/results', process.env.BENCH_RESULTS ?? 'daemon-load.json')
+/** What is loaded: the daemon, or a bare `node:http` server answering the same bytes. */
+const SERVER = process.env.BENCH_SERVER === 'bare' ? 'bare' : 'daemon'
 const autocannonBin = join(root, 'node_modules/.bin/autocannon')
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10)
 /** A request unanswered for this long is a timeout. */
@@ -288,6 +297,7 @@ async function main (): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'rdisc-daemon-load-'))
   const daemon = new Daemon({ dataDir, port: 0, plugins: [mailserver()], logger: createLogger({ level: 'warn' }) })
   await daemon.start()
+  let stopBare: (() => Promise<void>) | undefined
   try {
     for (let index = 0; index < 3; index++) {
       const response = await fetch(`${daemon.url}/v1/custom-servers`, {
@@ -299,12 +309,25 @@ async function main (): Promise<void> {
         throw new Error(`adding a custom server answered ${response.status}: ${await response.text()}`)
       }
     }
-    const url = `${daemon.url}/v1/kinds/mailserver/selection`
+    let url = `${daemon.url}/v1/kinds/mailserver/selection`
     const check = await fetch(url)
     if (check.status !== 200) {
       throw new Error(`the selection answered ${check.status}: ${await check.text()}`)
     }
-    console.error(`daemon at ${daemon.url}; selection body ${(await check.arrayBuffer()).byteLength} bytes`)
+    const body = Buffer.from(await check.arrayBuffer())
+    console.error(`daemon at ${daemon.url}; selection body ${body.byteLength} bytes`)
+    if (SERVER === 'bare') {
+      const contentType = check.headers.get('content-type') ?? 'application/json'
+      await daemon.stop()
+      const bare = createServer({ keepAliveTimeout: 72_000 }, (_request, response) => {
+        response.writeHead(200, { 'content-type': contentType, 'content-length': body.byteLength })
+        response.end(body)
+      })
+      await new Promise<void>((resolve) => { bare.listen({ host: '127.0.0.1', port: 0, backlog: 8192 }, resolve) })
+      stopBare = async () => { await new Promise((resolve) => { bare.close(resolve); bare.closeAllConnections() }) }
+      url = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/v1/kinds/mailserver/selection`
+      console.error(`bare node:http server at ${url}`)
+    }
 
     const results: ScenarioResult[] = []
     for (const { connections, rate, tool } of SCENARIOS) {
@@ -352,17 +375,18 @@ async function main (): Promise<void> {
     }
 
     const format = (value: number): string => Math.round(value).toLocaleString('en')
-    console.log(`\nGET /v1/kinds/mailserver/selection, ${DURATION_S} s per run (load from another process; ${cpus().length} cores)\n`)
-    console.log('| connections | mode | load | req/s | p50 | p90 | p99 | p99.9 | max | errors / timeouts / non-2xx | accept-queue drops | daemon peak RSS | daemon CPU | load avg | target met |')
-    console.log('| --: | --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |')
+    console.log(`\nGET /v1/kinds/mailserver/selection${SERVER === 'bare' ? ' from a bare node:http server' : ''}, ${DURATION_S} s per run (load from another process; ${cpus().length} cores)\n`)
+    console.log('| connections | mode | load | req/s | p50 | p90 | p99 | p99.9 | max | errors / timeouts / non-2xx | accept-queue drops | server peak RSS | server CPU | CPU per request | load avg | target met |')
+    console.log('| --: | --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |')
     for (const run of results) {
       const mode = run.targetRate === null ? 'closed-loop' : `paced, ${format(run.targetRate)} req/s`
       const met = run.connections >= TARGET_CONNECTIONS ? (run.meetsTarget ? 'yes' : 'no') : ''
-      console.log(`| ${format(run.connections)} | ${mode} | ${run.tool} | ${format(run.requestsPerSecond)} | ${run.latencyMs.p50} ms | ${run.latencyMs.p90} ms | ${run.latencyMs.p99} ms | ${run.latencyMs.p99_9} ms | ${run.latencyMs.max} ms | ${run.errors} / ${run.timeouts} / ${run.non2xx} | ${run.listenOverflows ?? 'n/a'} | ${run.daemonPeakRssMiB} MiB | ${run.daemonCpuPercent}% | ${run.loadAverageAtStart} | ${met} |`)
+      console.log(`| ${format(run.connections)} | ${mode} | ${run.tool} | ${format(run.requestsPerSecond)} | ${run.latencyMs.p50} ms | ${run.latencyMs.p90} ms | ${run.latencyMs.p99} ms | ${run.latencyMs.p99_9} ms | ${run.latencyMs.max} ms | ${run.errors} / ${run.timeouts} / ${run.non2xx} | ${run.listenOverflows ?? 'n/a'} | ${run.daemonPeakRssMiB} MiB | ${run.daemonCpuPercent}% | ${run.daemonCpuMicrosPerRequest} µs | ${run.loadAverageAtStart} | ${met} |`)
     }
     await mkdir(dirname(outputPath), { recursive: true })
     await writeFile(outputPath, `${JSON.stringify({
       endpoint: 'GET /v1/kinds/mailserver/selection',
+      server: SERVER,
       durationSeconds: DURATION_S,
       target: { connections: TARGET_CONNECTIONS, p99Ms: TARGET_P99_MS, errors: 0 },
       cores: cpus().length,
@@ -372,6 +396,7 @@ async function main (): Promise<void> {
     }, null, 2)}\n`)
     console.log(`\nwrote ${outputPath}`)
   } finally {
+    await stopBare?.()
     await daemon.stop()
     await rm(dataDir, { recursive: true, force: true })
   }

@@ -28,7 +28,7 @@ import {
   withFailover, type ResourceClientEvents, type ResourceConnector, type TrustedVerdict
 } from '@resource-discovery/core'
 import { startDevChain, type DevChain } from '@resource-discovery/devchain'
-import { createNodeConsent, createRpcProvider, deployResourceRegistry, type ResourceRegistryClient } from '@resource-discovery/registry'
+import { createRpcProvider, deployResourceRegistry, type ResourceRegistryClient } from '@resource-discovery/registry'
 import { ResourceServer } from '@resource-discovery/server'
 import { Wallet } from 'ethers'
 import { ContainerModule } from 'inversify'
@@ -89,7 +89,7 @@ async function registeredServer (setup: Registry): Promise<ResourceServer> {
   const server = new ResourceServer({ privateKey: key, kinds: [echo], discv5: { registrar: false, bootstrapLookup: false, requestTimeoutMs: 500 } })
   await server.handle(ECHO_PROTOCOL, async (stream) => { await stream.write(await stream.read()) })
   await server.start()
-  const consent = createNodeConsent(key, { registry: setup.registry.address, chainId: setup.chain.chainId, kindId: echo.kindId, provider: setup.alice.address })
+  const consent = await setup.registry.createNodeConsent(key, { kindId: echo.kindId, provider: setup.alice.address })
   await setup.registry.connect(setup.alice).addResource(consent)
   return server
 }
@@ -155,7 +155,7 @@ async function revocationRuns (setup: Registry): Promise<{ times: number[], reas
   for (const key of nodes) {
     const server = new ResourceServer({ privateKey: key, kinds: [echo], discv5: { registrar: false, bootstrapLookup: false } })
     servers.push(server)
-    const consent = createNodeConsent(key, { registry: setup.registry.address, chainId: setup.chain.chainId, kindId: echo.kindId, provider: setup.alice.address })
+    const consent = await setup.registry.createNodeConsent(key, { kindId: echo.kindId, provider: setup.alice.address })
     await setup.registry.connect(setup.alice).addResource(consent)
   }
   await Promise.all(servers.map(async (server) => { await server.start() }))

@@ -12,12 +12,14 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startDevChain } from '@resource-discovery/devchain'
 import {
-  createNodeConsent,
   createRpcProvider,
   deployResourceRegistry,
+  nodeIdFromPublicKey,
+  nodePublicKeyFromPrivateKey,
   resourceKindId,
   resourceRegistryInterface,
   resourceRegistrySolcVersion,
+  type NodeConsent,
   type RegistryTransaction,
   type ResourceRegistryClient
 } from '@resource-discovery/registry'
@@ -53,8 +55,11 @@ async function main (): Promise<void> {
     const { client: registry, transaction: deployment } = await deployResourceRegistry(curator)
     record('constructor', 'deploy', deployment)
     const as = (wallet: Wallet): ResourceRegistryClient => registry.connect(wallet)
-    const consent = (wallet: Wallet, index: number): ReturnType<typeof createNodeConsent> =>
-      createNodeConsent(nodeKey(index), { registry: registry.address, chainId: chain.chainId, kindId: MAILSERVER, provider: wallet.address })
+    const consent = async (wallet: Wallet, index: number): Promise<NodeConsent> =>
+      registry.createNodeConsent(nodeKey(index), { kindId: MAILSERVER, provider: wallet.address })
+    const nodeId = (index: number): string => nodeIdFromPublicKey(nodePublicKeyFromPrivateKey(nodeKey(index)))
+    const withdraw = async (index: number, from: Wallet): Promise<RegistryTransaction> =>
+      as(next).withdrawResource(await registry.createNodeWithdrawal(nodeKey(index), { kindId: MAILSERVER, provider: from.address }))
 
     const metadataUri = 'https://provider.example/metadata.json'
     record('applyAsProvider', 'new account, 10-byte name, 38-byte URI', await as(alice).applyAsProvider('Provider A', metadataUri))
@@ -64,22 +69,25 @@ async function main (): Promise<void> {
     record('applyAsProvider', 'rejected account applies again', await as(bob).applyAsProvider('Provider B', metadataUri))
     record('addProvider', 'new account, approved directly', await registry.addProvider(carol.address, 'Default', metadataUri))
 
-    record('addResource', 'first node of a (provider, kind)', await as(alice).addResource(consent(alice, 0)))
-    record('addResource', 'second node of a (provider, kind)', await as(alice).addResource(consent(alice, 1)))
+    record('addResource', 'first node of a (provider, kind)', await as(alice).addResource(await consent(alice, 0)))
+    record('addResource', 'second node of a (provider, kind)', await as(alice).addResource(await consent(alice, 1)))
     for (let index = 2; index < 10; index++) {
-      await as(alice).addResource(consent(alice, index))
+      await as(alice).addResource(await consent(alice, index))
     }
-    record('addResource', '11th node of a (provider, kind)', await as(alice).addResource(consent(alice, 10)))
-    record('addResource', 'node another provider already lists', await as(carol).addResource(consent(carol, 0)))
-    record('removeResource', 'last node of the list (no swap)', await as(alice).removeResource(MAILSERVER, consent(alice, 10).nodeId))
-    record('removeResource', 'node in the middle (swap with last)', await as(alice).removeResource(MAILSERVER, consent(alice, 3).nodeId))
-    record('removeResource', 'only node of the list', await as(carol).removeResource(MAILSERVER, consent(carol, 0).nodeId))
-    record('addResource', 'first node of an emptied (provider, kind), already listed', await as(carol).addResource(consent(carol, 0)))
-    await as(carol).removeResource(MAILSERVER, consent(carol, 0).nodeId)
+    record('addResource', '11th node of a (provider, kind)', await as(alice).addResource(await consent(alice, 10)))
+    record('addResource', 'node another provider already lists', await as(carol).addResource(await consent(carol, 0)))
+    record('removeResource', 'last node of the list (no swap)', await as(alice).removeResource(MAILSERVER, nodeId(10)))
+    record('removeResource', 'node in the middle (swap with last)', await as(alice).removeResource(MAILSERVER, nodeId(3)))
+    record('removeResource', 'only node of the list', await as(carol).removeResource(MAILSERVER, nodeId(0)))
+    record('addResource', 'first node of an emptied (provider, kind), already listed', await as(carol).addResource(await consent(carol, 0)))
+    record('withdrawResource', 'only node of the list, relayed by another account', await withdraw(0, carol))
+    await as(alice).addResource(await consent(alice, 10))
+    record('withdrawResource', 'last node of the list (no swap)', await withdraw(10, alice))
+    record('withdrawResource', 'node in the middle (swap with last)', await withdraw(4, alice))
 
     record('suspendProvider', 'approved -> suspended', await registry.suspendProvider(alice.address))
     record('reinstateProvider', 'suspended -> approved', await registry.reinstateProvider(alice.address))
-    record('removeProvider', 'approved with 9 nodes -> removed', await registry.removeProvider(alice.address))
+    record('removeProvider', 'approved with 8 nodes -> removed', await registry.removeProvider(alice.address))
 
     record('proposeCurator', 'propose a new curator', await registry.proposeCurator(next.address))
     record('acceptCurator', 'proposed account takes over', await as(next).acceptCurator())
@@ -87,13 +95,13 @@ async function main (): Promise<void> {
     // Views a client calls: the gas an eth_call needs (nodes' RPC limits are often 50M gas per call).
     const carolNodes: string[] = []
     for (let index = 100; index < 150; index++) {
-      const given = createNodeConsent(nodeKey(index), { registry: registry.address, chainId: chain.chainId, kindId: MAILSERVER, provider: carol.address })
+      const given = await consent(carol, index)
       await as(carol).addResource(given)
       carolNodes.push(given.nodeId)
     }
     const trusted = [dave.address, alice.address, carol.address]
     for (const count of [1, 50, 256]) {
-      const nodeIds = Array.from({ length: count }, (_, index) => carolNodes[index] ?? consent(dave, 1_000 + index).nodeId)
+      const nodeIds = Array.from({ length: count }, (_, index) => carolNodes[index] ?? nodeId(1_000 + index))
       const data = resourceRegistryInterface.encodeFunctionData('checkResources', [MAILSERVER, nodeIds, trusted])
       const gas = await provider.estimateGas({ to: registry.address, data })
       rows.push({ function: 'checkResources', scenario: `${count} node(s) x 3 trusted providers (view)`, gas: Number(gas), kind: 'call' })
@@ -101,7 +109,7 @@ async function main (): Promise<void> {
 
     // A page of the listing the index is loaded from: 250 of carol's nodes, after alice's removed set (skipped).
     for (let index = 150; index < 350; index++) {
-      await as(carol).addResource(createNodeConsent(nodeKey(index), { registry: registry.address, chainId: chain.chainId, kindId: MAILSERVER, provider: carol.address }))
+      await as(carol).addResource(await consent(carol, index))
     }
     for (const limit of [1, 50, 250]) {
       const data = resourceRegistryInterface.encodeFunctionData('registrations', [0, limit])

@@ -16,7 +16,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineResourceKind, RegistryVerifier, type Resource } from '@resource-discovery/core'
 import { startDevChain, startRpcProxy } from '@resource-discovery/devchain'
-import { createNodeConsent, createRpcProvider, deployResourceRegistry } from '@resource-discovery/registry'
+import { createRpcProvider, deployResourceRegistry } from '@resource-discovery/registry'
 import { keccak256, toUtf8Bytes, Wallet } from 'ethers'
 import { median } from './median.js'
 
@@ -48,7 +48,7 @@ async function main (): Promise<void> {
     const registered: Resource[] = []
     const setupStarted = performance.now()
     for (let index = 0; index < REGISTERED; index++) {
-      const consent = createNodeConsent(keccak256(toUtf8Bytes(`bench node ${index}`)), { registry: registry.address, chainId: chain.chainId, kindId: kind.kindId, provider: alice.address })
+      const consent = await registry.createNodeConsent(keccak256(toUtf8Bytes(`bench node ${index}`)), { kindId: kind.kindId, provider: alice.address })
       await asAlice.addResource(consent)
       registered.push(resourceOf(consent.nodeId.slice(2)))
     }

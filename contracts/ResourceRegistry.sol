@@ -20,11 +20,20 @@ pragma solidity ^0.8.24;
  * - A node consents to being listed by a provider by signing EIP-712 typed
  *   data with its own secp256k1 key (its discv5 identity key):
  *   domain `EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)`
- *   with name "ResourceRegistry", version "1", the chain id and this
- *   contract's address; message `NodeConsent(bytes32 kindId,bytes32 nodeId,address provider)`.
+ *   with name "ResourceRegistry", version "2", the chain id and this
+ *   contract's address; message
+ *   `NodeConsent(bytes32 kindId,bytes32 nodeId,address provider,uint256 nonce,uint256 deadline)`.
  *   The signature therefore cannot be replayed on another registry, another
- *   chain, for another kind or by another provider. It does not expire: the
- *   same provider may re-add a node it removed with the same signature.
+ *   chain, for another kind or by another provider. It expires after
+ *   `deadline` (a block timestamp, inclusive), and it names the node's
+ *   current {nodeNonce}, which every {addResource} and {withdrawResource} of
+ *   that node consumes: a consent is used at most once, and a removed node
+ *   cannot be re-added with the signature that first added it.
+ * - A node may leave a provider's list without the provider's help: it signs
+ *   `NodeWithdrawal(bytes32 kindId,bytes32 nodeId,address provider,uint256 nonce,uint256 deadline)`
+ *   in the same domain, and anyone relays it to {withdrawResource}. A
+ *   withdrawal also consumes the nonce, so it voids every consent the node
+ *   signed before it and is itself used at most once.
  *
  * Node ids follow discv5 "v4" identities: nodeId = keccak256(x || y), where
  * x || y is the node's 64-byte uncompressed public key. The Ethereum address
@@ -76,10 +85,16 @@ contract ResourceRegistry {
     /// @notice EIP-712 name of this contract's signing domain.
     string public constant EIP712_NAME = "ResourceRegistry";
     /// @notice EIP-712 version of this contract's signing domain.
-    string public constant EIP712_VERSION = "1";
+    /// @dev "2": NodeConsent gained nonce and deadline, and NodeWithdrawal was added.
+    string public constant EIP712_VERSION = "2";
     /// @notice EIP-712 type hash of the message a node signs to consent to being listed.
-    bytes32 public constant NODE_CONSENT_TYPEHASH =
-        keccak256("NodeConsent(bytes32 kindId,bytes32 nodeId,address provider)");
+    bytes32 public constant NODE_CONSENT_TYPEHASH = keccak256(
+        "NodeConsent(bytes32 kindId,bytes32 nodeId,address provider,uint256 nonce,uint256 deadline)"
+    );
+    /// @notice EIP-712 type hash of the message a node signs to withdraw from a provider's list.
+    bytes32 public constant NODE_WITHDRAWAL_TYPEHASH = keccak256(
+        "NodeWithdrawal(bytes32 kindId,bytes32 nodeId,address provider,uint256 nonce,uint256 deadline)"
+    );
     /// @notice Longest provider name, in bytes.
     uint256 public constant MAX_NAME_LENGTH = 64;
     /// @notice Longest provider metadata URI, in bytes.
@@ -114,6 +129,9 @@ contract ResourceRegistry {
     /// @dev setKey => whether it is in _registrationSets.
     mapping(bytes32 setKey => bool) private _setListed;
 
+    /// @notice The nonce the node's next consent or withdrawal must name; each use adds one.
+    mapping(bytes32 nodeId => uint256) public nodeNonce;
+
     /// @notice `curator` proposed `proposedCurator` as the next curator (address(0) cancels a proposal).
     event CuratorProposed(address indexed curator, address indexed proposedCurator);
     /// @notice Curatorship moved from `previousCurator` to `newCurator` (from address(0) at deployment).
@@ -126,7 +144,7 @@ contract ResourceRegistry {
     );
     /// @notice `provider` registered node `nodeId` as a server of kind `kindId`.
     event ResourceAdded(bytes32 indexed kindId, bytes32 indexed nodeId, address indexed provider);
-    /// @notice `provider` removed node `nodeId` from kind `kindId`.
+    /// @notice Node `nodeId` left `provider`'s nodes of kind `kindId`: removed by the provider, or withdrawn by the node.
     event ResourceRemoved(bytes32 indexed kindId, bytes32 indexed nodeId, address indexed provider);
 
     /// @notice Only the curator may call this function.
@@ -153,8 +171,14 @@ contract ResourceRegistry {
     error InvalidNodePublicKeyLength(uint256 length);
     /// @notice keccak256(nodePublicKey) is not nodeId.
     error NodeKeyMismatch(bytes32 nodeId, bytes32 publicKeyHash);
-    /// @notice The node consent signature was not made by the node's key over this registry, chain, kind and provider.
+    /// @notice The node's consent or withdrawal signature was not made by the node's key over this
+    /// registry, chain, kind, provider, nonce and deadline.
     error InvalidNodeSignature(bytes32 nodeId, address recoveredSigner);
+    /// @notice The node's signed consent or withdrawal expired: its deadline is before this block's timestamp.
+    error SignatureExpired(uint256 deadline, uint256 blockTimestamp);
+    /// @notice The signed consent or withdrawal names a nonce other than the node's current {nodeNonce}:
+    /// it was used already, voided by a later use, or signed ahead.
+    error InvalidNodeNonce(bytes32 nodeId, uint256 expected, uint256 given);
     /// @notice The provider already registered this node for this kind.
     error ResourceAlreadyRegistered(bytes32 kindId, bytes32 nodeId, address provider);
     /// @notice The provider has not registered this node for this kind.
@@ -261,22 +285,35 @@ contract ResourceRegistry {
     // ------------------------------------------------------------------
 
     /**
-     * @notice Registers node `nodeId` as a server of kind `kindId`, run by the caller.
+     * @notice Registers node `nodeId` as a server of kind `kindId`, run by the caller, and
+     * consumes the node's nonce.
+     * @dev Checks, in this order: the caller is approved (ProviderNotApproved), the key
+     * (InvalidNodePublicKeyLength, NodeKeyMismatch), the deadline (SignatureExpired), the nonce
+     * (InvalidNodeNonce), the signature (InvalidNodeSignature), then ResourceAlreadyRegistered.
      * @param kindId The resource kind, keccak256 of its name.
      * @param nodeId keccak256 of `nodePublicKey`.
      * @param nodePublicKey The node's 64-byte uncompressed secp256k1 public key (x || y).
+     * @param nonce The node's current {nodeNonce}, as signed.
+     * @param deadline The last block timestamp the consent is valid at, as signed.
      * @param nodeSignature The node's 65-byte (r, s, v) signature of the EIP-712
-     *        NodeConsent(kindId, nodeId, provider = caller) for this registry and chain.
+     *        NodeConsent(kindId, nodeId, provider = caller, nonce, deadline) for this registry and chain.
      */
     function addResource(
         bytes32 kindId,
         bytes32 nodeId,
         bytes calldata nodePublicKey,
+        uint256 nonce,
+        uint256 deadline,
         bytes calldata nodeSignature
     ) external {
         ProviderRecord storage record = _providers[msg.sender];
         if (record.status != ProviderStatus.Approved) revert ProviderNotApproved(msg.sender, record.status);
-        _checkNodeConsent(kindId, nodeId, nodePublicKey, nodeSignature, msg.sender);
+        if (nodePublicKey.length != 64) revert InvalidNodePublicKeyLength(nodePublicKey.length);
+        bytes32 keyHash = keccak256(nodePublicKey);
+        if (keyHash != nodeId) revert NodeKeyMismatch(nodeId, keyHash);
+        _useNodeSignature(
+            nodeConsentDigest(kindId, nodeId, msg.sender, nonce, deadline), nodeId, nonce, deadline, nodeSignature
+        );
 
         bytes32 key = _setKey(msg.sender, record.epoch, kindId);
         mapping(bytes32 => uint256) storage position = _nodePosition[key];
@@ -294,20 +331,36 @@ contract ResourceRegistry {
 
     /// @notice Removes node `nodeId` from the caller's nodes of kind `kindId`; allowed while suspended too.
     function removeResource(bytes32 kindId, bytes32 nodeId) external {
-        bytes32 key = _setKey(msg.sender, _providers[msg.sender].epoch, kindId);
-        mapping(bytes32 => uint256) storage position = _nodePosition[key];
-        uint256 slot = position[nodeId];
-        if (slot == 0) revert ResourceNotRegistered(kindId, nodeId, msg.sender);
-        bytes32[] storage nodes = _nodes[key];
-        uint256 last = nodes.length;
-        if (slot != last) {
-            bytes32 moved = nodes[last - 1];
-            nodes[slot - 1] = moved;
-            position[moved] = slot;
-        }
-        nodes.pop();
-        delete position[nodeId];
-        emit ResourceRemoved(kindId, nodeId, msg.sender);
+        _remove(kindId, nodeId, msg.sender);
+    }
+
+    /**
+     * @notice Removes node `nodeId` from `provider`'s nodes of kind `kindId` on the node's own
+     * signature, whatever the provider's status; anyone may send it. Consumes the node's nonce,
+     * which also voids every consent the node signed before. Emits {ResourceRemoved}.
+     * @dev Checks, in this order: the deadline (SignatureExpired), the nonce (InvalidNodeNonce), the
+     * signature (InvalidNodeSignature), then ResourceNotRegistered. The signer must be the key whose
+     * address is the low 20 bytes of `nodeId`, the key {addResource} checked when it listed the node.
+     * @param kindId The resource kind, keccak256 of its name.
+     * @param nodeId The node id, keccak256 of the node's public key.
+     * @param provider The provider whose list the node leaves.
+     * @param nonce The node's current {nodeNonce}, as signed.
+     * @param deadline The last block timestamp the withdrawal is valid at, as signed.
+     * @param nodeSignature The node's 65-byte (r, s, v) signature of the EIP-712
+     *        NodeWithdrawal(kindId, nodeId, provider, nonce, deadline) for this registry and chain.
+     */
+    function withdrawResource(
+        bytes32 kindId,
+        bytes32 nodeId,
+        address provider,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata nodeSignature
+    ) external {
+        _useNodeSignature(
+            nodeWithdrawalDigest(kindId, nodeId, provider, nonce, deadline), nodeId, nonce, deadline, nodeSignature
+        );
+        _remove(kindId, nodeId, provider);
     }
 
     // ------------------------------------------------------------------
@@ -462,10 +515,22 @@ contract ResourceRegistry {
         return block.chainid == _cachedChainId ? _cachedDomainSeparator : _buildDomainSeparator();
     }
 
-    /// @notice The EIP-712 digest a node signs to let `provider` list it as `kindId`.
-    function nodeConsentDigest(bytes32 kindId, bytes32 nodeId, address provider) public view returns (bytes32) {
-        bytes32 structHash = keccak256(abi.encode(NODE_CONSENT_TYPEHASH, kindId, nodeId, provider));
-        return keccak256(abi.encodePacked("\x19\x01", domainSeparator(), structHash));
+    /// @notice The EIP-712 digest a node signs to let `provider` list it as `kindId`, once, until `deadline`.
+    function nodeConsentDigest(bytes32 kindId, bytes32 nodeId, address provider, uint256 nonce, uint256 deadline)
+        public
+        view
+        returns (bytes32)
+    {
+        return _typedDigest(NODE_CONSENT_TYPEHASH, kindId, nodeId, provider, nonce, deadline);
+    }
+
+    /// @notice The EIP-712 digest a node signs to leave `provider`'s list of `kindId`, once, until `deadline`.
+    function nodeWithdrawalDigest(bytes32 kindId, bytes32 nodeId, address provider, uint256 nonce, uint256 deadline)
+        public
+        view
+        returns (bytes32)
+    {
+        return _typedDigest(NODE_WITHDRAWAL_TYPEHASH, kindId, nodeId, provider, nonce, deadline);
     }
 
     /// @notice EIP-5267 description of the signing domain.
@@ -513,21 +578,55 @@ contract ResourceRegistry {
         emit ProviderStatusChanged(provider, previous, next);
     }
 
-    function _checkNodeConsent(
-        bytes32 kindId,
+    /// @dev Checks a node's signed message (deadline, nonce, then signer) and consumes the node's nonce.
+    function _useNodeSignature(
+        bytes32 digest,
         bytes32 nodeId,
-        bytes calldata nodePublicKey,
-        bytes calldata nodeSignature,
-        address provider
-    ) private view {
-        if (nodePublicKey.length != 64) revert InvalidNodePublicKeyLength(nodePublicKey.length);
-        bytes32 keyHash = keccak256(nodePublicKey);
-        if (keyHash != nodeId) revert NodeKeyMismatch(nodeId, keyHash);
-        address signer = _recover(nodeConsentDigest(kindId, nodeId, provider), nodeSignature);
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata nodeSignature
+    ) private {
+        if (block.timestamp > deadline) revert SignatureExpired(deadline, block.timestamp);
+        uint256 expected = nodeNonce[nodeId];
+        if (nonce != expected) revert InvalidNodeNonce(nodeId, expected, nonce);
+        address signer = _recover(digest, nodeSignature);
         // The key's Ethereum address is the low 20 bytes of keccak256(key), i.e. of nodeId.
-        if (signer == address(0) || signer != address(uint160(uint256(keyHash)))) {
+        if (signer == address(0) || signer != address(uint160(uint256(nodeId)))) {
             revert InvalidNodeSignature(nodeId, signer);
         }
+        unchecked {
+            nodeNonce[nodeId] = expected + 1;
+        }
+    }
+
+    /// @dev Takes `nodeId` out of `provider`'s current set of `kindId` (swap-and-pop) and emits ResourceRemoved.
+    function _remove(bytes32 kindId, bytes32 nodeId, address provider) private {
+        bytes32 key = _setKey(provider, _providers[provider].epoch, kindId);
+        mapping(bytes32 => uint256) storage position = _nodePosition[key];
+        uint256 slot = position[nodeId];
+        if (slot == 0) revert ResourceNotRegistered(kindId, nodeId, provider);
+        bytes32[] storage nodes = _nodes[key];
+        uint256 last = nodes.length;
+        if (slot != last) {
+            bytes32 moved = nodes[last - 1];
+            nodes[slot - 1] = moved;
+            position[moved] = slot;
+        }
+        nodes.pop();
+        delete position[nodeId];
+        emit ResourceRemoved(kindId, nodeId, provider);
+    }
+
+    function _typedDigest(
+        bytes32 typeHash,
+        bytes32 kindId,
+        bytes32 nodeId,
+        address provider,
+        uint256 nonce,
+        uint256 deadline
+    ) private view returns (bytes32) {
+        bytes32 structHash = keccak256(abi.encode(typeHash, kindId, nodeId, provider, nonce, deadline));
+        return keccak256(abi.encodePacked("\x19\x01", domainSeparator(), structHash));
     }
 
     /// @dev Returns address(0) for a malformed or malleable signature instead of reverting.

@@ -45,9 +45,10 @@ rdisc keygen --out "$WORK/node.key"
 start mailserver serve mailserver --node-key-file "$WORK/node.key" --bootnode "$BOOTNODE"
 NODE_ID=$(field nodeId < "$WORK/mailserver.json")
 
-# 5. The node consents to be registered by the provider; the provider registers it with that signature
-SIGNATURE=$(rdisc registry consent --kind mailserver --provider "$PROVIDER" --node-key-file "$WORK/node.key" --json | field signature)
-rdisc registry add-resource --kind mailserver --node-id "$NODE_ID" --signature "$SIGNATURE" --provider-key-file "$PROVIDER_KEY"
+# 5. The node consents to be registered by the provider, once and for an hour; the provider registers it with that consent
+rdisc registry consent --kind mailserver --provider "$PROVIDER" --node-key-file "$WORK/node.key" --json > "$WORK/consent.json"
+rdisc registry add-resource --kind mailserver --node-id "$NODE_ID" --nonce "$(field nonce < "$WORK/consent.json")" \
+  --deadline "$(field deadline < "$WORK/consent.json")" --signature "$(field signature < "$WORK/consent.json")" --provider-key-file "$PROVIDER_KEY"
 
 # 6. A client that trusts the provider finds, verifies and selects the server
 rdisc find mailserver --bootnode "$BOOTNODE" --trust "$PROVIDER"

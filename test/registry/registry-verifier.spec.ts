@@ -195,7 +195,8 @@ describe('RegistryVerifier', function () {
     expect((await verifyOne(started, node)).trusted).to.equal(true)
   })
 
-  it('behavior: a removed resource is dropped after its event', async () => {
+  /** A started verifier, and a new node alice registered that it verifies. */
+  async function verifiedByAlice (): Promise<{ started: RegistryVerifier, node: TestNode }> {
     const started = verifier()
     await started.start()
     const node = scenario.node()
@@ -203,10 +204,27 @@ describe('RegistryVerifier', function () {
     await scenario.register(scenario.alice, node)
     await added
     expect((await verifyOne(started, node.resource)).trusted).to.equal(true)
+    return { started, node }
+  }
+
+  it('behavior: a removed resource is dropped after its event', async () => {
+    const { started, node } = await verifiedByAlice()
     const removed = nextSync(started, withEvents)
     await scenario.registry.connect(scenario.alice).removeResource(mail.kindId, `0x${node.resource.nodeId}`)
     await removed
     expect((await verifyOne(started, node.resource)).trusted).to.equal(false)
+  })
+
+  it('behavior: a resource the node withdrew itself (its signature, sent by another account) is dropped after its event', async () => {
+    const { started, node } = await verifiedByAlice()
+    const withdrawal = await scenario.registry.createNodeWithdrawal(node.key.privateKeyHex, { kindId: mail.kindId, provider: scenario.alice.address })
+    const withdrawn = nextSync(started, withEvents)
+    // sent by the curator's account: neither the node nor the provider
+    await scenario.registry.withdrawResource(withdrawal)
+    await withdrawn
+    const verdict = await verifyOne(started, node.resource)
+    expect(verdict.trusted).to.equal(false)
+    expect(verdict.rejection).to.deep.equal({ code: 'not-registered' })
   })
 
   it('behavior: with confirmations, an addition waits for them but a removal counts at once', async () => {

@@ -1,7 +1,7 @@
 import { ProviderWeightedSelector, type ResourceClient } from '@resource-discovery/core'
 import { expect } from 'chai'
 import { mail, startRegistryScenario, type RegistryScenario, type TestNode } from '../support/registry-scenario.js'
-import { firstCandidate, nextEvent, POLL_INTERVAL_MS, registryClient } from './resilience-support.js'
+import { firstCandidate, nextEvent, registryClient } from './resilience-support.js'
 
 /**
  * Mines one block holding the transaction `send` submits, with automine off,
@@ -24,6 +24,15 @@ async function mineOne (scenario: RegistryScenario, send: () => Promise<unknown>
   const block = Number(BigInt(await scenario.chain.request('eth_blockNumber') as string))
   return { minedAt, block, sent }
 }
+
+/**
+ * Bound on the time from the block to the selection's change: under the 5 s
+ * nextEvent waits, 160 polls of the registry, and far from the watches'
+ * periodic re-verification (10 minutes here), the only other way a
+ * revocation could reach the selection. A loaded machine does not exhaust
+ * it; how fast it really is is measured by bench/failover-revocation.ts.
+ */
+const REVOCATION_BOUND_MS = 4_000
 
 describe('revocation within one block (anvil)', function () {
   this.timeout(30_000)
@@ -73,8 +82,8 @@ describe('revocation within one block (anvil)', function () {
     expect(change.reason).to.contain(`${selected?.resource.nodeId.slice(0, 8)} is no longer trusted`)
     expect(change.reason).to.contain(`removed from the registry by its provider ${scenario.alice.address} at block ${block}`)
     expect(watch.verified.map((verdict) => verdict.resource.nodeId)).to.not.include(selected?.resource.nodeId)
-    // one poll to see the block, and the rest is in memory; the bound is generous for a loaded machine
-    expect(tookMs, `switched ${tookMs.toFixed(0)} ms after the block`).to.be.below(POLL_INTERVAL_MS + 1000)
+    // one poll to see the block, and the rest is in memory
+    expect(tookMs, `switched ${tookMs.toFixed(0)} ms after the block`).to.be.below(REVOCATION_BOUND_MS)
   })
 
   it('behavior: a suspended provider\'s servers are dropped and the selection moves to another provider\'s within one block', async () => {
@@ -100,7 +109,7 @@ describe('revocation within one block (anvil)', function () {
       expect(change.reason).to.contain(`${scenario.alice.address} is suspended`)
       expect(change.reason).to.contain(`provider ${scenario.alice.address} suspended at block ${block}`)
       expect(watch.verified.map((verdict) => verdict.provider)).to.deep.equal([scenario.bob.address])
-      expect(tookMs).to.be.below(POLL_INTERVAL_MS + 1000)
+      expect(tookMs).to.be.below(REVOCATION_BOUND_MS)
     } finally {
       await scenario.registry.reinstateProvider(scenario.alice.address)
     }

@@ -5,7 +5,7 @@
 import { defineResourceKind, type Resource, type ResourceKind } from '@resource-discovery/core'
 import { startDevChain, startRpcProxy, type DevChain, type RpcProxy, type RpcProxyInit } from '@resource-discovery/devchain'
 import { createNodeKey, createResource, type NodeKey } from '@resource-discovery/interface-compliance-tests'
-import { createNodeConsent, createRpcProvider, deployResourceRegistry, type ResourceRegistryClient } from '@resource-discovery/registry'
+import { createRpcProvider, deployResourceRegistry, type ResourceRegistryClient } from '@resource-discovery/registry'
 import { Wallet, type JsonRpcProvider } from 'ethers'
 
 export const mail = defineResourceKind({ name: 'mailserver' })
@@ -69,7 +69,7 @@ export async function startRegistryScenario (options: RegistryScenarioOptions = 
       return { key, resource: createResource(kind, { key }) }
     },
     register: async (provider, node, kind = mail) => {
-      const consent = createNodeConsent(node.key.privateKeyHex, { registry: registry.address, chainId: chain.chainId, kindId: kind.kindId, provider: provider.address })
+      const consent = await registry.createNodeConsent(node.key.privateKeyHex, { kindId: kind.kindId, provider: provider.address })
       await registry.connect(provider).addResource(consent)
     },
     stop: async () => {

@@ -10,7 +10,7 @@
 import { SignableENR } from '@chainsafe/enr'
 import { defineResourceKind } from '@resource-discovery/core'
 import { startDevChain } from '@resource-discovery/devchain'
-import { createNodeConsent, createRpcProvider, deployResourceRegistry } from '@resource-discovery/registry'
+import { createRpcProvider, deployResourceRegistry } from '@resource-discovery/registry'
 import { getBytes, Wallet } from 'ethers'
 import type { PageConfig } from './page-config.js'
 
@@ -63,7 +63,7 @@ export async function startExampleNetwork (): Promise<ExampleNetwork> {
         const enr = SignableENR.createV4(getBytes(key))
         enr.ip = '127.0.0.1'
         enr.tcp = 30303
-        const consent = createNodeConsent(key, { registry: registry.address, chainId: chain.chainId, kindId: EXAMPLE_KIND.kindId, provider: provider.address })
+        const consent = await registry.createNodeConsent(key, { kindId: EXAMPLE_KIND.kindId, provider: provider.address })
         if (registered) {
           await asProvider.addResource(consent)
         }

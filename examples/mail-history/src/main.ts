@@ -19,7 +19,7 @@ import { startDevChain } from '@resource-discovery/devchain'
 import { discv5Discovery, Discv5Node, type Discv5NodeInit } from '@resource-discovery/discv5'
 import { mailserver, MailserverClient, mailserverKind, type Envelope } from '@resource-discovery/plugin-mailserver'
 import { EnvelopeStore, MailserverService } from '@resource-discovery/plugin-mailserver/server'
-import { createNodeConsent, createRpcProvider, deployResourceRegistry } from '@resource-discovery/registry'
+import { createRpcProvider, deployResourceRegistry } from '@resource-discovery/registry'
 import { ResourceServer } from '@resource-discovery/server'
 import { Wallet } from 'ethers'
 
@@ -114,7 +114,7 @@ try {
   for (const node of servers) {
     const registered = node.label !== 'unregistered'
     if (registered) {
-      const consent = createNodeConsent(node.privateKey, { registry: registry.address, chainId: chain.chainId, kindId: mailserverKind.kindId, provider: provider.address })
+      const consent = await registry.createNodeConsent(node.privateKey, { kindId: mailserverKind.kindId, provider: provider.address })
       await registry.connect(provider).addResource(consent)
     }
     log(`server: ${node.label} ${node.server.nodeId} at ${node.server.multiaddrs[0] ?? '?'}, ${envelopes.length} messages stored, ${registered ? 'registered by the default provider' : 'not registered'}`)

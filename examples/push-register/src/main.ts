@@ -25,7 +25,7 @@ import { startDevChain } from '@resource-discovery/devchain'
 import { discv5Discovery, Discv5Node, type Discv5NodeInit } from '@resource-discovery/discv5'
 import { push, pushConnector, pushKind, type PushClient, type PushEnvelope } from '@resource-discovery/plugin-push'
 import { PushService, WebhookGateway } from '@resource-discovery/plugin-push/server'
-import { createNodeConsent, createRpcProvider, deployResourceRegistry } from '@resource-discovery/registry'
+import { createRpcProvider, deployResourceRegistry } from '@resource-discovery/registry'
 import { ResourceServer } from '@resource-discovery/server'
 import { Wallet } from 'ethers'
 
@@ -152,7 +152,7 @@ try {
   })
   await service.start()
   await server.start()
-  const consent = createNodeConsent(privateKey, { registry: registry.address, chainId: chain.chainId, kindId: pushKind.kindId, provider: provider.address })
+  const consent = await registry.createNodeConsent(privateKey, { kindId: pushKind.kindId, provider: provider.address })
   await registry.connect(provider).addResource(consent)
   log(`server: push-1 ${server.nodeId} at ${server.multiaddrs[0] ?? '?'}, registered by the default provider`)
 

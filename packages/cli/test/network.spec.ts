@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { decodeEnr, parseNodePrivateKey } from '@resource-discovery/core'
 import { startDevChain, type DevChain } from '@resource-discovery/devchain'
-import { createNodeConsent, createRpcProvider, deployResourceRegistry, resourceKindId, type ResourceRegistryClient } from '@resource-discovery/registry'
+import { createRpcProvider, deployResourceRegistry, resourceKindId, type ResourceRegistryClient } from '@resource-discovery/registry'
 import { expect } from 'chai'
 import { computeAddress, Wallet, type JsonRpcProvider } from 'ethers'
 import { EVENT_LOOP_EMPTIED } from './fixtures/report-exit.js'
@@ -129,7 +129,7 @@ describe('rdisc bootnode, serve, find and daemon', function () {
   })
 
   it('behavior: once the provider registered it, find verifies and selects it (exit 0)', async () => {
-    await registry.connect(provider).addResource(createNodeConsent(NODE_KEY, { registry: registry.address, chainId: chain.chainId, kindId: resourceKindId('mailserver'), provider: provider.address }))
+    await registry.connect(provider).addResource(await registry.createNodeConsent(NODE_KEY, { kindId: resourceKindId('mailserver'), provider: provider.address }))
     const { exit, document } = await findUntil(['--default-provider', provider.address], (result) => result.selected !== null)
     expect(exit.code, exit.stderr).to.equal(0)
     expect(document.selected?.resource.nodeId).to.equal(node.nodeId)

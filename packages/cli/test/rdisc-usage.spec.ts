@@ -66,7 +66,7 @@ describe('rdisc: usage', function () {
     it('behavior: rdisc registry --help lists the registry commands', () => {
       const exit = helps.get('registry')!
       expect(exit.code).to.equal(0)
-      for (const name of ['deploy', 'apply', 'approve', 'reject', 'suspend', 'reinstate', 'consent', 'add-resource', 'remove-resource', 'list']) {
+      for (const name of ['deploy', 'apply', 'approve', 'reject', 'suspend', 'reinstate', 'consent', 'add-resource', 'remove-resource', 'withdraw', 'list']) {
         expect(exit.stdout).to.contain(`registry ${name} `)
       }
     })
@@ -254,7 +254,7 @@ describe('rdisc: usage', function () {
       // registry: in all three layers; chain id: in the file and the environment; node key file: in the file only
       await writeFile(configPath, JSON.stringify({ registry: REGISTRIES[0], chainId: 1, nodeKeyFile: 'node.key' }))
       const exit = await rdisc(
-        ['registry', 'consent', '--kind', 'mailserver', '--provider', PROVIDER, '--registry', REGISTRIES[2]!, '--json'],
+        ['registry', 'consent', '--kind', 'mailserver', '--provider', PROVIDER, '--registry', REGISTRIES[2]!, '--nonce', '0', '--json'],
         { env: { RDISC_CONFIG: configPath, RDISC_REGISTRY: REGISTRIES[1], RDISC_CHAIN_ID: '31337' } }
       )
       expect(exit.code, exit.stderr).to.equal(0)

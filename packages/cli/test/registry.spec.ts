@@ -16,6 +16,14 @@ const MAILSERVER_ID = resourceKindId('mailserver')
 
 interface Transaction { hash: string, blockNumber: number, gasUsed: string, events: Array<{ name: string, args: Record<string, unknown> }> }
 
+/** What `consent` and `withdraw` (without a sending key) print with --json. */
+interface Signed extends JsonDocument { nodeId: string, signature: string, chainId: number, nonce: number, deadline: number }
+
+/** The flags that hand a node's signature made elsewhere to add-resource or withdraw. */
+function signedFlags (signed: Pick<Signed, 'nodeId' | 'nonce' | 'deadline' | 'signature'>): string[] {
+  return ['--node-id', signed.nodeId, '--nonce', String(signed.nonce), '--deadline', String(signed.deadline), '--signature', signed.signature]
+}
+
 /** The one JSON document of a successful run. */
 function ok (exit: RdiscExit): JsonDocument {
   expect(exit.code, `exit code\nstdout: ${exit.stdout}\nstderr: ${exit.stderr}`).to.equal(0)
@@ -110,17 +118,23 @@ describe('rdisc registry', function () {
     const consent = ok(await rdisc(
       ['registry', 'consent', '--kind', 'mailserver', '--provider', provider, '--json'],
       { env: { RDISC_RPC_URL: chain.rpcUrl, RDISC_REGISTRY: env.RDISC_REGISTRY, RDISC_NODE_KEY_FILE: keyFile('node-1.key') } }
-    )) as { nodeId: string, signature: string, chainId: number }
+    )) as Signed
     expect(consent.nodeId).to.equal(nodes[1]!.nodeId)
     expect(consent.chainId).to.equal(31337)
+    expect(consent.nonce, 'the node\'s nonce, asked of the registry').to.equal(0)
+    const latest = (await ethers.getBlock('latest'))?.timestamp ?? 0
+    expect(consent.deadline, 'an hour (--valid-for) from the latest block').to.be.within(latest + 3590, latest + 3600)
 
-    const wrongKind = await rdisc(['registry', 'add-resource', '--kind', 'push', '--node-id', consent.nodeId, '--signature', consent.signature], { env })
+    const wrongKind = await rdisc(['registry', 'add-resource', '--kind', 'push', ...signedFlags(consent)], { env })
     expect(wrongKind.code).to.equal(2)
-    expect(wrongKind.stderr).to.contain(`rdisc: --signature: was not made by node ${consent.nodeId} for registry ${env.RDISC_REGISTRY ?? ''}, chain 31337, kind push and provider ${provider}`)
+    expect(wrongKind.stderr).to.contain(`rdisc: --signature: was not made by node ${consent.nodeId} for registry ${env.RDISC_REGISTRY ?? ''}, chain 31337, kind push, provider ${provider}, nonce 0 and deadline ${consent.deadline}`)
     expect(await reader.isRegistered(resourceKindId('push'), consent.nodeId, provider)).to.equal(false)
+    const noDeadline = await rdisc(['registry', 'add-resource', '--kind', 'mailserver', '--node-id', consent.nodeId, '--nonce', '0', '--signature', consent.signature], { env })
+    expect(noDeadline.code, 'the deadline is part of what was signed').to.equal(2)
+    expect(noDeadline.stderr).to.contain('--deadline')
 
     // the provider registers it, the node id given without 0x as discv5 prints it
-    const added = ok(await rdisc(['registry', 'add-resource', '--kind', 'mailserver', '--node-id', consent.nodeId.slice(2), '--signature', consent.signature, '--json'], { env })) as { nodeId: string }
+    const added = ok(await rdisc(['registry', 'add-resource', '--kind', 'mailserver', ...signedFlags({ ...consent, nodeId: consent.nodeId.slice(2) }), '--json'], { env })) as { nodeId: string }
     expect(added.nodeId).to.equal(nodes[1]!.nodeId)
     expect(await reader.isVerified(MAILSERVER_ID, nodes[1]!.nodeId, provider)).to.equal(true)
   })
@@ -156,6 +170,67 @@ describe('rdisc registry', function () {
     expect(removed.transaction.events.map((event) => event.name)).to.deep.equal(['ResourceRemoved'])
     expect(await reader.isRegistered(MAILSERVER_ID, nodes[0]!.nodeId, provider)).to.equal(false)
     expect(await reader.isRegistered(MAILSERVER_ID, nodes[1]!.nodeId, provider)).to.equal(true)
+  })
+
+  it('error: a consent works once and until its deadline: a replayed or expired one exits 1 with the contract\'s reason', async function () {
+    // eight to eleven rdisc runs, each a process start
+    this.timeout(150_000)
+    const nodeEnv = { RDISC_REGISTRY: env.RDISC_REGISTRY ?? '', RDISC_NODE_KEY_FILE: keyFile('node-0.key') }
+    const consent = ok(await rdisc(['registry', 'consent', '--kind', 'mailserver', '--provider', provider, '--json'], { env: { ...nodeEnv, RDISC_RPC_URL: chain.rpcUrl } })) as Signed
+    expect(consent.nonce, 'node 0 was added once').to.equal(1)
+    ok(await rdisc(['registry', 'add-resource', '--kind', 'mailserver', ...signedFlags(consent), '--json'], { env }))
+    ok(await rdisc(['registry', 'remove-resource', '--kind', 'mailserver', '--node-id', consent.nodeId, '--json'], { env }))
+    const replayed = await rdisc(['registry', 'add-resource', '--kind', 'mailserver', ...signedFlags(consent)], { env })
+    expect(replayed.code, replayed.stderr).to.equal(1)
+    expect(replayed.stderr).to.match(/^rdisc: addResource reverted with InvalidNodeNonce\(nodeId=0x[0-9a-f]{64}, expected=2, given=1\)\. The signature names another nonce/)
+    expect(await reader.isRegistered(MAILSERVER_ID, consent.nodeId, provider)).to.equal(false)
+
+    // signed without an RPC endpoint: chain id and nonce given, a deadline long past
+    const expired = ok(await rdisc(['registry', 'consent', '--kind', 'mailserver', '--provider', provider, '--chain-id', '31337', '--nonce', '2', '--deadline', '1000', '--json'], { env: nodeEnv })) as Signed
+    expect(expired).to.include({ nonce: 2, deadline: 1000 })
+    const late = await rdisc(['registry', 'add-resource', '--kind', 'mailserver', ...signedFlags(expired)], { env })
+    expect(late.code, late.stderr).to.equal(1)
+    expect(late.stderr).to.match(/^rdisc: addResource reverted with SignatureExpired\(deadline=1000, blockTimestamp=\d+\)\. The node's signed consent or withdrawal is past its deadline/)
+    const offline = await rdisc(['registry', 'consent', '--kind', 'mailserver', '--provider', provider, '--chain-id', '31337'], { env: nodeEnv })
+    expect(offline.code, 'without --rpc-url the nonce must be given').to.equal(2)
+    expect(offline.stderr).to.contain('--nonce')
+  })
+
+  it('behavior: withdraw: the node signs its withdrawal, any account sends it, and the provider\'s registration is gone; a replay exits 1', async function () {
+    // eight to eleven rdisc runs, each a process start
+    this.timeout(150_000)
+    const node = nodes[1]!
+    expect(await reader.isVerified(MAILSERVER_ID, node.nodeId, provider)).to.equal(true)
+    const nodeEnv = { RDISC_RPC_URL: chain.rpcUrl, RDISC_REGISTRY: env.RDISC_REGISTRY ?? '' }
+    // where the node key is: without a sending key, it is only signed and printed
+    const signed = ok(await rdisc(['registry', 'withdraw', '--kind', 'mailserver', '--provider', provider, '--node-key-file', keyFile('node-1.key'), '--json'], { env: nodeEnv })) as Signed
+    expect(signed).to.include({ nodeId: node.nodeId, nonce: 1, chainId: 31337 })
+    const text = await rdisc(['registry', 'withdraw', '--kind', 'mailserver', '--provider', provider, '--node-key-file', keyFile('node-1.key')], { env: nodeEnv })
+    expect(text.stdout).to.contain(`rdisc registry withdraw --kind mailserver --provider ${provider} --node-id ${node.nodeId} --nonce 1 --deadline `)
+    expect(await reader.isVerified(MAILSERVER_ID, node.nodeId, provider), 'signing alone changes nothing').to.equal(true)
+
+    // a signature by another node's key is refused before anything is sent
+    const byOther = ok(await rdisc(['registry', 'withdraw', '--kind', 'mailserver', '--provider', provider, '--node-key-file', keyFile('node-0.key'), '--json'], { env: nodeEnv })) as Signed
+    const forged = await rdisc(['registry', 'withdraw', '--kind', 'mailserver', '--provider', provider, ...signedFlags({ ...byOther, nodeId: node.nodeId, nonce: 1 }), '--key-file', keyFile('applicant.key')], { env: nodeEnv })
+    expect(forged.code, forged.stderr).to.equal(2)
+    expect(forged.stderr).to.contain(`rdisc: --signature: is not node ${node.nodeId}'s withdrawal`)
+
+    // anyone relays it: here the applicant's account, neither the provider nor the node
+    const sent = ok(await rdisc(['registry', 'withdraw', '--kind', 'mailserver', '--provider', provider, ...signedFlags(signed), '--key-file', keyFile('applicant.key'), '--json'], { env: nodeEnv })) as { sender: string, transaction: Transaction }
+    expect(sent.sender).to.equal(applicant)
+    expect(sent.transaction.events).to.deep.equal([{ name: 'ResourceRemoved', args: { kindId: MAILSERVER_ID, nodeId: node.nodeId, provider } }])
+    expect(await reader.isRegistered(MAILSERVER_ID, node.nodeId, provider)).to.equal(false)
+    expect(await reader.checkResources(MAILSERVER_ID, [node.nodeId], [provider])).to.deep.equal([undefined])
+
+    const replayed = await rdisc(['registry', 'withdraw', '--kind', 'mailserver', '--provider', provider, ...signedFlags(signed), '--key-file', keyFile('applicant.key')], { env: nodeEnv })
+    expect(replayed.code, replayed.stderr).to.equal(1)
+    expect(replayed.stderr).to.match(/^rdisc: withdrawResource reverted with InvalidNodeNonce\(nodeId=0x[0-9a-f]{64}, expected=2, given=1\)/)
+
+    // signed and sent in one go, with the node key and a sending key
+    ok(await rdisc(['registry', 'add-resource', '--kind', 'mailserver', '--node-key-file', keyFile('node-1.key'), '--json'], { env }))
+    const direct = ok(await rdisc(['registry', 'withdraw', '--kind', 'mailserver', '--provider', provider, '--node-key-file', keyFile('node-1.key'), '--key-file', keyFile('applicant.key'), '--json'], { env: nodeEnv })) as { nodeId: string }
+    expect(direct.nodeId).to.equal(node.nodeId)
+    expect(await reader.isRegistered(MAILSERVER_ID, node.nodeId, provider)).to.equal(false)
   })
 
   it('behavior: the curator rejects a pending application', async () => {

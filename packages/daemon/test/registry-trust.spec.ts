@@ -1,11 +1,20 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { RegistryVerifierInit } from '@resource-discovery/core'
+import { DEFAULT_REVERIFY_INTERVAL_MS, type RegistryVerifierInit } from '@resource-discovery/core'
 import { expect } from 'chai'
 import { pino, type Logger } from 'pino'
 import { STATE_FILE_NAME, type DaemonInit, type DaemonState, type ErrorBody, type HealthView, type SelectionView, type TrustView } from '../src/index.js'
 import { api, DaemonHarness, eventually, type ResourcesBody } from './support/daemon-harness.js'
 import { startRegistryChain, type ChainNode, type RegistryChain } from './support/registry-chain.js'
+
+/**
+ * Longest a removal on chain may take to leave the selection: a third of
+ * the watches' periodic re-verification, so that only the registry's change
+ * (the verifier's next 50 ms poll, then an immediate re-verification) can
+ * meet it, with a margin of a hundred polls that a loaded machine does not
+ * exhaust. How fast it is is measured by bench/failover-revocation.ts.
+ */
+const REMOVAL_BOUND_MS = DEFAULT_REVERIFY_INTERVAL_MS / 3
 
 describe('Daemon with a registry', function () {
   this.timeout(30_000)
@@ -201,7 +210,7 @@ describe('Daemon with a registry', function () {
     expect((await api<TrustView>(daemon, 'GET', '/v1/trust')).body.source).to.equal('configuration')
   })
 
-  it('behavior: a resource removed on chain leaves /resources and the selection within a poll of its block', async () => {
+  it('behavior: a resource removed on chain leaves /resources and the selection on the registry\'s change, before any periodic re-verification', async () => {
     const nodes = [chain.node(), chain.node()]
     for (const node of nodes) {
       await chain.register(chain.alice, node)
@@ -215,13 +224,10 @@ describe('Daemon with a registry', function () {
       throw new Error('the selection is not one of the nodes')
     }
     await chain.remove(chain.alice, removed)
-    const removedAt = Date.now()
     const moved = await eventually(async () => {
       const { body } = await api<SelectionView>(daemon, 'GET', '/v1/kinds/mailserver/selection')
       return body.selected.nodeId === selected ? undefined : body
-    }, 'the selection moves', 5000, 10)
-    const elapsedMs = Date.now() - removedAt
-    expect(elapsedMs, 'time for a removal to reach the selection').to.be.below(1000)
+    }, 'the selection moves', REMOVAL_BOUND_MS, 10)
     expect(moved.selected.nodeId).to.equal(other.nodeId)
     expect(moved.reason).to.contain(`${selected.slice(0, 8)} is no longer trusted`)
     expect(moved.reason).to.contain('registry changed')

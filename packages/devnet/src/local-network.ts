@@ -121,6 +121,12 @@ export interface LocalNetwork {
   registerResource: (server: string, provider: string, options?: AbortOptions) => Promise<RegistryTransaction>
   /** Provider `provider` removes its registration of server `server`. */
   removeResource: (server: string, provider: string, options?: AbortOptions) => Promise<RegistryTransaction>
+  /**
+   * Server `server` withdraws from provider `provider`'s list on its own
+   * signature (the node's key signs; the curator's account relays it), as a
+   * node operator would against a provider that does not remove it.
+   */
+  withdrawResource: (server: string, provider: string, options?: AbortOptions) => Promise<RegistryTransaction>
   /** The curator approves the pending provider `provider`. */
   approveProvider: (provider: string, options?: AbortOptions) => Promise<RegistryTransaction>
   /** The curator suspends provider `provider`: its servers stop verifying. */

@@ -19,9 +19,10 @@ import {
 import { startDevChain, type DevChain } from '@resource-discovery/devchain'
 import { Discv5Node, type Discv5DiscovererInit } from '@resource-discovery/discv5'
 import {
-  createNodeConsent,
   createRpcProvider,
   deployResourceRegistry,
+  nodeIdFromPublicKey,
+  nodePublicKeyFromPrivateKey,
   type RegistryTransaction,
   type ResourceRegistryClient
 } from '@resource-discovery/registry'
@@ -456,7 +457,7 @@ class RunningLocalNetwork implements LocalNetwork {
   async registerResource (serverLabel: string, providerLabel: string, options: AbortOptions = {}): Promise<RegistryTransaction> {
     this.#checkRunning('registerResource')
     const server = this.server(serverLabel)
-    return registerResource(server.privateKey, server.kind, this.provider(providerLabel), this.chainId, this.#queues, options)
+    return registerResource(server.privateKey, server.kind, this.provider(providerLabel), this.#queues, options)
   }
 
   async removeResource (serverLabel: string, providerLabel: string, options: AbortOptions = {}): Promise<RegistryTransaction> {
@@ -464,6 +465,17 @@ class RunningLocalNetwork implements LocalNetwork {
     const server = this.server(serverLabel)
     const provider = this.provider(providerLabel)
     return this.#queues.run(provider.address, async () => provider.registry.removeResource(server.kind.kindId, `0x${server.nodeId}`, options))
+  }
+
+  async withdrawResource (serverLabel: string, providerLabel: string, options: AbortOptions = {}): Promise<RegistryTransaction> {
+    this.#checkRunning('withdrawResource')
+    const server = this.server(serverLabel)
+    const provider = this.provider(providerLabel)
+    // The node signs; the curator's account relays (any account may).
+    return this.#queues.run(nodeQueue(server.privateKey), async () => {
+      const withdrawal = await this.registry.createNodeWithdrawal(server.privateKey, { kindId: server.kind.kindId, provider: provider.address }, options)
+      return this.#queues.run(this.curator.address, async () => this.registry.withdrawResource(withdrawal, options))
+    })
   }
 
   async approveProvider (label: string, options: AbortOptions = {}): Promise<RegistryTransaction> {
@@ -496,7 +508,7 @@ class RunningLocalNetwork implements LocalNetwork {
       const server = await attempt.part(`server ${init.label}`, async () => startServer(init, key, context, attempt.signal))
       if (init.registeredBy !== undefined) {
         const provider = this.provider(init.registeredBy)
-        await attempt.part(`registration of ${init.label} by ${provider.label}`, async () => registerResource(server.privateKey, server.kind, provider, this.chainId, this.#queues, { signal: attempt.signal }))
+        await attempt.part(`registration of ${init.label} by ${provider.label}`, async () => registerResource(server.privateKey, server.kind, provider, this.#queues, { signal: attempt.signal }))
       }
       this.#parts.servers.push(...parts)
       this.#servers.push(server)
@@ -547,17 +559,28 @@ class RunningLocalNetwork implements LocalNetwork {
   }
 }
 
-/** `provider` registers the node of `privateKey` as `kind`, with the node's consent. */
+/**
+ * `provider` registers the node of `privateKey` as `kind`, with the node's
+ * consent. The node's queue spans reading its nonce to mining the
+ * transaction, so two registrations of one node never sign the same nonce;
+ * it is always taken before an account's queue, so the queues cannot deadlock.
+ */
 async function registerResource (
   privateKey: Uint8Array,
   kind: ResourceKind,
   provider: LocalProvider,
-  chainId: number,
   queues: AccountQueues,
   options: AbortOptions
 ): Promise<RegistryTransaction> {
-  const consent = createNodeConsent(privateKey, { registry: provider.registry.address, chainId, kindId: kind.kindId, provider: provider.address })
-  return queues.run(provider.address, async () => provider.registry.addResource(consent, options))
+  return queues.run(nodeQueue(privateKey), async () => {
+    const consent = await provider.registry.createNodeConsent(privateKey, { kindId: kind.kindId, provider: provider.address }, options)
+    return queues.run(provider.address, async () => provider.registry.addResource(consent, options))
+  })
+}
+
+/** The queue of the node of `privateKey`: its signed consents and withdrawals use its nonce one at a time. */
+function nodeQueue (privateKey: Uint8Array): string {
+  return `node:${nodeIdFromPublicKey(nodePublicKeyFromPrivateKey(privateKey))}`
 }
 
 /**
@@ -680,7 +703,7 @@ export async function startLocalNetwork (init: StartLocalNetworkInit = {}, optio
         }
         await attempt.part(`registration of ${server.label} by ${provider.label}`, async () => {
           const registeredAt = performance.now()
-          await registerResource(key.privateKey, server.plugin.kind, provider, chain.chainId, queues, { signal })
+          await registerResource(key.privateKey, server.plugin.kind, provider, queues, { signal })
           progress.report({ type: 'resource:registered', server: server.label, provider: provider.label, kind: server.plugin.kind.name, nodeId: key.nodeId }, registeredAt)
         })
       }))

@@ -248,6 +248,14 @@ describe('startLocalNetwork', function () {
       await Promise.all([network.registerResource('mail-1', 'applicant'), network.registerResource('mail-2', 'applicant'), network.registerResource('mail-3', 'applicant')])
       const applicant = network.provider('applicant').address
       expect(await network.registry.checkResources(mailserverKind.kindId, nodeIds('mail-1', 'mail-2', 'mail-3'), [applicant])).to.deep.equal([applicant, applicant, applicant])
+      // the node withdraws itself with its own key; the provider's other nodes stay
+      const withdrawn = await network.withdrawResource('mail-3', 'applicant')
+      expect(withdrawn.events.map((event) => event.name)).to.deep.equal(['ResourceRemoved'])
+      expect(await network.registry.checkResources(mailserverKind.kindId, nodeIds('mail-1', 'mail-2', 'mail-3'), [applicant])).to.deep.equal([applicant, applicant, undefined])
+      // one node registered by two providers at once: its consents take the node's nonce in turn, neither is refused
+      await Promise.all([network.registerResource('mail-3', 'applicant'), network.registerResource('mail-3', 'other')])
+      expect(await network.registry.isVerified(mailserverKind.kindId, mail3!, applicant)).to.equal(true)
+      expect(await network.registry.isVerified(mailserverKind.kindId, mail3!, other)).to.equal(true)
     })
 
     it('behavior: addServer starts and registers one more server, stopServer stops it', async () => {

@@ -31,7 +31,9 @@ const REVERT_HINTS: Readonly<Record<string, string>> = {
   ProviderNotRemovable: 'Only an approved or suspended provider can be removed; reject a pending application instead',
   InvalidNodePublicKeyLength: 'Pass the node\'s 64-byte uncompressed public key (x || y, no 0x04 prefix); toRawNodePublicKey converts other forms',
   NodeKeyMismatch: 'nodeId must be keccak256 of the node public key: compute it with nodeIdFromPublicKey',
-  InvalidNodeSignature: 'The node must sign the consent with its own key for this registry address, chain id, kind and provider: use signNodeConsent or createNodeConsent with those exact values',
+  InvalidNodeSignature: 'The node must sign the consent (or withdrawal) with its own key for this registry address, chain id, kind, provider, nonce and deadline: use createNodeConsent or createNodeWithdrawal with those exact values',
+  SignatureExpired: 'The node\'s signed consent or withdrawal is past its deadline (a block timestamp): have the node sign a new one (ResourceRegistryClient.createNodeConsent / createNodeWithdrawal, or `rdisc registry consent` / `rdisc registry withdraw`)',
+  InvalidNodeNonce: 'The signature names another nonce than the node\'s current nodeNonce: it was used already, or a later addResource or withdrawal voided it; have the node sign again with its current nonce (ResourceRegistryClient.nodeNonce)',
   ResourceAlreadyRegistered: 'This provider already registered this node for this kind; nothing to do',
   ResourceNotRegistered: 'This provider has not registered this node for this kind (check kindId, nodeId and the sending account)',
   ZeroPageLimit: 'Ask registrations() for at least one node id per page'

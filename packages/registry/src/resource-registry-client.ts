@@ -10,10 +10,21 @@ import {
   type RegistrationPage,
   type ViewOptions
 } from '@resource-discovery/core'
-import { Contract, Interface, ZeroAddress, type ContractRunner, type TransactionReceipt } from 'ethers'
+import { Contract, Interface, ZeroAddress, type BytesLike, type ContractRunner, type TransactionReceipt } from 'ethers'
 import { InvalidRegistryArgumentError, RegistryNotDeployedError, SignerRequiredError } from './errors.js'
 import { namedArgs } from './named-args.js'
-import { checkAddress, checkBytes32, type NodeConsent } from './node-consent.js'
+import {
+  checkAddress,
+  checkBytes32,
+  checkUint256,
+  createNodeConsent,
+  createNodeWithdrawal,
+  DEFAULT_SIGNATURE_VALIDITY_SECONDS,
+  type NodeConsent,
+  type NodeConsentScope,
+  type NodeWithdrawal
+} from './node-consent.js'
+import { nodeIdFromPublicKey, nodePublicKeyFromPrivateKey } from './node-id.js'
 import type { ProviderStatus } from './provider-status.js'
 import { toRegistryError } from './to-registry-error.js'
 import { DEFAULT_RECEIPT_TIMEOUT_MS, waitForReceipt } from './wait-for-receipt.js'
@@ -52,6 +63,20 @@ export interface DecodedRegistryEvent {
   name: string
   /** Arguments by name (enum values as names, e.g. `newStatus: 'approved'`). */
   args: Record<string, unknown>
+}
+
+/** What {@link ResourceRegistryClient.createNodeConsent} and {@link ResourceRegistryClient.createNodeWithdrawal} sign for. */
+export interface NodeSignatureRequest {
+  /** The resource kind, e.g. `resourceKindId('mailserver')`. */
+  kindId: string
+  /** The provider that lists the node (or whose list it leaves). */
+  provider: string
+  /** The last block timestamp (Unix seconds) the signature is valid at; default the latest block's plus `validForSeconds`. */
+  deadline?: number | bigint
+  /** Used when `deadline` is absent: seconds after the latest block's timestamp. Default {@link DEFAULT_SIGNATURE_VALIDITY_SECONDS}. */
+  validForSeconds?: number
+  /** The node nonce to sign; default the registry's current `nodeNonce(nodeId)`. */
+  nonce?: number | bigint
 }
 
 /** A mined registry transaction. */
@@ -208,10 +233,59 @@ export class ResourceRegistryClient {
     return result
   }
 
-  /** The EIP-712 digest a node signs to let `provider` list it as `kindId`, as this registry computes it. */
-  async nodeConsentDigest (kindId: string, nodeId: string, provider: string, options: ViewOptions = {}): Promise<string> {
+  /** The EIP-712 digest a node signs to let `provider` list it as `kindId` with `nonce` until `deadline`, as this registry computes it. */
+  async nodeConsentDigest (kindId: string, nodeId: string, provider: string, nonce: number | bigint, deadline: number | bigint, options: ViewOptions = {}): Promise<string> {
     const [kind, node, account] = [checkBytes32('kindId', kindId), checkBytes32('nodeId', nodeId), checkAddress('provider', provider)]
-    return this.#read('nodeConsentDigest', options, async (views) => views.nodeConsentDigest(kind, node, account, options))
+    const [used, until] = [checkUint256('nonce', nonce), checkUint256('deadline', deadline)]
+    return this.#read('nodeConsentDigest', options, async (views) => views.nodeConsentDigest(kind, node, account, used, until, options))
+  }
+
+  /** The EIP-712 digest a node signs to leave `provider`'s list of `kindId` with `nonce` until `deadline`, as this registry computes it. */
+  async nodeWithdrawalDigest (kindId: string, nodeId: string, provider: string, nonce: number | bigint, deadline: number | bigint, options: ViewOptions = {}): Promise<string> {
+    const [kind, node, account] = [checkBytes32('kindId', kindId), checkBytes32('nodeId', nodeId), checkAddress('provider', provider)]
+    const [used, until] = [checkUint256('nonce', nonce), checkUint256('deadline', deadline)]
+    return this.#read('nodeWithdrawalDigest', options, async (views) => views.nodeWithdrawalDigest(kind, node, account, used, until, options))
+  }
+
+  /**
+   * The nonce the node's next consent or withdrawal must name: 0 for a node
+   * never listed; every `addResource` and `withdrawResource` of it adds one.
+   */
+  async nodeNonce (nodeId: string, options: ViewOptions = {}): Promise<bigint> {
+    const node = checkBytes32('nodeId', nodeId)
+    return this.#read('nodeNonce', options, async (views) => views.nodeNonce(node, options))
+  }
+
+  /**
+   * Signs, with the node's private key, its consent to be listed by
+   * `request.provider` as `request.kindId` in this registry, reading what
+   * the signature must name from the chain: the chain id, the node's current
+   * nonce, and (for the default deadline) the latest block's timestamp.
+   * Sign right before use: any other `addResource` or withdrawal of the same
+   * node in between voids it ({@link RegistryRevertError} `InvalidNodeNonce`).
+   *
+   * @example
+   * ```ts
+   * const consent = await registry.createNodeConsent(nodePrivateKey, { kindId, provider: operator.address })
+   * await registry.connect(operator).addResource(consent)
+   * ```
+   *
+   * @throws {@link InvalidRegistryArgumentError} if the key, an id, an address, the nonce or the deadline is malformed
+   */
+  async createNodeConsent (nodeKey: BytesLike, request: NodeSignatureRequest, options: AbortOptions = {}): Promise<NodeConsent> {
+    return createNodeConsent(nodeKey, await this.#signatureScope(nodeKey, request, 'createNodeConsent', options))
+  }
+
+  /**
+   * Signs, with the node's private key, its withdrawal from
+   * `request.provider`'s list of `request.kindId` in this registry, reading
+   * the chain id, the node's nonce and the time from the chain. Anyone may
+   * then send it with {@link ResourceRegistryClient.withdrawResource}.
+   *
+   * @throws {@link InvalidRegistryArgumentError} if the key, an id, an address, the nonce or the deadline is malformed
+   */
+  async createNodeWithdrawal (nodeKey: BytesLike, request: NodeSignatureRequest, options: AbortOptions = {}): Promise<NodeWithdrawal> {
+    return createNodeWithdrawal(nodeKey, await this.#signatureScope(nodeKey, request, 'createNodeWithdrawal', options))
   }
 
   /** How many (provider, kind) sets ever held a node: what {@link ResourceRegistryClient.registrations} scans. */
@@ -284,15 +358,37 @@ export class ResourceRegistryClient {
 
   /**
    * Approved provider only: registers a node, with the node's consent made by
-   * {@link createNodeConsent} (or {@link signNodeConsent}) for this registry,
-   * chain, kind and the signer's account.
+   * {@link ResourceRegistryClient.createNodeConsent} (or {@link createNodeConsent})
+   * for this registry, chain, kind, the signer's account, the node's current
+   * nonce and a deadline not yet passed. Consumes the node's nonce.
    */
   async addResource (consent: NodeConsent, options: AbortOptions = {}): Promise<RegistryTransaction> {
     return this.#send('addResource', [
       checkBytes32('kindId', consent.kindId),
       checkBytes32('nodeId', consent.nodeId),
       consent.nodePublicKey,
+      checkUint256('nonce', consent.nonce),
+      checkUint256('deadline', consent.deadline),
       consent.signature
+    ], options)
+  }
+
+  /**
+   * Ends a node's registration with a provider on the node's own signed
+   * withdrawal (made by {@link ResourceRegistryClient.createNodeWithdrawal}
+   * or {@link createNodeWithdrawal}), whatever the provider's status. Any
+   * account may send it: the contract checks the node's signature, not the
+   * sender. Consumes the node's nonce, which also voids the node's earlier
+   * unused consents. Emits `ResourceRemoved`.
+   */
+  async withdrawResource (withdrawal: NodeWithdrawal, options: AbortOptions = {}): Promise<RegistryTransaction> {
+    return this.#send('withdrawResource', [
+      checkBytes32('kindId', withdrawal.kindId),
+      checkBytes32('nodeId', withdrawal.nodeId),
+      checkAddress('provider', withdrawal.provider),
+      checkUint256('nonce', withdrawal.nonce),
+      checkUint256('deadline', withdrawal.deadline),
+      withdrawal.signature
     ], options)
   }
 
@@ -302,6 +398,26 @@ export class ResourceRegistryClient {
   }
 
   // ------------------------------------------------------------- internals
+
+  /** The full scope of a node signature: the request plus this registry, the chain id, the node's nonce and a deadline. */
+  async #signatureScope (nodeKey: BytesLike, request: NodeSignatureRequest, method: string, options: AbortOptions): Promise<NodeConsentScope> {
+    const nodeId = nodeIdFromPublicKey(nodePublicKeyFromPrivateKey(nodeKey))
+    const validFor = request.validForSeconds ?? DEFAULT_SIGNATURE_VALIDITY_SECONDS
+    if (!Number.isSafeInteger(validFor) || validFor < 0) {
+      throw new InvalidRegistryArgumentError('validForSeconds', `expected a whole number of seconds from 0, got ${validFor}`)
+    }
+    const provider = this.runner.provider
+    if (provider === null) {
+      throw new InvalidRegistryArgumentError('runner', 'it has no provider to read the chain through: connect the signer to a provider')
+    }
+    const [network, nonce, latest] = await Promise.all([
+      this.#read(method, options, async () => raceAbort(provider.getNetwork(), options.signal)),
+      request.nonce === undefined ? this.nodeNonce(nodeId, options) : checkUint256('nonce', request.nonce),
+      request.deadline === undefined ? this.#read(method, options, async () => raceAbort(provider.getBlock('latest'), options.signal)) : undefined
+    ])
+    const deadline = request.deadline ?? BigInt(latest?.timestamp ?? Math.floor(Date.now() / 1000)) + BigInt(validFor)
+    return { registry: this.address, chainId: network.chainId, kindId: request.kindId, provider: request.provider, nonce, deadline }
+  }
 
   async #read<T> (method: string, options: AbortOptions, read: (views: RegistryViews) => Promise<T>): Promise<T> {
     const { signal } = options

@@ -3,11 +3,13 @@ import {
   InvalidRegistryArgumentError,
   resourceKindId,
   nodeConsentDigest,
+  nodeWithdrawalDigest,
   nodeIdFromPublicKey,
   nodePublicKeyFromPrivateKey,
   signNodeConsent,
   toRawNodePublicKey,
   type NodeConsent,
+  type NodeConsentScope,
   type ResourceRegistryClient
 } from '@resource-discovery/registry'
 import { expect } from 'chai'
@@ -56,7 +58,7 @@ describe('node identity helpers', () => {
     // x = 5 has no point on secp256k1.
     expectInvalidArgument(() => nodeIdFromPublicKey(concat(['0x02', toBeHex(5, 32)])), 'node public key')
     expectInvalidArgument(() => nodePublicKeyFromPrivateKey('0x1234'), 'node private key')
-    expectInvalidArgument(() => signNodeConsent('0x1234', { registry: '0x' + '11'.repeat(20), chainId: 1, kindId: MAILSERVER, nodeId: DISCV5_NODE_A_ID, provider: '0x' + '22'.repeat(20) }), 'node private key')
+    expectInvalidArgument(() => signNodeConsent('0x1234', { registry: '0x' + '11'.repeat(20), chainId: 1, kindId: MAILSERVER, nodeId: DISCV5_NODE_A_ID, provider: '0x' + '22'.repeat(20), nonce: 0, deadline: 1 }), 'node private key')
   })
 
   it('behavior: resourceKindId is keccak256 of the UTF-8 name', () => {
@@ -66,11 +68,16 @@ describe('node identity helpers', () => {
   })
 
   it('error: consent arguments are checked', () => {
-    const message = { registry: '0x' + '11'.repeat(20), chainId: 1, kindId: MAILSERVER, nodeId: DISCV5_NODE_A_ID, provider: '0x' + '22'.repeat(20) }
-    expectInvalidArgument(() => nodeConsentDigest({ ...message, kindId: 'mailserver' }), 'kindId')
-    expectInvalidArgument(() => nodeConsentDigest({ ...message, nodeId: '0x12' }), 'nodeId')
-    expectInvalidArgument(() => nodeConsentDigest({ ...message, provider: '0x12' }), 'provider')
-    expectInvalidArgument(() => nodeConsentDigest({ ...message, registry: 'registry' }), 'registry')
+    const message = { registry: '0x' + '11'.repeat(20), chainId: 1, kindId: MAILSERVER, nodeId: DISCV5_NODE_A_ID, provider: '0x' + '22'.repeat(20), nonce: 0, deadline: 1 }
+    for (const digest of [nodeConsentDigest, nodeWithdrawalDigest]) {
+      expectInvalidArgument(() => digest({ ...message, kindId: 'mailserver' }), 'kindId')
+      expectInvalidArgument(() => digest({ ...message, nodeId: '0x12' }), 'nodeId')
+      expectInvalidArgument(() => digest({ ...message, provider: '0x12' }), 'provider')
+      expectInvalidArgument(() => digest({ ...message, registry: 'registry' }), 'registry')
+      expectInvalidArgument(() => digest({ ...message, nonce: -1 }), 'nonce')
+      expectInvalidArgument(() => digest({ ...message, nonce: 1.5 }), 'nonce')
+      expectInvalidArgument(() => digest({ ...message, deadline: 1n << 256n }), 'deadline')
+    }
   })
 })
 
@@ -90,6 +97,12 @@ describe('ResourceRegistry node consent', () => {
 
   const asAlice = (): ResourceRegistryClient => registry.connect(fx.alice)
 
+  /** A consent scope for alice in `registry` with nonce 0, valid for an hour of chain time, with `overrides`. */
+  async function scope (overrides: Partial<NodeConsentScope> = {}): Promise<NodeConsentScope> {
+    const deadline = BigInt((await fx.provider.getBlock('latest'))!.timestamp + 3600)
+    return { registry: registry.address, chainId: fx.chain.chainId, kindId: MAILSERVER, provider: fx.alice.address, nonce: 0n, deadline, ...overrides }
+  }
+
   /** Expects `consent` to be refused with `reason`, and the node to stay unregistered. */
   async function expectRefused (consent: NodeConsent, reason: string): Promise<Record<string, unknown>> {
     const error = await expectRevert(asAlice().addResource(consent), reason)
@@ -97,21 +110,27 @@ describe('ResourceRegistry node consent', () => {
     return error.args
   }
 
-  it('behavior: the digest signed off-chain equals the contract\'s nodeConsentDigest', async () => {
+  it('behavior: the digests signed off-chain equal the contract\'s nodeConsentDigest and nodeWithdrawalDigest', async () => {
     const nodeId = nodeIdFromPublicKey(nodePublicKeyFromPrivateKey(nodeKey(1)))
-    const offChain = nodeConsentDigest({ registry: registry.address, chainId: fx.chain.chainId, kindId: MAILSERVER, nodeId, provider: fx.alice.address })
-    expect(await registry.nodeConsentDigest(MAILSERVER, nodeId, fx.alice.address)).to.equal(offChain)
-    expect(await registry.nodeConsentDigest(PUSH, nodeId, fx.alice.address)).not.to.equal(offChain)
+    const message = { registry: registry.address, chainId: fx.chain.chainId, kindId: MAILSERVER, nodeId, provider: fx.alice.address, nonce: 3n, deadline: 1_000n }
+    const consent = nodeConsentDigest(message)
+    const withdrawal = nodeWithdrawalDigest(message)
+    expect(await registry.nodeConsentDigest(MAILSERVER, nodeId, fx.alice.address, 3n, 1_000n)).to.equal(consent)
+    expect(await registry.nodeWithdrawalDigest(MAILSERVER, nodeId, fx.alice.address, 3n, 1_000n)).to.equal(withdrawal)
+    expect(withdrawal, 'a consent is no withdrawal').not.to.equal(consent)
+    expect(await registry.nodeConsentDigest(PUSH, nodeId, fx.alice.address, 3n, 1_000n)).not.to.equal(consent)
+    expect(await registry.nodeConsentDigest(MAILSERVER, nodeId, fx.alice.address, 4n, 1_000n)).not.to.equal(consent)
+    expect(await registry.nodeConsentDigest(MAILSERVER, nodeId, fx.alice.address, 3n, 1_001n)).not.to.equal(consent)
   })
 
   it('behavior: a consent signed by the node\'s own key is accepted', async () => {
-    const consent = fx.consent(registry, nodeKey(1), fx.alice)
+    const consent = await fx.consent(registry, nodeKey(1), fx.alice)
     await asAlice().addResource(consent)
     expect(await registry.isVerified(MAILSERVER, consent.nodeId, fx.alice.address)).to.equal(true)
   })
 
   it('args: v may be given as 27/28 or as 0/1', async () => {
-    const consent = fx.consent(registry, nodeKey(1), fx.alice)
+    const consent = await fx.consent(registry, nodeKey(1), fx.alice)
     const signature = Signature.from(consent.signature)
     const lowV = concat([signature.r, signature.s, toBeHex(signature.v - 27, 1)])
     await asAlice().addResource({ ...consent, signature: lowV })
@@ -119,53 +138,53 @@ describe('ResourceRegistry node consent', () => {
   })
 
   it('error: a consent signed by another key is refused with InvalidNodeSignature', async () => {
-    const consent = fx.consent(registry, nodeKey(1), fx.alice)
+    const consent = await fx.consent(registry, nodeKey(1), fx.alice)
     const imposter = new SigningKey(nodeKey(2))
-    const signature = signNodeConsent(nodeKey(2), { registry: registry.address, chainId: fx.chain.chainId, kindId: MAILSERVER, nodeId: consent.nodeId, provider: fx.alice.address })
+    const signature = signNodeConsent(nodeKey(2), { registry: registry.address, chainId: fx.chain.chainId, kindId: MAILSERVER, nodeId: consent.nodeId, provider: fx.alice.address, nonce: 0n, deadline: consent.deadline })
     const args = await expectRefused({ ...consent, signature }, 'InvalidNodeSignature')
     expect(args).to.deep.equal({ nodeId: consent.nodeId, recoveredSigner: computeAddress(imposter.publicKey) })
   })
 
   it('error: a consent for another chain id is refused with InvalidNodeSignature', async () => {
-    const consent = createNodeConsent(nodeKey(1), { registry: registry.address, chainId: fx.chain.chainId + 1, kindId: MAILSERVER, provider: fx.alice.address })
+    const consent = createNodeConsent(nodeKey(1), await scope({ chainId: fx.chain.chainId + 1 }))
     await expectRefused(consent, 'InvalidNodeSignature')
   })
 
   it('error: a consent for another registry address is refused with InvalidNodeSignature', async () => {
-    const consent = createNodeConsent(nodeKey(1), { registry: fx.mallory.address, chainId: fx.chain.chainId, kindId: MAILSERVER, provider: fx.alice.address })
+    const consent = createNodeConsent(nodeKey(1), await scope({ registry: fx.mallory.address }))
     await expectRefused(consent, 'InvalidNodeSignature')
   })
 
   it('error: a consent given to another provider is refused with InvalidNodeSignature', async () => {
-    const forBob = fx.consent(registry, nodeKey(1), fx.bob)
+    const forBob = await fx.consent(registry, nodeKey(1), fx.bob)
     await expectRefused(forBob, 'InvalidNodeSignature')
     await registry.connect(fx.bob).addResource(forBob)
     expect(await registry.isRegistered(MAILSERVER, forBob.nodeId, fx.bob.address), 'valid for bob himself').to.equal(true)
   })
 
   it('error: a consent for another kind is refused with InvalidNodeSignature', async () => {
-    const forPush = fx.consent(registry, nodeKey(1), fx.alice, PUSH)
+    const forPush = await fx.consent(registry, nodeKey(1), fx.alice, PUSH)
     await expectRefused({ ...forPush, kindId: MAILSERVER }, 'InvalidNodeSignature')
   })
 
   it('error: replaying a consent on a second registry is refused with InvalidNodeSignature', async () => {
-    const consent = fx.consent(registry, nodeKey(1), fx.alice)
+    const consent = await fx.consent(registry, nodeKey(1), fx.alice)
     await asAlice().addResource(consent)
     const second = await fx.deploy()
     await second.addProvider(fx.alice.address, 'alice', '')
     await expectRevert(second.connect(fx.alice).addResource(consent), 'InvalidNodeSignature')
     expect(await second.isRegistered(MAILSERVER, consent.nodeId, fx.alice.address)).to.equal(false)
-    await second.connect(fx.alice).addResource(fx.consent(second, nodeKey(1), fx.alice))
+    await second.connect(fx.alice).addResource(await fx.consent(second, nodeKey(1), fx.alice))
     expect(await second.isRegistered(MAILSERVER, consent.nodeId, fx.alice.address), 'a consent made for it works').to.equal(true)
   })
 
   it('error: the malleable (high-s) twin of a valid signature is refused with InvalidNodeSignature', async () => {
-    const consent = fx.consent(registry, nodeKey(1), fx.alice)
+    const consent = await fx.consent(registry, nodeKey(1), fx.alice)
     const signature = Signature.from(consent.signature)
     const highS = toBeHex(SECP256K1_ORDER - BigInt(signature.s), 32)
     const flippedV = toBeHex(signature.v === 27 ? 28 : 27, 1)
     // Plain ecrecover (the precompile at 0x01) accepts the twin: only the contract's low-s rule refuses it.
-    const digest = await registry.nodeConsentDigest(MAILSERVER, consent.nodeId, fx.alice.address)
+    const digest = await registry.nodeConsentDigest(MAILSERVER, consent.nodeId, fx.alice.address, consent.nonce, consent.deadline)
     const recovered = await fx.provider.call({ to: '0x0000000000000000000000000000000000000001', data: concat([digest, toBeHex(Number(flippedV), 32), signature.r, highS]) })
     expect(getAddress(dataSlice(recovered, 12))).to.equal(computeAddress(new SigningKey(nodeKey(1)).publicKey))
     const args = await expectRefused({ ...consent, signature: concat([signature.r, highS, flippedV]) }, 'InvalidNodeSignature')
@@ -173,23 +192,23 @@ describe('ResourceRegistry node consent', () => {
   })
 
   it('error: a signature of the wrong length is refused with InvalidNodeSignature', async () => {
-    const consent = fx.consent(registry, nodeKey(1), fx.alice)
+    const consent = await fx.consent(registry, nodeKey(1), fx.alice)
     await expectRefused({ ...consent, signature: hexlify(getBytes(consent.signature).slice(0, 64)) }, 'InvalidNodeSignature')
     await expectRefused({ ...consent, signature: '0x' }, 'InvalidNodeSignature')
   })
 
   it('error: a public key that does not hash to the node id is refused with NodeKeyMismatch', async () => {
-    const consent = fx.consent(registry, nodeKey(1), fx.alice)
+    const consent = await fx.consent(registry, nodeKey(1), fx.alice)
     const otherKey = nodePublicKeyFromPrivateKey(nodeKey(2))
     const args = await expectRefused({ ...consent, nodePublicKey: otherKey }, 'NodeKeyMismatch')
     expect(args).to.deep.equal({ nodeId: consent.nodeId, publicKeyHash: nodeIdFromPublicKey(otherKey) })
     // A consent by node 2 for node 1's id does not pass either.
-    const byNode2 = createNodeConsent(nodeKey(2), { registry: registry.address, chainId: fx.chain.chainId, kindId: MAILSERVER, provider: fx.alice.address })
+    const byNode2 = createNodeConsent(nodeKey(2), await scope())
     await expectRefused({ ...byNode2, nodeId: consent.nodeId }, 'NodeKeyMismatch')
   })
 
   it('error: a 0x04-prefixed public key is refused with InvalidNodePublicKeyLength', async () => {
-    const consent = fx.consent(registry, nodeKey(1), fx.alice)
+    const consent = await fx.consent(registry, nodeKey(1), fx.alice)
     const args = await expectRefused({ ...consent, nodePublicKey: concat(['0x04', consent.nodePublicKey]) }, 'InvalidNodePublicKeyLength')
     expect(args).to.deep.equal({ length: 65n })
   })

@@ -5,7 +5,6 @@
  */
 import { type DevChain, startDevChain } from '@resource-discovery/devchain'
 import {
-  createNodeConsent,
   createRpcProvider,
   deployResourceRegistry,
   resourceKindId,
@@ -39,8 +38,8 @@ export interface RegistryFixture {
   spare: Wallet[]
   /** Deploys a fresh registry with `curator` as curator. */
   deploy: () => Promise<ResourceRegistryClient>
-  /** A node's consent to be listed by `provider` in `registry` under `kindId`. */
-  consent: (registry: ResourceRegistryClient, nodeKey: string, provider: Wallet, kindId?: string) => NodeConsent
+  /** A node's consent to be listed by `provider` in `registry` under `kindId`, with its current nonce, valid for an hour. */
+  consent: (registry: ResourceRegistryClient, nodeKey: string, provider: Wallet, kindId?: string) => Promise<NodeConsent>
   stop: () => Promise<void>
 }
 
@@ -63,8 +62,8 @@ export async function startRegistryFixture (): Promise<RegistryFixture> {
     mallory,
     spare,
     deploy: async () => (await deployResourceRegistry(curator, { rpcUrl: chain.rpcUrl })).client,
-    consent: (registry, nodeKey, providerWallet, kindId = MAILSERVER) =>
-      createNodeConsent(nodeKey, { registry: registry.address, chainId: chain.chainId, kindId, provider: providerWallet.address }),
+    consent: async (registry, nodeKey, providerWallet, kindId = MAILSERVER) =>
+      registry.createNodeConsent(nodeKey, { kindId, provider: providerWallet.address }),
     stop: async () => {
       provider.destroy()
       await chain.stop()

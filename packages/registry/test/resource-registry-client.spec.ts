@@ -55,7 +55,7 @@ describe('ResourceRegistry', () => {
 
   /** Registers node number `index` for `wallet` under `kindId`; returns the node id. */
   async function register (wallet: Wallet, index: number, kindId = MAILSERVER): Promise<string> {
-    const consent = fx.consent(registry, nodeKey(index), wallet, kindId)
+    const consent = await fx.consent(registry, nodeKey(index), wallet, kindId)
     await as(wallet).addResource(consent)
     return consent.nodeId
   }
@@ -208,7 +208,7 @@ describe('ResourceRegistry', () => {
 
     it('error: addResource by an account that is not an approved provider reverts with ProviderNotApproved', async () => {
       // Consent is valid for mallory, so only her status can make it fail.
-      const consent = fx.consent(registry, nodeKey(1), fx.mallory)
+      const consent = await fx.consent(registry, nodeKey(1), fx.mallory)
       const error = await expectRevert(as(fx.mallory).addResource(consent), 'ProviderNotApproved')
       expect(error.args).to.deep.equal({ provider: fx.mallory.address, status: 'none' })
       await as(fx.mallory).applyAsProvider('m', '')
@@ -221,7 +221,7 @@ describe('ResourceRegistry', () => {
     it('error: addResource by the curator for a provider fails: the consent names the provider, not the sender', async () => {
       await approved(fx.alice)
       await registry.addProvider(fx.curator.address, 'curator as provider', '')
-      const consentForAlice = fx.consent(registry, nodeKey(1), fx.alice)
+      const consentForAlice = await fx.consent(registry, nodeKey(1), fx.alice)
       await expectRevert(registry.addResource(consentForAlice), 'InvalidNodeSignature')
       expect(await registry.isRegistered(MAILSERVER, consentForAlice.nodeId, fx.alice.address)).to.equal(false)
       expect(await registry.isRegistered(MAILSERVER, consentForAlice.nodeId, fx.curator.address)).to.equal(false)
@@ -368,7 +368,7 @@ describe('ResourceRegistry', () => {
   describe('resources', () => {
     it('behavior: addResource registers the node and emits ResourceAdded with all three arguments indexed', async () => {
       await approved(fx.alice)
-      const consent = fx.consent(registry, nodeKey(1), fx.alice)
+      const consent = await fx.consent(registry, nodeKey(1), fx.alice)
       const tx = await as(fx.alice).addResource(consent)
       expect(tx.events).to.deep.equal([{ name: 'ResourceAdded', args: { kindId: MAILSERVER, nodeId: consent.nodeId, provider: fx.alice.address } }])
       expect(await registry.isRegistered(MAILSERVER, consent.nodeId, fx.alice.address)).to.equal(true)
@@ -461,7 +461,7 @@ describe('ResourceRegistry', () => {
       const onlyCarol = await register(fx.carol, 2)
       const bobAndCarol = await register(fx.bob, 3)
       await register(fx.carol, 3)
-      const unknown = (fx.consent(registry, nodeKey(99), fx.alice)).nodeId
+      const unknown = (await fx.consent(registry, nodeKey(99), fx.alice)).nodeId
       const nodes = [onlyAlice, onlyCarol, bobAndCarol, unknown]
 
       // carol is not trusted: her nodes only verify through someone trusted.
@@ -493,7 +493,7 @@ describe('ResourceRegistry', () => {
       await approved(fx.alice)
       const ids: string[] = []
       for (let index = 0; index < 5; index++) {
-        ids.push(index % 2 === 0 ? await register(fx.alice, index) : fx.consent(registry, nodeKey(index), fx.alice).nodeId)
+        ids.push(index % 2 === 0 ? await register(fx.alice, index) : (await fx.consent(registry, nodeKey(index), fx.alice)).nodeId)
       }
       const whole = await registry.checkResources(MAILSERVER, ids, [fx.alice.address])
       expect(whole).to.deep.equal([fx.alice.address, undefined, fx.alice.address, undefined, fx.alice.address])
@@ -628,10 +628,10 @@ describe('ResourceRegistry', () => {
 
     it('behavior: an emptied set filled again is not listed twice, and pays no second listing', async () => {
       await registry.addProvider(fx.alice.address, 'alice', '')
-      const consent = fx.consent(registry, nodeKey(1), fx.alice)
+      const consent = await fx.consent(registry, nodeKey(1), fx.alice)
       const first = await as(fx.alice).addResource(consent)
       await as(fx.alice).removeResource(MAILSERVER, consent.nodeId)
-      const again = await as(fx.alice).addResource(consent)
+      const again = await as(fx.alice).addResource(await fx.consent(registry, nodeKey(1), fx.alice))
       expect(await registry.registrationSetCount()).to.equal(1)
       expect((await readAll(registry, 10)).lines).to.deep.equal([[fx.alice.address, 'approved', MAILSERVER, consent.nodeId.slice(2)]])
       // listing a set writes two slots and its flag (about 66,000 gas); refilling it writes none of them

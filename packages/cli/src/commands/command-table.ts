@@ -86,21 +86,24 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'registry consent',
     summary: 'node operator: sign the node\'s consent to be registered by a provider, without handing over the node key',
-    description: 'Run where the node key is. Prints the node id and the signature to hand to the provider, who passes them to `rdisc registry add-resource --node-id ID --signature SIG`. The signature is valid only for this registry, chain, kind and provider. The chain id is asked of --rpc-url unless --chain-id is given.',
+    description: 'Run where the node key is. Prints the node id, nonce, deadline and signature to hand to the provider, who passes them to `rdisc registry add-resource --node-id ID --nonce N --deadline T --signature SIG`. The signature is valid only for this registry, chain, kind and provider, only once (it names the node\'s current nonce, which every registration and withdrawal of the node uses up) and only until the deadline (--deadline, or --valid-for from now). The chain id and the nonce are asked of --rpc-url unless --chain-id and --nonce are given.',
     positionals: [],
-    options: [...REGISTRY, 'chainId', 'kind', 'provider', ...NODE_KEY, 'plugins'],
-    examples: ['rdisc registry consent --kind mailserver --provider 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --node-key-file node.key --registry 0x5FbDB2315678afecb367f032d93F642f64180aa3 --chain-id 31337'],
+    options: [...REGISTRY, 'chainId', 'kind', 'provider', 'nonce', 'deadline', 'validFor', ...NODE_KEY, 'plugins'],
+    examples: [
+      'rdisc registry consent --kind mailserver --provider 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --node-key-file node.key --registry 0x5FbDB2315678afecb367f032d93F642f64180aa3 --rpc-url http://127.0.0.1:8545 --valid-for 30m',
+      'rdisc registry consent --kind mailserver --provider 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --node-key-file node.key --registry 0x5FbDB2315678afecb367f032d93F642f64180aa3 --chain-id 31337 --nonce 0'
+    ],
     load: async () => (await import('./registry/resource-commands.js')).runConsent
   },
   {
     name: 'registry add-resource',
     summary: 'provider: register a server node for a kind, with the node\'s consent',
-    description: 'The consent is signed here from --node-key-file, or made beforehand by the node\'s operator with `rdisc registry consent` and given as --node-id and --signature (the node\'s public key is recovered from the signature and checked against the node id).',
+    description: 'The consent is signed here from --node-key-file (with the node\'s current nonce, valid for --valid-for), or made beforehand by the node\'s operator with `rdisc registry consent` and given as --node-id, --nonce, --deadline and --signature (the node\'s public key is recovered from the signature and checked against the node id). A consent works once and until its deadline: the contract refuses a used or expired one (InvalidNodeNonce, SignatureExpired).',
     positionals: [],
-    options: [...REGISTRY, ...PROVIDER_KEY, 'kind', 'nodeKeyFile', 'nodeId', 'signature', 'plugins'],
+    options: [...REGISTRY, ...PROVIDER_KEY, 'kind', 'nodeKeyFile', 'nodeId', 'nonce', 'deadline', 'validFor', 'signature', 'plugins'],
     examples: [
       'rdisc registry add-resource --kind mailserver --node-key-file node.key --provider-key-file provider.key',
-      'rdisc registry add-resource --kind mailserver --node-id 5a4c... --signature 0x9f2e... --provider-key-file provider.key'
+      'rdisc registry add-resource --kind mailserver --node-id 5a4c... --nonce 0 --deadline 1767225600 --signature 0x9f2e... --provider-key-file provider.key'
     ],
     load: async () => (await import('./registry/resource-commands.js')).runAddResource
   },
@@ -111,6 +114,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [...REGISTRY, ...PROVIDER_KEY, 'kind', 'nodeId', 'plugins'],
     examples: ['rdisc registry remove-resource --kind mailserver --node-id 5a4c... --provider-key-file provider.key'],
     load: async () => (await import('./registry/resource-commands.js')).runRemoveResource
+  },
+  {
+    name: 'registry withdraw',
+    summary: 'node operator: take the node off a provider\'s list with the node\'s own signature, without the provider',
+    description: 'The node key (--node-key-file) signs a withdrawal for this registry, chain, kind and provider, with the node\'s current nonce, valid until --deadline (or for --valid-for). With a sending account\'s key (--key-file, --key-env or --unsafe-key: any funded account, the contract checks the node\'s signature, not the sender) it is sent at once; without one it is printed, with the command that sends it: `rdisc registry withdraw --node-id ID --nonce N --deadline T --signature SIG --key-file SENDER.key`. A withdrawal uses up the node\'s nonce, so it also voids every consent the node signed before.',
+    positionals: [],
+    options: [...REGISTRY, 'chainId', 'kind', 'provider', 'nodeKeyFile', 'nodeId', 'nonce', 'deadline', 'validFor', 'signature', 'keyFile', 'keyEnv', 'unsafeKey', 'plugins'],
+    examples: [
+      'rdisc registry withdraw --kind mailserver --provider 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --node-key-file node.key --key-file sender.key',
+      'rdisc registry withdraw --kind mailserver --provider 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --node-key-file node.key --json',
+      'rdisc registry withdraw --kind mailserver --provider 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --node-id 5a4c... --nonce 1 --deadline 1767225600 --signature 0x9f2e... --key-file sender.key'
+    ],
+    load: async () => (await import('./registry/resource-commands.js')).runWithdraw
   },
   {
     name: 'registry list',

@@ -2,8 +2,8 @@ import { readFile, stat } from 'node:fs/promises'
 import { InvalidKeyError } from '../errors.js'
 import type { OptionSource, ResolvedOptions } from './resolve-options.js'
 
-/** Whose key a command signs with. */
-export type KeyRole = 'curator' | 'provider' | 'node' | 'tree'
+/** Whose key a command signs with; `relayer` is any funded account that sends a transaction someone else signed for. */
+export type KeyRole = 'curator' | 'provider' | 'node' | 'tree' | 'relayer'
 
 /** A private key read from a file, an environment variable or the command line. */
 export interface LoadedKey {
@@ -20,12 +20,13 @@ const ROLE_FILE_OPTION: Readonly<Record<KeyRole, string>> = {
   curator: 'curatorKeyFile',
   provider: 'providerKeyFile',
   node: 'nodeKeyFile',
-  tree: 'treeKeyFile'
+  tree: 'treeKeyFile',
+  relayer: 'keyFile'
 }
 
 /** The options a key of `role` can come from, in order of preference within one layer. */
 export function keyOptionsOf (role: KeyRole): readonly string[] {
-  return [ROLE_FILE_OPTION[role], 'keyFile', 'keyEnv', 'unsafeKey']
+  return [...new Set([ROLE_FILE_OPTION[role], 'keyFile', 'keyEnv', 'unsafeKey'])]
 }
 
 /**
@@ -134,7 +135,7 @@ export async function requireRoleKey (
 ): Promise<LoadedKey> {
   const key = await loadRoleKey(options, role, env, warn)
   if (key === undefined) {
-    throw options.missing(ROLE_FILE_OPTION[role], ['--key-file', '--key-env'])
+    throw options.missing(ROLE_FILE_OPTION[role], role === 'relayer' ? ['--key-env'] : ['--key-file', '--key-env'])
   }
   return key
 }

@@ -35,7 +35,7 @@ describe('PingLatencyProbe', function () {
     expect(Date.now() - started).to.be.below(1500)
   })
 
-  it('behavior: on loopback the round trip on the established connection reads under 5 ms; connection set-up is its own, larger figure', async () => {
+  it('behavior: the round trip is measured on the established connection; connection set-up is its own, larger figure', async () => {
     const server = await harness.startedServer({ kinds: [echoKind] })
     const host = await harness.client()
     const probe = new PingLatencyProbe(host)
@@ -54,7 +54,7 @@ describe('PingLatencyProbe', function () {
       expect(measurement.connectMs).to.be.a('number').and.above(0)
       expect(measurement.rttMs).to.be.at.least(0)
     }
-    expect(rttMs).to.be.below(5)
+    // no bound on the round trip itself: a loaded machine stretches it; that it leaves the set-up out is what is checked
     expect(connectMs).to.be.above(rttMs)
     // measure() is the round trip alone
     expect(await probe.measure(resource, { timeoutMs: 5000 })).to.be.a('number').and.below(connectMs)

@@ -250,9 +250,22 @@ export class RegistryViews {
     return providers
   }
 
-  /** The EIP-712 digest a node signs to let `provider` list it as `kindId`, as the registry computes it. */
-  async nodeConsentDigest (kindId: string, nodeId: string, provider: string, options: ViewOptions = {}): Promise<string> {
-    return this.#read<string>('nodeConsentDigest', [kindId, prefixedHex(nodeId), provider], options)
+  /**
+   * The EIP-712 digest a node signs to let `provider` list it as `kindId`
+   * with nonce `nonce` until block timestamp `deadline`, as the registry computes it.
+   */
+  async nodeConsentDigest (kindId: string, nodeId: string, provider: string, nonce: bigint, deadline: bigint, options: ViewOptions = {}): Promise<string> {
+    return this.#read<string>('nodeConsentDigest', [kindId, prefixedHex(nodeId), provider, nonce, deadline], options)
+  }
+
+  /** The EIP-712 digest a node signs to leave `provider`'s list of `kindId`, as the registry computes it. */
+  async nodeWithdrawalDigest (kindId: string, nodeId: string, provider: string, nonce: bigint, deadline: bigint, options: ViewOptions = {}): Promise<string> {
+    return this.#read<string>('nodeWithdrawalDigest', [kindId, prefixedHex(nodeId), provider, nonce, deadline], options)
+  }
+
+  /** The nonce the node's next signed consent or withdrawal must name (each use adds one). */
+  async nodeNonce (nodeId: string, options: ViewOptions = {}): Promise<bigint> {
+    return this.#read<bigint>('nodeNonce', [prefixedHex(nodeId)], options)
   }
 
   /** The registry's EIP-712 domain separator on the chain it is read from. */

@@ -1,9 +1,9 @@
 import { startDevChain, type DevChain } from '@resource-discovery/devchain'
 import {
-  createNodeConsent,
   createRpcProvider,
   deployResourceRegistry,
   nodeConsentDigest,
+  nodeWithdrawalDigest,
   registryDomain,
   type ResourceRegistryClient
 } from '@resource-discovery/registry'
@@ -79,7 +79,7 @@ describe('RegistryViews', () => {
       await registry.connect(bob).applyAsProvider('bob', '')
       nodeIds = []
       for (const index of [1, 2]) {
-        const consent = createNodeConsent(keccak256(toUtf8Bytes(`views node ${index}`)), { registry: registry.address, chainId: chain.chainId, kindId: MAIL, provider: alice.address })
+        const consent = await registry.createNodeConsent(keccak256(toUtf8Bytes(`views node ${index}`)), { kindId: MAIL, provider: alice.address })
         const tx = await registry.connect(alice).addResource(consent)
         nodeIds.push(consent.nodeId.slice(2))
         if (index === 1) {
@@ -116,8 +116,11 @@ describe('RegistryViews', () => {
       expect(await views.isVerified(MAIL, `0x${nodeIds[1]}`, alice.address), 'node ids with 0x too').to.equal(true)
       expect(await views.checkResources(MAIL, [nodeIds[0]!, id('unknown'), `0x${nodeIds[1]}`], [bob.address, alice.address]))
         .to.deep.equal([alice.address, undefined, alice.address])
-      const message = { registry: registry.address, chainId: chain.chainId, kindId: MAIL, nodeId: `0x${nodeIds[0]}`, provider: alice.address }
-      expect(await views.nodeConsentDigest(MAIL, nodeIds[0]!, alice.address)).to.equal(nodeConsentDigest(message))
+      const message = { registry: registry.address, chainId: chain.chainId, kindId: MAIL, nodeId: `0x${nodeIds[0]}`, provider: alice.address, nonce: 1n, deadline: 99n }
+      expect(await views.nodeConsentDigest(MAIL, nodeIds[0]!, alice.address, 1n, 99n)).to.equal(nodeConsentDigest(message))
+      expect(await views.nodeWithdrawalDigest(MAIL, nodeIds[0]!, alice.address, 1n, 99n)).to.equal(nodeWithdrawalDigest(message))
+      expect(await views.nodeNonce(nodeIds[0]!), 'one addResource used nonce 0').to.equal(1n)
+      expect(await views.nodeNonce(id('never listed'))).to.equal(0n)
       expect(await views.domainSeparator()).to.equal(TypedDataEncoder.hashDomain(registryDomain(registry.address, chain.chainId)))
       expect(await views.registrationSetCount()).to.equal(1)
       expect(await views.registrations(0n, 10)).to.deep.equal({

@@ -6,7 +6,7 @@
 import { type ResourceKind } from '@resource-discovery/core'
 import { startDevChain, type DevChain } from '@resource-discovery/devchain'
 import { createNodeKey, createNodeRecord, type NodeKey } from '@resource-discovery/interface-compliance-tests'
-import { createNodeConsent, createRpcProvider, deployResourceRegistry, type ResourceRegistryClient } from '@resource-discovery/registry'
+import { createRpcProvider, deployResourceRegistry, type ResourceRegistryClient } from '@resource-discovery/registry'
 import { Wallet, type JsonRpcProvider } from 'ethers'
 import { mail } from './daemon-harness.js'
 
@@ -65,7 +65,7 @@ export async function startRegistryChain ({ accountCount = 3 }: { accountCount?:
         return { key, enr: record.enr, nodeId: record.nodeId }
       },
       register: async (from, node, kind = mail) => {
-        const consent = createNodeConsent(node.key.privateKeyHex, { registry: registry.address, chainId: chain.chainId, kindId: kind.kindId, provider: from.address })
+        const consent = await registry.createNodeConsent(node.key.privateKeyHex, { kindId: kind.kindId, provider: from.address })
         await registry.connect(from).addResource(consent)
       },
       remove: async (from, node, kind = mail) => {

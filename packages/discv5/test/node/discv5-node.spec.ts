@@ -218,9 +218,12 @@ describe('Discv5Node', function () {
     const advertisers = await Promise.all(kinds.map(async (kind) => node({ registrar: false, bootnodes: [capped.enr, small.enr], bootstrapLookup: false, advertiser: { refreshIntervalMs: 500 }, kinds: [kind] })))
     advertisers.forEach((advertiser, index) => { advertiser.advertise(kinds[index] ?? mailKind) })
     const states = (): number => advertisers.reduce((sum, advertiser, index) => sum + advertiser.registrations(kinds[index] ?? mailKind).length, 0)
+    const fromLoopback = (): number => capped.registrar?.adsFromPrefix(Uint8Array.from([127, 0, 0, 1])) ?? 0
     await waitFor(() => states() >= 10, 10_000, 'every advertiser to ask both registrars')
-    await new Promise((resolve) => setTimeout(resolve, 500))
-    expect(capped.registrar?.adsFromPrefix(Uint8Array.from([127, 0, 0, 1]))).to.equal(2)
+    // admissions come after the tickets' waiting times: wait until both registrars are full, then for more rounds of tickets
+    await waitFor(() => fromLoopback() >= 2 && (small.registrar?.size ?? 0) >= 3, 10_000, 'both registrars to fill up')
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    expect(fromLoopback()).to.equal(2)
     expect(small.registrar?.size).to.equal(3)
     const waiting = advertisers.flatMap((advertiser, index) => advertiser.registrations(kinds[index] ?? mailKind)).filter((state) => state.status === 'waiting')
     expect(waiting).to.have.length(5)
@@ -249,13 +252,14 @@ describe('Discv5Node', function () {
     it('behavior: bootstrapLookup \'background\': start() resolves at once while the lookup runs on; stop() ends it', async function () {
       const startedAt = performance.now()
       const subject = await node({ bootnodes: [silent.enr], bootstrapLookup: 'background' })
-      expect(performance.now() - startedAt, 'ms in start()').to.be.below(700)
+      const startMs = performance.now() - startedAt
       const inner = nodeInternals(subject)
       expect(subject.knownRecords().map((record) => record.enr)).to.deep.equal([silent.enr])
       let settled = false
       void inner?.bootstrap.then(() => { settled = true })
       await new Promise((resolve) => setTimeout(resolve, 100))
-      expect(inner?.adapter.activeLookups, 'the bootstrap lookup, running').to.equal(1)
+      // start() did not wait for the lookup: it is still running after start() resolved (no time bound, which a loaded machine stretches)
+      expect(inner?.adapter.activeLookups, `the bootstrap lookup, running (start() took ${Math.round(startMs)} ms)`).to.equal(1)
       expect(silent.received()).to.be.at.least(1)
       expect(settled).to.equal(false)
       const stoppingAt = performance.now()
