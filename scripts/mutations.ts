@@ -195,6 +195,79 @@ const MUTATIONS: readonly Mutation[] = [
     edits: [{ find: '    await this.#removeLeftovers()\n', replace: '' }],
     specs: [DAEMON_CRASH],
     mustFail: ['SIGKILLed']
+  },
+  {
+    id: 'talkreq-handler-error-logged',
+    protection: '`Discv5Adapter` logs a TALKREQ handler that throws',
+    file: 'packages/discv5/src/node/discv5-adapter.ts',
+    edits: [{ find: "        this.#logger.warn({ protocol, nodeId: nodeAddr.nodeId, err }, 'a TALKREQ handler threw; the peer gets an empty TALKRESP')\n", replace: '' }],
+    specs: ['packages/discv5/test/node/discv5-adapter-errors.spec.ts'],
+    mustFail: ['a handler that throws is logged']
+  },
+  {
+    id: 'talkreq-handler-error-counted',
+    protection: '`Discv5Adapter` counts a TALKREQ handler that throws (`talkErrors.handlerErrors`)',
+    file: 'packages/discv5/src/node/discv5-adapter.ts',
+    edits: [{ find: '        this.#handlerErrors++\n', replace: '' }],
+    specs: ['packages/discv5/test/node/discv5-adapter-errors.spec.ts'],
+    mustFail: ['a handler that throws is logged']
+  },
+  {
+    id: 'topic-lookup-on-ad-error',
+    protection: '`topicLookup` logs and counts an `onAd` that throws (`adErrors`)',
+    file: 'packages/discv5/src/topic/topic-lookup.ts',
+    edits: [{ find: '              adErrors++\n', replace: '' }],
+    specs: ['packages/discv5/test/topic/topic-lookup.spec.ts'],
+    mustFail: ['an onAd that throws is logged']
+  },
+  {
+    id: 'liveness-probe-errors',
+    protection: '`LivenessMonitor` counts and logs failed liveness checks',
+    file: 'packages/core/src/client/liveness-monitor.ts',
+    edits: [{ find: '      this.#probeErrors++\n', replace: '' }],
+    specs: ['packages/core/test/client/resource-watch-resilience.spec.ts'],
+    mustFail: ['failed liveness checks are counted and logged']
+  },
+  {
+    id: 'liveness-probe-errors-metric',
+    protection: 'the daemon exports `rdisc_liveness_probe_errors_total`',
+    file: 'packages/daemon/src/metrics/daemon-metrics.ts',
+    edits: [{ find: 'this.inc({ kind: monitor.kind.name }, monitor.watch.livenessProbeErrors)', replace: 'this.inc({ kind: monitor.kind.name }, 0)' }],
+    specs: ['packages/daemon/test/http-api.spec.ts'],
+    mustFail: ['failed liveness checks of the selected server are counted per kind']
+  },
+  {
+    id: 'source-ip-ipaddr',
+    protection: '`sourceIpBytes` reads IPv4-mapped IPv6 as IPv4 (ipaddr.js)',
+    file: 'packages/discv5/src/node/discv5-adapter.ts',
+    // the pre-ipaddr.js parser for IPv6
+    edits: [{ find: '    return Uint8Array.from(ipaddr.process(host).toByteArray())\n', replace: "    if (isIP(host) === 4) { return Uint8Array.from(host.split('.').map(Number)) }\n    const [head = '', tail = ''] = host.split('::')\n    const parse = (text: string): number[] => text === '' ? [] : text.split(':').map((group) => Number.parseInt(group, 16))\n    const start = parse(head)\n    const end = host.includes('::') ? parse(tail) : []\n    const groups = [...start, ...new Array<number>(Math.max(0, 8 - start.length - end.length)).fill(0), ...end]\n    const bytes = new Uint8Array(16)\n    groups.forEach((group, index) => { bytes[index * 2] = group >> 8; bytes[index * 2 + 1] = group & 0xff })\n    return bytes\n" }],
+    specs: ['packages/discv5/test/node/source-ip-bytes.spec.ts'],
+    mustFail: ['so two of them differ', 'agrees with node\'s own parser', 'in the IPv4 /24 of its address', 'as one source']
+  },
+  {
+    id: 'public-key-on-curve',
+    protection: '`parsePublicKey` refuses points off secp256k1 (@noble/curves)',
+    file: 'packages/encrypted-request/src/ecies/keys.ts',
+    edits: [{ find: "    throw new InvalidPublicKeyError('not a point on secp256k1', { cause: err })\n", replace: '    return copyBytes(bytes.length === 33 ? bytes : Uint8Array.from([2, ...bytes.subarray(1, 33)]))\n' }],
+    specs: ['packages/encrypted-request/test/ecies/public-key.spec.ts'],
+    mustFail: ['refuses points off the curve', 'keeps the library\'s reason', 'agrees with eciesjs, OpenSSL and the former check']
+  },
+  {
+    id: 'web-page-links-out',
+    protection: 'the web page refuses files whose real path is outside its directory',
+    file: 'packages/daemon/src/web/web-page.ts',
+    edits: [{ find: '      if (!await insideRoot(root, file)) {', replace: "      if (file === '') {" }],
+    specs: ['packages/daemon/test/web-page.spec.ts', 'test/security/fuzz-http-api.spec.ts'],
+    mustFail: ['dot files and links out are 404', 'nothing outside its directory']
+  },
+  {
+    id: 'web-page-dot-files',
+    protection: 'the web page ignores dot files (`dotfiles: \'ignore\'`)',
+    file: 'packages/daemon/src/web/web-page.ts',
+    edits: [{ find: "    dotfiles: 'ignore',", replace: "    dotfiles: 'allow'," }],
+    specs: ['packages/daemon/test/web-page.spec.ts'],
+    mustFail: ['dot files and links out are 404']
   }
 ]
 
@@ -344,6 +417,16 @@ async function runMutation (copy: string, mutation: Mutation, stress: boolean): 
   }
 }
 
+/** The results an earlier run wrote to `path` (each with the time it was measured), none if there is no such file. */
+async function previousResults (path: string): Promise<Array<MutationResult & { measuredAt?: string }>> {
+  try {
+    const file = JSON.parse(await readFile(path, 'utf8')) as { measuredAt?: string, results?: Array<MutationResult & { measuredAt?: string }> }
+    return (file.results ?? []).map((result) => ({ ...result, measuredAt: result.measuredAt ?? file.measuredAt }))
+  } catch {
+    return []
+  }
+}
+
 async function main (): Promise<void> {
   const args = process.argv.slice(2)
   const named = args.filter((arg) => !arg.startsWith('--'))
@@ -408,7 +491,15 @@ async function main (): Promise<void> {
   }
   const outputPath = join(root, 'scripts/results', args.includes('--stress') ? 'mutations-stress.json' : 'mutations.json')
   await mkdir(dirname(outputPath), { recursive: true })
-  await writeFile(outputPath, `${JSON.stringify({ node: process.version, stress: args.includes('--stress'), measuredAt: new Date().toISOString(), results }, null, 2)}\n`)
+  // a run of some mutations updates their entries and keeps the others' (each entry says when it was measured)
+  const measuredAt = new Date().toISOString()
+  const earlier = named.length === 0 ? [] : await previousResults(outputPath)
+  const merged = MUTATIONS.flatMap(({ id }) => {
+    const fresh = results.find((result) => result.id === id)
+    const kept = earlier.find((result) => result.id === id)
+    return fresh !== undefined ? [{ ...fresh, measuredAt }] : kept !== undefined ? [kept] : []
+  })
+  await writeFile(outputPath, `${JSON.stringify({ node: process.version, stress: args.includes('--stress'), measuredAt, results: merged }, null, 2)}\n`)
   console.log(`\nwrote ${relative(root, outputPath)}`)
   process.exitCode = results.every(({ outcome }) => outcome === 'killed') ? 0 : 1
 }
