@@ -416,9 +416,9 @@ export async function runSoak (init: SoakInit): Promise<SoakResult> {
 
     const classify = (what: string, err: unknown): void => {
       const name = err instanceof Error ? err.name : ''
-      // RegistryRevertError: refused when simulated; a plain RegistryError from the receipt: mined, then reverted
-      // (the state changed in between, e.g. the curator suspended the provider); it has no class of its own
-      if (name === 'RegistryRevertError' || (name === 'RegistryError' && err instanceof Error && err.message.includes('reverted in transaction'))) {
+      // RegistryRevertError: refused when simulated; TransactionRevertedError: mined, then reverted (the state
+      // changed in between, e.g. the curator suspended the provider)
+      if (name === 'RegistryRevertError' || name === 'TransactionRevertedError') {
         counts.reverts++
       } else if (name !== 'UnknownLabelError') {
         // UnknownLabelError: the server stopped between the pick and the call

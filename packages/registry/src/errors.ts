@@ -70,6 +70,58 @@ export class RegistryRevertError extends RegistryError {
   }
 }
 
+/**
+ * A transaction was mined and reverted (receipt status 0). The revert data
+ * is not in a receipt: this happens when the state changed between the
+ * check before sending (gas estimation, which reverts with
+ * {@link RegistryRevertError} naming the reason) and the block that mined
+ * it, e.g. two providers racing, or a gas limit given by hand.
+ */
+export class TransactionRevertedError extends RegistryError {
+  static override readonly name = 'TransactionRevertedError'
+  override readonly name = 'TransactionRevertedError'
+  /** The contract function (or `'deploy'`). */
+  readonly method: string
+  /** The mined transaction's hash. */
+  readonly transactionHash: string
+  /** The block that mined it. */
+  readonly blockNumber: number
+
+  constructor (method: string, transactionHash: string, blockNumber: number, options: RegistryErrorOptions = {}) {
+    super(
+      `${method} reverted in transaction ${transactionHash} (block ${blockNumber})`,
+      'Call it again to see the contract\'s reason: the state changed between sending and mining',
+      { ...options, details: { method, transactionHash, blockNumber, ...options.details } }
+    )
+    this.method = method
+    this.transactionHash = transactionHash
+    this.blockNumber = blockNumber
+  }
+}
+
+/** A transaction was sent but no receipt came within the time allowed: it may still be mined, or be stuck. */
+export class TransactionNotMinedError extends RegistryError {
+  static override readonly name = 'TransactionNotMinedError'
+  override readonly name = 'TransactionNotMinedError'
+  /** The contract function (or `'deploy'`). */
+  readonly method: string
+  /** The sent transaction's hash. */
+  readonly transactionHash: string
+  /** How long the receipt was waited for. */
+  readonly timeoutMs: number
+
+  constructor (method: string, transactionHash: string, timeoutMs: number, options: RegistryErrorOptions = {}) {
+    super(
+      `${method} was sent as ${transactionHash} but not mined within ${timeoutMs} ms`,
+      'Check the transaction on the chain (gas price, nonce) before sending it again',
+      { ...options, details: { method, transactionHash, timeoutMs, ...options.details } }
+    )
+    this.method = method
+    this.transactionHash = transactionHash
+    this.timeoutMs = timeoutMs
+  }
+}
+
 /** There is no contract at the registry address on this chain (or it is not a ResourceRegistry). */
 export class RegistryNotDeployedError extends RegistryError {
   static override readonly name = 'RegistryNotDeployedError'

@@ -58,6 +58,8 @@ export {
   RegistryRevertError,
   RpcUnavailableError,
   SignerRequiredError,
+  TransactionNotMinedError,
+  TransactionRevertedError,
   type RegistryErrorOptions
 } from './errors.js'
 export { resourceRegistryAbi, resourceRegistrySolcVersion } from '@resource-discovery/core'

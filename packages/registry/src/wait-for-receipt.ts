@@ -1,6 +1,6 @@
 import { delay, raceAbort } from '@resource-discovery/core'
 import type { TransactionReceipt, TransactionResponse } from 'ethers'
-import { RegistryError } from './errors.js'
+import { TransactionNotMinedError, TransactionRevertedError } from './errors.js'
 
 /** How long a transaction may take to be mined before it counts as lost, by default. */
 export const DEFAULT_RECEIPT_TIMEOUT_MS = 120_000
@@ -12,6 +12,10 @@ const MAX_RECEIPT_POLL_MS = 1_000
  * to {@link MAX_RECEIPT_POLL_MS}. (ethers' own `wait()` relies on a block
  * subscription that can miss an automined block under load, and then waits
  * forever.)
+ *
+ * @throws {@link TransactionRevertedError} if it was mined and reverted
+ * @throws {@link TransactionNotMinedError} if no receipt came within `timeoutMs`
+ * @throws AbortError if `signal` aborts
  */
 export async function waitForReceipt (response: TransactionResponse, method: string, timeoutMs: number, signal?: AbortSignal): Promise<TransactionReceipt> {
   const deadline = Date.now() + timeoutMs
@@ -20,12 +24,12 @@ export async function waitForReceipt (response: TransactionResponse, method: str
     const receipt = await raceAbort(response.provider.getTransactionReceipt(response.hash), signal)
     if (receipt !== null) {
       if (receipt.status === 0) {
-        throw new RegistryError(`${method} reverted in transaction ${response.hash}`, 'Call it again to see the contract\'s reason: the state changed between sending and mining')
+        throw new TransactionRevertedError(method, response.hash, receipt.blockNumber)
       }
       return receipt
     }
     if (Date.now() + pauseMs > deadline) {
-      throw new RegistryError(`${method} was sent as ${response.hash} but not mined within ${timeoutMs} ms`, 'Check the transaction on the chain (gas price, nonce) before sending it again')
+      throw new TransactionNotMinedError(method, response.hash, timeoutMs)
     }
     await delay(pauseMs, signal === undefined ? {} : { signal })
     pauseMs = Math.min(MAX_RECEIPT_POLL_MS, Math.max(25, pauseMs * 2))

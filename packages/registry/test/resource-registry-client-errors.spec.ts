@@ -7,7 +7,11 @@ import {
   RegistryRevertError,
   ResourceRegistryClient,
   RpcUnavailableError,
-  SignerRequiredError
+  SignerRequiredError,
+  TransactionNotMinedError,
+  TransactionRevertedError,
+  resourceRegistryInterface,
+  waitForReceipt
 } from '@resource-discovery/registry'
 import { expect } from 'chai'
 import { Wallet } from 'ethers'
@@ -51,6 +55,33 @@ describe('ResourceRegistryClient errors', () => {
     expect(error.message).to.contain('send the transaction from the curator')
     expect(error.data.startsWith('0x')).to.equal(true)
     expect(error.cause).to.be.instanceOf(Error)
+  })
+
+  it('error: a transaction mined and reverted (no gas estimate to catch it first) is a TransactionRevertedError naming it', async () => {
+    // a gas limit given by hand skips the estimate that would revert with the reason: the transaction is mined and fails
+    const data = resourceRegistryInterface.encodeFunctionData('approveProvider', [fx.alice.address])
+    const response = await fx.mallory.sendTransaction({ to: registry.address, data, gasLimit: 100_000n })
+    const error = await rejection(waitForReceipt(response, 'approveProvider', 10_000))
+    expect(error).to.be.instanceOf(TransactionRevertedError)
+    const reverted = error as TransactionRevertedError
+    expect(reverted.method).to.equal('approveProvider')
+    expect(reverted.transactionHash).to.equal(response.hash)
+    expect(reverted.blockNumber).to.equal((await fx.provider.getTransactionReceipt(response.hash))?.blockNumber)
+    expect(reverted.message).to.contain(response.hash).and.contain('Call it again')
+  })
+
+  it('error: a transaction not mined in time is a TransactionNotMinedError naming it', async () => {
+    await fx.chain.request('evm_setAutomine', [false])
+    try {
+      const response = await fx.curator.sendTransaction({ to: fx.mallory.address, value: 1n })
+      const error = await rejection(waitForReceipt(response, 'transfer', 300))
+      expect(error).to.be.instanceOf(TransactionNotMinedError)
+      expect((error as TransactionNotMinedError).transactionHash).to.equal(response.hash)
+      expect((error as TransactionNotMinedError).timeoutMs).to.equal(300)
+    } finally {
+      await fx.chain.request('evm_setAutomine', [true])
+      await fx.chain.mine(1)
+    }
   })
 
   it('error: enum arguments of a revert are shown as status names', async () => {
