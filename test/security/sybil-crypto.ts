@@ -4,9 +4,9 @@
  * default crypto (`@noble/secp256k1`), for a network that runs every node in
  * one JavaScript thread.
  *
- * A discv5 handshake costs about 9 ms of CPU with the default: two ECDH
- * (2.8 ms each), an ECDSA verification (2.4 ms), a signature and a few point
- * decompressions. With a thousand nodes in one thread that is minutes of
+ * A discv5 handshake costs milliseconds of CPU with the default: two ECDH,
+ * an ECDSA verification, a signature and a few point decompressions
+ * (`npm run bench:crypto` measures each, BENCHMARKS.md). With a thousand nodes in one thread that is minutes of
  * CPU in bursts, the event loop lags by seconds and requests time out. Here:
  *
  * - ECDH multiplies with `@noble/curves`' variable-time multiplication

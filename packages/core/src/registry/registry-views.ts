@@ -373,8 +373,9 @@ function describeBlock (block: BlockParam): string {
 
 /**
  * The calldata of `checkResources(bytes32 kindId, bytes32[] nodeIds, address[] trusted)`,
- * written out directly: ethers' generic coder takes a quarter of a second for
- * 10,000 node ids, this a few milliseconds. Node ids with or without `0x`.
+ * written out directly: ethers' generic coder is more than a hundred times
+ * slower on 10,000 node ids (`npm run bench:abi`, BENCHMARKS.md). Node ids
+ * with or without `0x`.
  * A test holds it to ethers' output.
  */
 export function encodeCheckResources (kindId: string, nodeIds: readonly string[], trusted: readonly string[]): string {
