@@ -257,9 +257,17 @@ const MUTATIONS: readonly Mutation[] = [
     id: 'web-page-links-out',
     protection: 'the web page refuses files whose real path is outside its directory',
     file: 'packages/daemon/src/web/web-page.ts',
-    edits: [{ find: '      if (!await insideRoot(root, file)) {', replace: "      if (file === '') {" }],
+    edits: [{ find: '          if (!await insideRoot(root, path)) {', replace: "          if (path === '') {" }],
     specs: ['packages/daemon/test/web-page.spec.ts', 'test/security/fuzz-http-api.spec.ts'],
     mustFail: ['dot files and links out are 404', 'nothing outside its directory']
+  },
+  {
+    id: 'web-page-canonical-paths',
+    protection: 'the web page serves only canonical paths (no empty, `.` or `..` segment)',
+    file: 'packages/daemon/src/web/web-page.ts',
+    edits: [{ find: "    if (file.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) {", replace: '    if (file.length < 0) {' }],
+    specs: ['packages/daemon/test/web-page.spec.ts'],
+    mustFail: ['dot files and links out are 404']
   },
   {
     id: 'web-page-dot-files',

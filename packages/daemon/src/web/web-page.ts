@@ -1,7 +1,7 @@
 import { realpath, stat } from 'node:fs/promises'
 import { extname, join, resolve, sep } from 'node:path'
-import fastifyStatic from '@fastify/static'
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import send from '@fastify/send'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { WebPageNotBuiltError } from '../errors.js'
 
 /**
@@ -38,71 +38,93 @@ async function insideRoot (root: string, file: string): Promise<boolean> {
  * `assets/`): `GET /` answers `index.html`, `GET /assets/...` the hashed
  * assets, `GET /<name>` the other top-level files (a favicon...).
  *
- * The files are sent by `@fastify/static` (`@fastify/send`): it reads the
- * path, refuses what leaves `dir` (`..`, encoded or not, non-canonical
- * paths), ignores dot files, takes the content type from its MIME database,
- * and streams the file, read at each request (a page rebuilt while the
- * daemon runs is served at once). On top of it, a file whose real path (its
- * symbolic links resolved) is outside `dir` is refused. Every answer carries
- * the page's Content-Security-Policy, `nosniff` and `no-referrer`, and
- * caching fit for it (assets immutable, the rest revalidated); no ETag,
- * Last-Modified or ranges. A path refused or naming no file gets the API's
- * 404; `GET /` without a built page a 503 `WebPageNotBuiltError`.
+ * The files are sent by `@fastify/send` (the file sender of
+ * `@fastify/static`, whose version 10, the first without its published path
+ * advisories, needs Node.js 22 through `content-disposition` 3, where the
+ * daemon runs on 20.19 too): it decodes the path, refuses a null byte and
+ * any `..` that leaves `dir`, ignores dot files, takes the content type from
+ * its MIME database and streams the file, read at each request (a page
+ * rebuilt while the daemon runs is served at once). On top of it, only
+ * canonical paths are served (no empty, `.` or `..` segment), and a file
+ * whose real path (its symbolic links resolved) is outside `dir` is
+ * refused. Every answer carries the page's Content-Security-Policy,
+ * `nosniff` and `no-referrer`, and caching fit for it (assets immutable, the
+ * rest revalidated); no ETag, Last-Modified or ranges. A path refused or
+ * naming no file gets the API's 404; `GET /` without a built page a 503
+ * `WebPageNotBuiltError`.
  */
 export function addWebPage (app: FastifyInstance, dir: string): void {
   const root = resolve(dir)
   const assets = join(root, 'assets') + sep
-  void app.register(fastifyStatic, {
-    // no routes of its own (the daemon's routes below call reply.sendFile with the root), so no check of the root at start
-    serve: false,
-    dotfiles: 'ignore',
-    index: false,
-    etag: false,
-    lastModified: false,
-    acceptRanges: false,
-    cacheControl: false,
-    onFile: async (file) => {
-      if (!await insideRoot(root, file)) {
-        throw new OutsideWebDirError('the file resolves outside the web page\'s directory')
-      }
-    },
-    setHeaders: (reply, file) => {
-      void reply
-        .header('cache-control', file.startsWith(assets) ? IMMUTABLE_CACHE_CONTROL : REVALIDATE_CACHE_CONTROL)
-        .header('content-security-policy', WEB_CONTENT_SECURITY_POLICY)
-        .header('x-content-type-options', 'nosniff')
-        .header('referrer-policy', 'no-referrer')
-      const extension = extname(file).toLowerCase()
-      if (extension === '.js' || extension === '.mjs') {
-        void reply.header('content-type', JAVASCRIPT_CONTENT_TYPE)
-      }
-    }
-  })
 
-  /** What `@fastify/static` refuses (a path that leaves `dir`, a bad escape, a link out) is the API's 404; a failure to read stays an error. */
-  const errorHandler = (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
-    const status = err.statusCode ?? (err as { status?: number }).status
-    if (err instanceof OutsideWebDirError || (status !== undefined && status >= 400 && status < 500)) {
+  const sendFile = async (request: FastifyRequest, reply: FastifyReply, file: string): Promise<FastifyReply> => {
+    // only canonical paths: no empty, `.` or `..` segment (send resolves them, so a path could name a file twice)
+    if (file.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) {
       reply.callNotFound()
-      return
+      return reply
     }
-    app.errorHandler(err, request, reply)
+    let result: send.SendResult
+    try {
+      // send decodes the path it is given: hand it the path encoded, as @fastify/static does
+      result = await send(request.raw, encodeURI(file), {
+        root,
+        dotfiles: 'ignore',
+        index: false,
+        etag: false,
+        lastModified: false,
+        acceptRanges: false,
+        cacheControl: false,
+        onFile: async (path) => {
+          if (!await insideRoot(root, path)) {
+            throw new OutsideWebDirError('the file resolves outside the web page\'s directory')
+          }
+        }
+      })
+    } catch (err) {
+      if (err instanceof OutsideWebDirError) {
+        reply.callNotFound()
+        return reply
+      }
+      throw err
+    }
+    if (result.type !== 'file') {
+      result.stream.destroy()
+      // a path refused (400, 403), no such file (404) or a directory: the API's 404; a failure to read stays an error
+      const status = result.statusCode
+      if (result.type === 'directory' || (status >= 400 && status < 500)) {
+        reply.callNotFound()
+        return reply
+      }
+      throw result.metadata.error
+    }
+    const extension = extname(result.metadata.path).toLowerCase()
+    void reply
+      .code(result.statusCode)
+      .headers(result.headers)
+      .header('cache-control', result.metadata.path.startsWith(assets) ? IMMUTABLE_CACHE_CONTROL : REVALIDATE_CACHE_CONTROL)
+      .header('content-security-policy', WEB_CONTENT_SECURITY_POLICY)
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+    if (extension === '.js' || extension === '.mjs') {
+      void reply.header('content-type', JAVASCRIPT_CONTENT_TYPE)
+    }
+    return reply.send(result.stream)
   }
 
-  app.get('/', { errorHandler }, async (_request, reply) => {
+  app.get('/', async (request, reply) => {
     try {
       await stat(join(root, 'index.html'))
     } catch (err) {
       throw new WebPageNotBuiltError(root, { cause: err })
     }
-    return reply.sendFile('index.html', root)
+    return sendFile(request, reply, 'index.html')
   })
 
-  app.get<{ Params: { '*': string } }>('/assets/*', { errorHandler }, async (request, reply) => {
-    return reply.sendFile(`assets/${request.params['*']}`, root)
+  app.get<{ Params: { '*': string } }>('/assets/*', async (request, reply) => {
+    return sendFile(request, reply, `assets/${request.params['*']}`)
   })
 
-  app.get<{ Params: { file: string } }>('/:file', { errorHandler }, async (request, reply) => {
-    return reply.sendFile(request.params.file, root)
+  app.get<{ Params: { file: string } }>('/:file', async (request, reply) => {
+    return sendFile(request, reply, request.params.file)
   })
 }
