@@ -31,7 +31,7 @@
  */
 import { DEFAULT_MAX_ADS_PER_IP_PREFIX, type TopicRegistrarInit } from '@resource-discovery/discv5'
 import { expect } from 'chai'
-import { stressSize } from '../security/stress.js'
+import { STRESS, stressSize } from '../security/stress.js'
 import { median } from '../security/sybil-support.js'
 import { figure } from '../support/verifier-support.js'
 import type { FoundResource, RegistrarReport, StartedNode } from './netns-agent.js'
@@ -42,6 +42,12 @@ const SYBILS = stressSize(16, 60)
 const HONEST = stressSize(3, 5)
 /** Ad lifetime `E` of the registrars, ms (15 min by default; waiting times scale with it). */
 const AD_LIFETIME_MS = stressSize(10_000, 30_000)
+/**
+ * Whether the same network also runs with the IP score off (as on 127.0.0.1), for the comparison
+ * docs/SECURITY.md reports: under stress, or with RDISC_NETNS_COMPARE=1 (it doubles the file's time, which
+ * `npm test`'s budget leaves out).
+ */
+const COMPARE = STRESS || process.env.RDISC_NETNS_COMPARE === '1'
 /**
  * Registration window `δ` of the registrars, ms (1 s by default): one
  * process runs every Sybil, and on two shared cores its timers fire late by
@@ -263,7 +269,7 @@ describe('netns: the TopDisc registrar\'s IP score and per-/24 cap on real addre
 
   })
 
-  describe('the IP score off, as every 127.0.0.1 run has it (ipScoreWeight 0), the per-/24 cap at its default', () => {
+  ;(COMPARE ? describe : describe.skip)('the IP score off, as every 127.0.0.1 run has it (ipScoreWeight 0), the per-/24 cap at its default (RDISC_NETNS_COMPARE=1 or stress)', () => {
     let outcome: Outcome
 
     before(async () => {
