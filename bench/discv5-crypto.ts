@@ -7,7 +7,7 @@
  *   verification and a point decompression; their sum for one handshake,
  *   both ends (2 ECDH, 1 signature, 1 verification, 2 decompressions);
  * - the Sybil-flood test's simulation accelerator
- *   (`test/security/sybil-crypto.ts`): its ECDH by `@noble/curves`'
+ *   (`test/simulation/simulation-crypto.ts`): its ECDH by `@noble/curves`'
  *   variable-time multiplication, for a key met once and for a key with a
  *   precomputed table (met 20 times or more, as a registrar's);
  * - ENR records (`@chainsafe/enr` 5): signing a fresh v4 record
@@ -27,7 +27,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { SignableENR } from '@chainsafe/enr'
 import { decodeEnr } from '@resource-discovery/core'
-import { acceleratedDiscv5Crypto, type CryptoCounters } from '../test/security/sybil-crypto.js'
+import { acceleratedDiscv5Crypto, type CryptoCounters } from '../test/simulation/simulation-crypto.js'
 // not exported through @chainsafe/discv5's "exports": the module discv5 itself reads its crypto from
 import { defaultCrypto } from '../node_modules/@chainsafe/discv5/lib/util/crypto.js'
 import { median } from './median.js'
@@ -69,7 +69,7 @@ async function main (): Promise<void> {
   const decompress = timed(RUNS, () => publicOf(key()), (publicKey) => base.publicKeyConvert(publicKey, false))
   const handshake = 2 * ecdh + sign + verify + 2 * decompress
 
-  const counters: CryptoCounters = { ecdhComputed: 0, ecdhShared: 0, verifiedShared: 0, verifiedByDefault: 0 }
+  const counters: CryptoCounters = { ecdhComputed: 0, ecdhShared: 0, verifiedShared: 0, verifiedByDefault: 0, enrVerifiedByDefault: 0 }
   const fast = acceleratedDiscv5Crypto(defaultCrypto, counters).secp256k1
   // a node's own public key is known to the accelerator (memoised when the node made it), as in the simulation
   const nodeKey = (): Uint8Array => {

@@ -1,381 +1,368 @@
 /**
- * Benchmark: finding a rare kind on a discv5 network, three ways.
+ * Benchmark: finding a rare kind on a discv5 network, by simulation, at the
+ * sizes a real deployment meets (issue 21).
  *
- *   (a) topic advertisement (`topdisc/1`, this repository's TopDisc implementation)
- *   (b) random walk with ENR capability filtering (plain discv5 lookups)
- *   (c) libp2p kad-dht `provide` / `findProviders` on the same N
+ * The deployment (bench/discovery/discv5-network.ts): N nodes of this
+ * repository's discv5 node on an in-memory transport, of which a share
+ * speaks `topdisc/1` and the rest are plain discv5 nodes; two kinds served
+ * by 0.1% and 1% of N; 5 bootnodes; churn (nodes leave and fresh ones join
+ * through the bootnodes) throughout. Each search is a fresh client that
+ * joins through the bootnodes (its bootstrap lookup, counted apart) and
+ * looks for every server of one kind, with one of:
  *
- * For N = 100, 300, 1000 nodes, 1% of them serve the rare kind. Each
- * strategy runs several times from a fresh client node; the table gives the
- * median requests the client sent (discv5: FINDNODE + TALKREQ + PING; kad:
- * every query RPC, i.e. each SEND_QUERY) and the time until the first and
- * until every server was found. The client's bootstrap (one lookup for its
- * own id) is the same for all three and is not counted.
+ * - `topic ads`: the topic search, asking only nodes whose ENR marks them as
+ *   registrars (`topdisc`, the default since this issue);
+ * - `topic ads, any node`: the same search asking any node, as before the
+ *   marker (registrars answer alike in both: the marker is in their ENRs);
+ * - `random walk`: FINDNODE lookups towards random ids, ENRs filtered on
+ *   the capability field, under a message budget;
+ * - `topic ads + walk`: the discoverer as it runs by default;
+ * - `kad-dht`: libp2p kad-dht `findProviders` on a network of the same N
+ *   (bench/discovery/kad-dht-baseline.ts).
  *
- * The random walk is the expensive one: it runs under a budget (messages
- * and time, whichever ends first) and, at N > --walk-runs-max-n, fewer times
- * (--walk-runs-large); a walk that did not find every server within the
- * budget is reported as "found x/y" with "> sent" messages to all, never
- * as a success. Topic ads and kad-dht run --runs times at every N, without
- * a budget beyond their own timeouts.
+ * The networks: at every N, 10% of nodes speak `topdisc/1`; at the target N
+ * (10,000) also 1% and 100%. Every point is `--runs` searches (20 by
+ * default); the tables give the median with its distribution-free 95%
+ * interval, the recall, and how many runs found every server, and the
+ * busiest registrar's load against the mean. A previous result file, if
+ * there is one, is read first: each point's median is checked against the
+ * interval it had then ("holds on a rerun").
  *
- * discv5 nodes talk over an in-memory transport (packets encoded and decoded
- * as on the wire); kad-dht nodes over @libp2p/memory with plaintext and
- * yamux. All in one process on 2 cores: times measure CPU more than network,
- * compare them with each other, not with a real network. ENR signature
- * checks are memoised process-wide (each distinct record is verified once),
- * which a real node would not need: there every record is checked by one
- * node only once anyway.
+ * ENR and handshake crypto run through the simulation accelerator
+ * (test/simulation/simulation-crypto.ts: the default crypto's results, each
+ * distinct computation once); times measure one process on 2 cores, not a
+ * network.
  *
- * Run: npm run bench:discovery [-- --sizes 100,300,1000 --runs 3 --kad-max 1000
- *        --walk-budget 2000 --walk-budget-ms 90000 --walk-runs-max-n 300 --walk-runs-large 1]
+ * Run: npm run bench:discovery [-- --sizes 1000,3000,10000 --runs 20 --walk-budget 500
+ *        --churn 0.001 --kad-max 10000 --out bench/results/discovery.json --svg docs/images/discovery-messages.svg]
+ *      RDISC_STRESS=1 adds N = 25,000.
  */
 import '@resource-discovery/core/polyfill'
-import { createHash } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ENR, getV4Crypto, setV4Crypto } from '@chainsafe/enr'
 import { defineResourceKind, type ResourceKind } from '@resource-discovery/core'
-import { Discv5Discoverer, Discv5Node, MemoryNetwork, commonPrefixLength } from '@resource-discovery/discv5'
-// the routing tables are filled through the node's discv5 service directly: 10^5 validated addBootnode calls would dominate the run
-import { nodeInternals } from '../packages/discv5/src/node/discv5-node.js'
-import { runKadDht, type KadResult, type RunResult } from './discv5-kad-baseline.js'
-import { median } from './median.js'
+import { accelerateSimulationCrypto } from '../test/simulation/simulation-crypto.js'
+import { startSimulatedNetwork, type RegistrarLoad } from './discovery/discv5-network.js'
+import { searchOnce, type Discv5Strategy } from './discovery/discv5-search.js'
+import { runKadDht } from './discovery/kad-dht-baseline.js'
+import type { RunResult } from './discovery/run-result.js'
+import { formatCount, formatInterval, formatProportion, NOT_REACHED, summariseRuns, type RunsSummary, type Summary } from './discovery/stats.js'
+import { renderLinePlot, type PlotSeries } from './discovery/svg-plot.js'
 
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const args = new Map<string, string>()
 for (let index = 2; index < process.argv.length; index += 2) {
   args.set((process.argv[index] ?? '').replace(/^--/, ''), process.argv[index + 1] ?? '')
 }
-const SIZES = (args.get('sizes') ?? '100,300,1000').split(',').map(Number)
-const RUNS = Number(args.get('runs') ?? 3)
-const KAD_MAX = Number(args.get('kad-max') ?? 1000)
-/** Random-walk budget per run: requests the client sent, and wall time. */
-const WALK_BUDGET_MESSAGES = Number(args.get('walk-budget') ?? 2000)
-const WALK_BUDGET_MS = Number(args.get('walk-budget-ms') ?? 90_000)
-/** Above this N the random walk runs only --walk-runs-large times. */
-const WALK_RUNS_MAX_N = Number(args.get('walk-runs-max-n') ?? 300)
-const WALK_RUNS_LARGE = Number(args.get('walk-runs-large') ?? 1)
-const RARE_SHARE = 0.01
-const AD_LIFETIME_MS = 30 * 60_000
-const WALK_LIMIT_LOOKUPS = 100_000
-/** The issue's targets. */
+const STRESS = process.env.RDISC_STRESS === '1'
+const SIZES = (args.get('sizes') ?? (STRESS ? '1000,3000,10000,25000' : '1000,3000,10000')).split(',').map(Number)
+const RUNS = Number(args.get('runs') ?? 20)
+/** The random walk's budget per search: requests, and wall time for every strategy. */
+const WALK_BUDGET = Number(args.get('walk-budget') ?? 500)
+const SEARCH_BUDGET_MS = Number(args.get('budget-ms') ?? 60_000)
+/** Churn: the share of N that leaves (and is replaced) per minute. */
+const CHURN_PER_MINUTE = Number(args.get('churn') ?? 0.001)
+const KAD_MAX = Number(args.get('kad-max') ?? 10_000)
+const OUT = args.get('out') ?? join(root, 'bench', 'results', 'discovery.json')
+const SVG = args.get('svg') ?? join(root, 'docs', 'images', 'discovery-messages.svg')
+const BOOTNODES = 5
+/** Runs of the "discv5 11 lookups" point at N >= the target N. */
+const UPSTREAM_LOOKUP_RUNS_LARGE = Number(args.get('upstream-runs') ?? 6)
+/** The issue's target point and targets. */
+const TARGET_N = 10_000
+const TARGET_SHARE = 0.1
+const TARGET_MAX_MESSAGES = 30
+const TARGET_ALL_FOUND_SHARE = 0.95
 const TARGET_WALK_FACTOR = 5
-const TARGET_N = 1000
-const TARGET_WALL_MS = 5 * 60_000
+const TARGET_LOAD_FACTOR = 3
 
-/** Memoised ENR signature checks (see the file comment). */
-function memoiseEnrVerification (): void {
-  const crypto = getV4Crypto()
-  const verified = new Map<string, boolean>()
-  setV4Crypto({
-    ...crypto,
-    verify: (publicKey, message, signature) => {
-      const key = createHash('sha256').update(publicKey).update(message).update(signature).digest('hex')
-      let result = verified.get(key)
-      if (result === undefined) {
-        result = crypto.verify(publicKey, message, signature)
-        verified.set(key, result)
-      }
-      return result
-    }
-  })
+const RARE = defineResourceKind({ name: 'rare' })
+const LESS_RARE = defineResourceKind({ name: 'less-rare' })
+const KINDS = [{ kind: RARE, share: 0.001 }, { kind: LESS_RARE, share: 0.01 }] as const
+
+const STRATEGY_NAMES: Record<Discv5Strategy | 'kad', string> = {
+  topic: 'topic ads',
+  'topic-any': 'topic ads, any node',
+  'topic-upstream-lookups': 'topic ads, discv5 11 lookups',
+  walk: 'random walk',
+  'topic+walk': 'topic ads + walk',
+  kad: 'kad-dht'
 }
 
-function hostOf (index: number): string {
-  return `127.${1 + (index >> 16)}.${(index >> 8) & 0xff}.${index & 0xff}`
+/** One measured point: a strategy finding one kind on one network. */
+interface Point {
+  readonly n: number
+  readonly topdiscShare: number
+  readonly kind: string
+  readonly kindShare: number
+  readonly servers: number
+  readonly strategy: Discv5Strategy | 'kad'
+  readonly results: RunResult[]
+  summary?: RunsSummary
 }
 
-interface Network {
-  readonly memory: MemoryNetwork
-  readonly nodes: Discv5Node[]
-  readonly servers: Discv5Node[]
-  readonly advertiseMessages: number
+/** One simulated network and what it cost. */
+interface NetworkRecord {
+  readonly n: number
+  readonly topdiscShare: number
+  readonly startMs: number
+  readonly tablesMs: number
   readonly advertiseMs: number
+  readonly advertised: { readonly registered: number, readonly registrations: number, readonly messages: number }
+  readonly churned: number
+  readonly wallMs: number
+  readonly rssMb: number
+  readonly load: { readonly registrars: number, readonly requestsMax: number, readonly requestsMean: number, readonly adsMax: number, readonly adsMean: number }
 }
 
-/** Starts N nodes with converged routing tables (up to 16 per log distance, as a discv5 table holds), then lets the servers advertise. */
-async function buildNetwork (size: number, kind: ResourceKind): Promise<Network> {
+const log = (line: string): void => { console.error(line) }
+
+function loadOf (loads: readonly RegistrarLoad[]): NetworkRecord['load'] {
+  const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length)
+  const requests = loads.map((load) => load.requests)
+  const ads = loads.map((load) => load.ads)
+  return { registrars: loads.length, requestsMax: Math.max(0, ...requests), requestsMean: mean(requests), adsMax: Math.max(0, ...ads), adsMean: mean(ads) }
+}
+
+/** Runs every strategy on one network, `RUNS` times per kind, the strategies taking turns so churn meets them alike. */
+async function measureNetwork (n: number, topdiscShare: number, strategies: readonly Discv5Strategy[], points: Point[], networks: NetworkRecord[]): Promise<void> {
   const startedAt = performance.now()
-  const memory = new MemoryNetwork()
-  const serverCount = Math.max(1, Math.round(size * RARE_SHARE))
-  const nodes = Array.from({ length: size }, (_value, index) => new Discv5Node({
-    memoryNetwork: memory,
-    bindHost: hostOf(index),
-    udpPort: 30303,
-    bootstrapLookup: false,
-    requestTimeoutMs: 2000,
-    lookupTimeoutMs: 30_000,
-    // every address here shares 127.0.0.0/8, which the IP score would read as one crowded network
-    registrar: { ipScoreWeight: 0, adLifetimeMs: AD_LIFETIME_MS },
-    topics: { requestTimeoutMs: 5000 },
-    ...(index < serverCount ? { kinds: [kind], tcpPort: 4001 } : {})
-  }))
-  await Promise.all(nodes.map(async (node) => node.start()))
-  const startedMs = performance.now() - startedAt
-  const ids = nodes.map((node) => Buffer.from(node.nodeId, 'hex'))
-  const enrs = nodes.map((node) => ENR.decodeTxt(node.enr))
-  const adapters = nodes.map((node) => nodeInternals(node)?.adapter)
-  for (let index = 0; index < size; index++) {
-    const byDistance = new Map<number, number[]>()
-    for (let other = 0; other < size; other++) {
-      if (other !== index) {
-        const cpl = commonPrefixLength(ids[index] ?? new Uint8Array(), ids[other] ?? new Uint8Array())
-        const list = byDistance.get(cpl) ?? []
-        list.push(other)
-        byDistance.set(cpl, list)
-      }
-    }
-    for (const list of byDistance.values()) {
-      for (const other of list.sort(() => Math.random() - 0.5).slice(0, 16)) {
-        const enr = enrs[other]
-        if (enr !== undefined) {
-          adapters[index]?.addEnr(enr)
-        }
-      }
-    }
-  }
-  const filledMs = performance.now() - startedAt
-  const servers = nodes.slice(0, serverCount)
-  const before = servers.reduce((sum, node) => sum + node.messagesSent(), 0)
-  const advertiseStartedAt = performance.now()
-  servers.forEach((server) => { server.advertise(kind) })
-  // wait until every registration the servers started has been answered
-  const deadline = Date.now() + 120_000
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    const states = servers.flatMap((server) => server.registrations(kind))
-    if ((states.length > 0 && states.every((state) => state.status === 'registered')) || Date.now() > deadline) {
-      break
-    }
-  }
-  const advertiseMs = performance.now() - advertiseStartedAt
-  console.error(`N=${size}: nodes started in ${Math.round(startedMs)} ms, tables filled at ${Math.round(filledMs)} ms, advertised in ${Math.round(advertiseMs)} ms`)
-  return { memory, nodes, servers, advertiseMessages: servers.reduce((sum, node) => sum + node.messagesSent(), 0) - before, advertiseMs }
-}
-
-async function measure (network: Network, kind: ResourceKind, strategy: 'topic' | 'walk', run: number): Promise<RunResult> {
-  const boot = network.nodes[(run * 7919 + 13) % network.nodes.length]
-  const walk = strategy === 'walk'
-  const discoverer = new Discv5Discoverer({
-    memoryNetwork: network.memory,
-    bindHost: '127.250.0.1',
-    udpPort: 30400 + run + (walk ? 100 : 0),
-    bootnodes: [boot?.enr ?? ''],
-    requestTimeoutMs: 2000,
-    lookupTimeoutMs: 30_000,
-    passTimeoutMs: walk ? WALK_BUDGET_MS : 240_000,
-    ...(walk ? { topicSearch: false, randomWalkLookups: WALK_LIMIT_LOOKUPS } : { randomWalk: false })
+  const churnIntervalMs = CHURN_PER_MINUTE > 0 ? 60_000 / (CHURN_PER_MINUTE * n) : undefined
+  const network = await startSimulatedNetwork({
+    size: n,
+    topdiscShare,
+    kinds: KINDS,
+    bootnodes: BOOTNODES,
+    ...(churnIntervalMs === undefined ? {} : { churnIntervalMs }),
+    log
   })
-  await discoverer.start()
-  const node = discoverer.node
-  const base = node?.messagesSent() ?? 0
-  const sent = (): number => (node?.messagesSent() ?? 0) - base
-  const wanted = new Set(network.servers.map((server) => server.nodeId))
-  const startedAt = performance.now()
-  let first: { messages: number, ms: number } | undefined
-  let all: { messages: number, ms: number } | undefined
-  let found = 0
-  // the walk's message budget: checked every 20 ms, so a run may overshoot it by a few requests
-  const budget = new AbortController()
-  const poll = walk
-    ? setInterval(() => {
-      if (sent() >= WALK_BUDGET_MESSAGES) {
-        budget.abort()
-      }
-    }, 20)
-    : undefined
   try {
-    for await (const resource of discoverer.discover(kind, { signal: budget.signal })) {
-      if (!wanted.has(resource.nodeId)) {
-        continue
+    // the lookups as shipped are the "before" of the repair: for the rare kind only, and fewer times at large N (each bootstrap then asks over a thousand nodes)
+    const own = KINDS.flatMap(({ kind, share }) => strategies.filter((strategy) => strategy !== 'topic-upstream-lookups' || kind === RARE).map((strategy): Point => ({
+      n, topdiscShare, kind: kind.name, kindShare: share, servers: network.servers.get(kind.name)?.length ?? 0, strategy, results: []
+    })))
+    points.push(...own)
+    const upstreamRuns = n >= TARGET_N ? Math.min(RUNS, UPSTREAM_LOOKUP_RUNS_LARGE) : RUNS
+    for (let run = 0; run < RUNS; run++) {
+      for (const point of own.filter((entry) => entry.strategy !== 'topic-upstream-lookups' || run < upstreamRuns)) {
+        const kind = KINDS.find((entry) => entry.kind.name === point.kind)?.kind as ResourceKind
+        const budget = { messages: point.strategy === 'walk' || point.strategy === 'topic+walk' ? WALK_BUDGET : Number.POSITIVE_INFINITY, ms: SEARCH_BUDGET_MS }
+        const result = await searchOnce(network, kind, point.strategy as Discv5Strategy, budget)
+        point.results.push(result)
+        log(`  ${point.kind} ${point.strategy}: found ${result.found}/${result.servers}, ${result.bootstrapMessages} + ${result.totalMessages} requests, ${Math.round(result.totalMs)} ms`)
       }
-      found++
-      const point = { messages: sent(), ms: performance.now() - startedAt }
-      first ??= point
-      if (found === wanted.size) {
-        all = point
-        break
-      }
-    }
-  } catch (err) {
-    if (!budget.signal.aborted) {
-      throw err
+      log(`N=${n} share=${topdiscShare}: run ${run + 1}/${RUNS} done (${network.churned()} churned)`)
     }
   } finally {
-    clearInterval(poll)
-  }
-  const totalMessages = sent()
-  const totalMs = performance.now() - startedAt
-  await discoverer.stop()
-  return {
-    firstMessages: first?.messages ?? Number.NaN,
-    firstMs: first?.ms ?? Number.NaN,
-    allMessages: all?.messages ?? Number.NaN,
-    allMs: all?.ms ?? Number.NaN,
-    totalMessages,
-    totalMs,
-    found
-  }
-}
-
-interface Row {
-  n: number
-  servers: number
-  strategy: string
-  runs: number
-  /** Median servers found, and in how many runs all were found. */
-  found: string
-  allFoundRuns: number
-  firstMessages: number
-  /** NaN if the median run did not find all (then see totalMessages). */
-  allMessages: number
-  /** Median requests sent over the whole run (until all found, or budget or timeout). */
-  totalMessages: number
-  firstMs: number
-  allMs: number
-  totalMs: number
-  advertiseMessagesPerServer?: number
-  targetMet?: string
-  note?: string
-}
-
-function summarise (n: number, servers: number, strategy: string, results: readonly RunResult[], extra: Partial<Row> = {}): Row {
-  return {
-    n,
-    servers,
-    strategy,
-    runs: results.length,
-    found: `${median(results.map((result) => result.found))}/${servers}`,
-    allFoundRuns: results.filter((result) => result.found === servers).length,
-    firstMessages: median(results.map((result) => result.firstMessages)),
-    allMessages: median(results.map((result) => result.allMessages)),
-    totalMessages: median(results.map((result) => result.totalMessages)),
-    firstMs: Math.round(median(results.map((result) => result.firstMs))),
-    allMs: Math.round(median(results.map((result) => result.allMs))),
-    totalMs: Math.round(median(results.map((result) => result.totalMs))),
-    ...extra
+    const load = loadOf(network.registrarLoads())
+    const churned = network.churned()
+    await network.stop()
+    networks.push({
+      n,
+      topdiscShare,
+      ...network.timings,
+      advertised: network.advertised,
+      churned,
+      wallMs: performance.now() - startedAt,
+      rssMb: Math.round(process.memoryUsage().rss / 1e6),
+      load
+    })
   }
 }
 
-/** "msgs to all" as printed: a number, or "> sent" when the run stopped before finding all. */
-function allCell (row: Row, field: 'allMessages' | 'allMs'): string {
-  if (row.runs === 0) {
-    return '-'
+const pointKey = (point: Pick<Point, 'n' | 'topdiscShare' | 'kind' | 'strategy'>): string => `${point.n}/${point.topdiscShare}/${point.kind}/${point.strategy}`
+
+/** The figure a point is judged by: messages to all servers, bootstrap not counted. */
+const headline = (summary: RunsSummary): Summary => summary.allMessages
+
+/** "12 (95% CI 9–16)", or "> 1,000" when the median run did not find every server (its total is then a lower bound). */
+function messagesCell (summary: RunsSummary, field: 'allMessages' | 'bootstrapPlusAllMessages'): string {
+  const value = summary[field]
+  if (Number.isNaN(value.median)) {
+    return `> ${formatCount(field === 'allMessages' ? summary.totalMessages.median : summary.totalMessages.median + summary.bootstrapMessages.median)}`
   }
-  if (Number.isNaN(row[field])) {
-    return `> ${field === 'allMessages' ? row.totalMessages : row.totalMs}`
-  }
-  return String(row[field])
+  // below 6 runs the median has no distribution-free 95% interval
+  return Number.isNaN(value.ciCoverage) ? formatCount(value.median) : `${formatCount(value.median)} (${formatInterval(value.ciLow, value.ciHigh)})`
 }
 
-/** Checks the message targets for the topic row against the walk and kad rows of the same N. */
-function checkTargets (topic: Row, walk: Row | undefined, kad: Row | undefined): string {
-  const parts: string[] = []
-  let met = true
-  if (Number.isNaN(topic.allMessages)) {
-    return 'no: topic ads did not find all'
+function table (header: string[], body: string[][]): string {
+  const lines = [header, ...body]
+  const widths = header.map((_title, column) => Math.max(...lines.map((line) => (line[column] ?? '').length)))
+  const print = (line: string[]): string => `| ${line.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`
+  return [print(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...body.map(print)].join('\n')
+}
+
+/** Checks the issue's targets at the target point; each line says met or not, and by what. */
+function checkTargets (points: readonly Point[], networks: readonly NetworkRecord[]): string[] {
+  const at = (strategy: Point['strategy']): RunsSummary | undefined =>
+    points.find((point) => point.n === TARGET_N && point.kind === RARE.name && point.strategy === strategy && (strategy === 'kad' || point.topdiscShare === TARGET_SHARE))?.summary
+  const topic = at('topic')
+  const lines: string[] = []
+  if (topic === undefined) {
+    return [`no target point (N = ${TARGET_N.toLocaleString('en-US')} was not run)`]
   }
+  const all = headline(topic).median
+  lines.push(`topic ads find all servers in at most ${TARGET_MAX_MESSAGES} messages (median): ${Number.isNaN(all) ? 'no (the median run did not find all)' : `${all <= TARGET_MAX_MESSAGES ? 'yes' : 'no'} (${formatCount(all)})`}`)
+  lines.push(`recall 100% in at least ${TARGET_ALL_FOUND_SHARE * 100}% of runs: ${topic.allFound.share >= TARGET_ALL_FOUND_SHARE ? 'yes' : 'no'} (${formatProportion(topic.allFound)})`)
+  const walk = at('walk')
   if (walk !== undefined) {
-    // a walk that did not find all needed more than it sent: a lower bound
-    const walkAll = Number.isNaN(walk.allMessages) ? walk.totalMessages : walk.allMessages
-    const factor = walkAll / Math.max(1, topic.allMessages)
-    const ok = factor >= TARGET_WALK_FACTOR
-    met &&= ok
-    parts.push(`walk/topic ${Number.isNaN(walk.allMessages) ? '>' : ''}${factor.toFixed(1)}x`)
+    const walkAll = Number.isNaN(headline(walk).median) ? walk.totalMessages.median : headline(walk).median
+    const factor = walkAll / Math.max(1, all)
+    lines.push(`at least ${TARGET_WALK_FACTOR}x fewer messages than the walk: ${factor >= TARGET_WALK_FACTOR ? 'yes' : 'no'} (${Number.isNaN(headline(walk).median) ? 'more than ' : ''}${factor.toFixed(1)}x)`)
   }
-  if (kad !== undefined && kad.runs > 0) {
-    if (Number.isNaN(kad.allMessages)) {
-      parts.push(`kad did not find all (> ${kad.totalMessages})`)
-      met &&= topic.allMessages <= kad.totalMessages
-    } else {
-      const ok = topic.allMessages <= kad.allMessages
-      met &&= ok
-      parts.push(`topic ${topic.allMessages} ${ok ? '<=' : '>'} kad ${kad.allMessages}`)
-    }
+  const kad = at('kad')
+  if (kad === undefined) {
+    lines.push('no more messages than kad-dht: not measured (kad-dht was not run at this N)')
   } else {
-    parts.push('kad not run')
-    met = false
+    const kadAll = headline(kad).median
+    lines.push(`no more messages than kad-dht: ${Number.isNaN(kadAll) ? `${all <= kad.totalMessages.median ? 'yes' : 'no'} (kad-dht's median run did not find all in ${formatCount(kad.totalMessages.median)})` : `${all <= kadAll ? 'yes' : 'no'} (${formatCount(all)} vs ${formatCount(kadAll)})`}`)
+    lines.push(`  with the bootstrap counted: topic ads ${messagesCell(topic, 'bootstrapPlusAllMessages')}, kad-dht ${messagesCell(kad, 'bootstrapPlusAllMessages')}`)
   }
-  return `${met ? 'yes' : 'no'} (${parts.join('; ')})`
+  for (const network of networks) {
+    const requests = network.load.requestsMax / Math.max(1e-9, network.load.requestsMean)
+    const ads = network.load.adsMax / Math.max(1e-9, network.load.adsMean)
+    lines.push(`busiest registrar at most ${TARGET_LOAD_FACTOR}x the mean (N = ${network.n}, ${network.topdiscShare * 100}% speak topdisc/1): ${requests <= TARGET_LOAD_FACTOR && ads <= TARGET_LOAD_FACTOR ? 'yes' : 'no'} (requests ${requests.toFixed(1)}x, ads ${ads.toFixed(1)}x)`)
+  }
+  return lines
+}
+
+/** Compares each point's median with the interval the previous result file gave it. */
+function rerunCheck (points: readonly Point[]): string[] {
+  if (!existsSync(OUT)) {
+    return ['no previous result file: nothing to compare']
+  }
+  let previous: { date?: string, points?: Array<{ key: string, allMessages?: { median: number | null, ciLow: number | null, ciHigh: number | null } }> }
+  try {
+    previous = JSON.parse(readFileSync(OUT, 'utf8')) as typeof previous
+  } catch {
+    return ['the previous result file does not parse: nothing to compare']
+  }
+  const byKey = new Map((previous.points ?? []).map((entry) => [entry.key, entry]))
+  const lines: string[] = [`against ${relative(root, OUT)} of ${previous.date ?? 'an unknown date'}:`]
+  for (const point of points) {
+    const before = byKey.get(pointKey(point))?.allMessages
+    const now = point.summary === undefined ? Number.NaN : headline(point.summary).median
+    if (before === undefined) {
+      continue
+    }
+    const low = before.ciLow ?? Number.NaN
+    const high = before.ciHigh ?? Number.POSITIVE_INFINITY
+    const holds = Number.isNaN(now) ? before.median === null : (!Number.isNaN(low) && now >= low && now <= high)
+    lines.push(`  ${pointKey(point)}: ${Number.isNaN(now) ? NOT_REACHED : formatCount(now)} vs ${formatInterval(low, before.ciHigh ?? Number.NaN)} then: ${holds ? 'holds' : 'moved'}`)
+  }
+  return lines
+}
+
+function plot (points: readonly Point[]): string {
+  const strategies: Array<Point['strategy']> = ['topic', 'topic-any', 'topic+walk', 'walk', 'kad']
+  const series: PlotSeries[] = strategies.map((strategy) => ({
+    name: STRATEGY_NAMES[strategy],
+    dashed: strategy === 'topic-any',
+    points: points
+      .filter((point) => point.strategy === strategy && point.kind === RARE.name && (strategy === 'kad' || point.topdiscShare === TARGET_SHARE) && point.summary !== undefined)
+      .map((point) => {
+        const summary = point.summary as RunsSummary
+        const all = headline(summary)
+        return Number.isNaN(all.median)
+          ? { x: point.n, y: summary.totalMessages.median, lowerBound: true }
+          : { x: point.n, y: all.median, low: all.ciLow, high: all.ciHigh }
+      })
+  })).filter((entry) => entry.points.length > 0)
+  return renderLinePlot({
+    title: 'Requests a fresh client sends to find every server of a rare kind (0.1% of N)',
+    xLabel: 'nodes in the network (N)',
+    yLabel: 'requests to find all servers (median)',
+    intervalLabel: '95% interval of the median',
+    series,
+    xTicks: [...new Set(points.map((point) => point.n))].sort((a, b) => a - b),
+    notes: [
+      `npm run bench:discovery; ${RUNS} runs per point; 10% of nodes speak topdisc/1; churn ${CHURN_PER_MINUTE * 100}% of N per minute`,
+      `the bootstrap lookup is not counted here (see BENCHMARKS.md); the walk stops at ${WALK_BUDGET.toLocaleString('en-US')} requests`
+    ]
+  })
 }
 
 async function main (): Promise<void> {
-  memoiseEnrVerification()
-  const kind = defineResourceKind({ name: 'rare' })
-  const rows: Row[] = []
-  const wall: Array<{ n: number, setupMs: number, kadSetupMs: number, wallMs: number, targetMet: string }> = []
   const startedAt = performance.now()
+  const { counters } = accelerateSimulationCrypto()
+  const points: Point[] = []
+  const networks: NetworkRecord[] = []
+  const kadRecords: Array<{ n: number, setupMs: number, note: string, peakRssMb?: number }> = []
   for (const n of SIZES) {
-    const built = performance.now()
-    const network = await buildNetwork(n, kind)
-    const setupMs = performance.now() - built
-    const serverCount = network.servers.length
-    console.error(`N=${n}: network up and advertised in ${Math.round(setupMs)} ms (${network.advertiseMessages} advertising requests)`)
-    const sizeRows: Row[] = []
-    for (const strategy of ['topic', 'walk'] as const) {
-      const runs = strategy === 'walk' && n > WALK_RUNS_MAX_N ? WALK_RUNS_LARGE : RUNS
-      const results: RunResult[] = []
-      for (let run = 0; run < runs; run++) {
-        results.push(await measure(network, kind, strategy, run))
-        console.error(`  ${strategy} run ${run}: ${JSON.stringify(results.at(-1))}`)
+    await measureNetwork(n, TARGET_SHARE, ['topic', 'topic-any', 'topic-upstream-lookups', 'walk', 'topic+walk'], points, networks)
+    if (n === TARGET_N) {
+      for (const share of [0.01, 1]) {
+        await measureNetwork(n, share, ['topic', 'topic-any', 'topic+walk'], points, networks)
       }
-      sizeRows.push(summarise(n, serverCount, strategy === 'topic' ? 'discv5 topic ads' : 'discv5 random walk + ENR filter', results,
-        strategy === 'topic'
-          ? { advertiseMessagesPerServer: Math.round(network.advertiseMessages / serverCount) }
-          : { note: `budget ${WALK_BUDGET_MESSAGES} requests / ${WALK_BUDGET_MS / 1000} s per run${runs < RUNS ? `; ${runs} run${runs === 1 ? '' : 's'} at N > ${WALK_RUNS_MAX_N} (time)` : ''}` }))
     }
-    await Promise.all(network.nodes.map(async (node) => node.stop()))
-    let kadSetupMs = 0
     if (n <= KAD_MAX) {
-      const kad: KadResult = await runKadDht(n, serverCount, RUNS)
-      kadSetupMs = kad.setupMs
-      sizeRows.push(summarise(n, serverCount, 'libp2p kad-dht provide/findProviders', kad.runs, { advertiseMessagesPerServer: kad.provideMessagesPerServer, note: kad.note }))
-    } else {
-      sizeRows.push({ n, servers: serverCount, strategy: 'libp2p kad-dht provide/findProviders', runs: 0, found: '-', allFoundRuns: 0, firstMessages: Number.NaN, allMessages: Number.NaN, totalMessages: Number.NaN, firstMs: Number.NaN, allMs: Number.NaN, totalMs: Number.NaN, note: `skipped (--kad-max ${KAD_MAX})` })
-    }
-    const [topicRow, walkRow, kadRow] = sizeRows
-    if (topicRow !== undefined) {
-      topicRow.targetMet = checkTargets(topicRow, walkRow, kadRow)
-    }
-    rows.push(...sizeRows)
-    const wallMs = performance.now() - built
-    const targetMet = n === TARGET_N ? (wallMs <= TARGET_WALL_MS ? 'yes' : 'no') + ` (<= ${TARGET_WALL_MS / 60_000} min)` : '-'
-    wall.push({ n, setupMs: Math.round(setupMs), kadSetupMs: Math.round(kadSetupMs), wallMs: Math.round(wallMs), targetMet })
-    console.error(`N=${n}: done in ${(wallMs / 1000).toFixed(1)} s`)
-  }
-  const table = (header: string[], body: string[][]): void => {
-    const lines = [header, ...body]
-    const widths = header.map((_title, column) => Math.max(...lines.map((line) => (line[column] ?? '').length)))
-    const print = (line: string[]): string => `| ${line.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`
-    console.log(print(header))
-    console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`)
-    for (const line of body) {
-      console.log(print(line))
+      const servers = Math.max(1, Math.round(n * KINDS[0].share))
+      const kad = await runKadDht({ size: n, servers, runs: RUNS, bootnodes: BOOTNODES, log })
+      kadRecords.push({ n, setupMs: kad.setupMs, note: kad.note, peakRssMb: kad.peakRssMb })
+      points.push({ n, topdiscShare: Number.NaN, kind: RARE.name, kindShare: KINDS[0].share, servers, strategy: 'kad', results: kad.runs })
     }
   }
-  table(['N', 'servers', 'strategy', 'runs', 'found', 'msgs to first', 'msgs to all', 'ms to first', 'ms to all', 'advertise msgs/server', 'target met'],
-    rows.map((row) => [row.n, row.servers, row.strategy, row.runs, row.runs === 0 ? '-' : `${row.found} (all in ${row.allFoundRuns}/${row.runs})`, row.firstMessages, allCell(row, 'allMessages'), row.firstMs, allCell(row, 'allMs'), row.advertiseMessagesPerServer ?? '-', row.targetMet ?? '-'].map(String)))
-  console.log('')
-  table(['N', 'discv5 setup s', 'kad-dht setup s', 'wall time s', `target met (N = ${TARGET_N})`],
-    wall.map((entry) => [entry.n, (entry.setupMs / 1000).toFixed(1), (entry.kadSetupMs / 1000).toFixed(1), (entry.wallMs / 1000).toFixed(1), entry.targetMet].map(String)))
-  console.log('')
-  for (const row of rows.filter((entry) => entry.note !== undefined)) {
-    console.log(`N=${row.n} ${row.strategy}: ${row.note ?? ''}`)
+  for (const point of points) {
+    point.summary = summariseRuns(point.results)
   }
-  const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'discovery.json')
-  mkdirSync(dirname(out), { recursive: true })
-  writeFileSync(out, `${JSON.stringify({
+
+  const rows = points.filter((point) => point.summary !== undefined).map((point) => {
+    const summary = point.summary as RunsSummary
+    return [
+      point.n.toLocaleString('en-US'),
+      point.strategy === 'kad' ? '-' : `${point.topdiscShare * 100}%`,
+      `${point.kindShare * 100}% (${point.servers})`,
+      STRATEGY_NAMES[point.strategy],
+      String(summary.runs),
+      `${(summary.recallMean * 100).toFixed(0)}%`,
+      `${summary.allFound.successes}/${summary.allFound.trials}`,
+      Number.isNaN(summary.firstMessages.median) ? NOT_REACHED : formatCount(summary.firstMessages.median),
+      messagesCell(summary, 'allMessages'),
+      formatCount(summary.bootstrapMessages.median),
+      messagesCell(summary, 'bootstrapPlusAllMessages'),
+      Number.isNaN(summary.allMs.median) ? NOT_REACHED : formatCount(summary.allMs.median)
+    ]
+  })
+  const report = [
+    table(['N', 'speak topdisc/1', 'kind (servers)', 'strategy', 'runs', 'recall', 'all found', 'msgs to first', 'msgs to all (95% CI)', 'bootstrap msgs', 'with bootstrap', 'ms to all'], rows),
+    '',
+    table(['N', 'speak topdisc/1', 'start s', 'tables s', 'advertise s', 'admitted', 'advertise msgs', 'churned', 'wall s', 'RSS MB', 'registrars', 'busiest/mean requests', 'busiest/mean ads'],
+      networks.map((network) => [
+        network.n.toLocaleString('en-US'), `${network.topdiscShare * 100}%`, (network.startMs / 1000).toFixed(1), (network.tablesMs / 1000).toFixed(1), (network.advertiseMs / 1000).toFixed(1),
+        `${network.advertised.registered}/${network.advertised.registrations}`, String(network.advertised.messages), String(network.churned), (network.wallMs / 1000).toFixed(0), String(network.rssMb),
+        String(network.load.registrars), `${network.load.requestsMax} / ${network.load.requestsMean.toFixed(1)}`, `${network.load.adsMax} / ${network.load.adsMean.toFixed(2)}`
+      ])),
+    '',
+    ...kadRecords.map((record) => `kad-dht N=${record.n}: setup ${(record.setupMs / 1000).toFixed(1)} s${record.peakRssMb === undefined ? '' : `, peak RSS ${record.peakRssMb} MB`}${record.note === '' ? '' : `; ${record.note}`}`),
+    '',
+    'Targets:',
+    ...checkTargets(points, networks),
+    '',
+    'Rerun:',
+    ...rerunCheck(points)
+  ].join('\n')
+  console.log(report)
+
+  mkdirSync(dirname(SVG), { recursive: true })
+  writeFileSync(SVG, plot(points))
+  mkdirSync(dirname(OUT), { recursive: true })
+  writeFileSync(OUT, `${JSON.stringify({
     date: new Date().toISOString(),
     node: process.version,
+    command: `npm run bench:discovery -- ${process.argv.slice(2).join(' ')}`.trim(),
     runs: RUNS,
-    walk: { budgetMessages: WALK_BUDGET_MESSAGES, budgetMs: WALK_BUDGET_MS, runsAboveN: WALK_RUNS_MAX_N, runsLarge: WALK_RUNS_LARGE },
-    rareShare: RARE_SHARE,
+    walkBudget: WALK_BUDGET,
+    searchBudgetMs: SEARCH_BUDGET_MS,
+    churnPerMinute: CHURN_PER_MINUTE,
+    bootnodes: BOOTNODES,
     totalMs: Math.round(performance.now() - startedAt),
-    wall,
-    rows
-  }, (_key, value: unknown) => (typeof value === 'number' && Number.isNaN(value) ? null : value), 2)}\n`)
-  console.error(`wrote ${out} in ${Math.round((performance.now() - startedAt) / 1000)} s`)
+    crypto: counters,
+    networks,
+    kad: kadRecords,
+    points: points.map((point) => ({ key: pointKey(point), ...point, ...point.summary, results: point.results }))
+  }, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2)}\n`)
+  log(`wrote ${relative(root, OUT)} and ${relative(root, SVG)} in ${Math.round((performance.now() - startedAt) / 1000)} s`)
 }
 
 await main()

@@ -26,7 +26,7 @@
  *   score would read as one crowded network; a botnet's addresses score
  *   like anyone's anyway). Every cap is at its default.
  * - discv5's secp256k1 runs through a simulation accelerator
- *   (sybil-crypto.ts: the same results, computed faster or once per
+ *   (test/simulation/simulation-crypto.ts: the same results, computed faster or once per
  *   handshake instead of once per end).
  *
  * `npm test`: 100 Sybils; `npm run test:stress`: 1,000 (RDISC_STRESS=1).
@@ -39,7 +39,7 @@ import { expect } from 'chai'
 import { mail, startRegistryScenario, type RegistryScenario, type TestNode } from '../support/registry-scenario.js'
 import { figure, waitUntil } from '../support/verifier-support.js'
 import { stressSize } from './stress.js'
-import { accelerateSimulationCrypto, type CryptoCounters } from './sybil-crypto.js'
+import { accelerateSimulationCrypto, type CryptoCounters } from '../simulation/simulation-crypto.js'
 import {
   adsFrom, advertiseInWaves, eventLoopCalm, median, settleRegistrations, startFloodNetwork, timeToFirstVerified, type FirstVerified, type FloodNetwork
 } from './sybil-support.js'

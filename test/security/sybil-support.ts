@@ -7,7 +7,7 @@
 import { ENR } from '@chainsafe/enr'
 import { type RegistryVerifier, type ResourceKind } from '@resource-discovery/core'
 import { commonPrefixLength, Discv5Discoverer, Discv5Node, MemoryNetwork, topicId, type TopicRegistrarInit } from '@resource-discovery/discv5'
-// routing tables are filled through each node's discv5 service, as bench/discv5-topics.ts does: a bootstrap by lookups would dominate the run
+// routing tables are filled through each node's discv5 service, as the discovery benchmark does (bench/discovery/discv5-network.ts): a bootstrap by lookups would dominate the run
 import { nodeInternals } from '../../packages/discv5/src/node/discv5-node.js'
 
 /** Every node's UDP port; the in-memory network tells nodes apart by address. */

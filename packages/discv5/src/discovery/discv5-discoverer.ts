@@ -19,6 +19,7 @@ import {
 } from '@resource-discovery/core'
 import { inject, injectable, optional } from 'inversify'
 import { Discv5Node, nodeInternals, type Discv5NodeInit } from '../node/discv5-node.js'
+import type { RegistrarSelection } from '../topic/registrar-marker.js'
 import { topicId } from '../topic/topic-id.js'
 import { topicLookup } from '../topic/topic-lookup.js'
 import { AsyncChannel } from './async-channel.js'
@@ -67,6 +68,8 @@ export interface Discv5DiscovererInit extends Discv5NodeInit {
   lookupsPerBucket?: number
   /** `F_lookup` of the topic search. */
   maxAdvertisers?: number
+  /** Which nodes the topic search asks: only those whose ENR marks them as registrars (the default), or any. */
+  registrarSelection?: RegistrarSelection
   /**
    * Yield only nodes whose signed ENR says they serve the kind, as the
    * kind's `serves` reads it (default true; for the framework's own kinds,
@@ -211,10 +214,12 @@ export class Discv5Discoverer implements Discoverer, Startable {
         onAd: offer,
         logger: this.#logger,
         // a bootstrap lookup still running feeds the search the registrars it learns
-        moreNodes: { subscribe: (listener) => inner.adapter.onEnr(listener), until: inner.bootstrap },
+        // a search that runs out of registrars looks up the topic id: the nodes near it are the registrars that hold its ads
+        moreNodes: { subscribe: (listener) => inner.adapter.onEnr(listener), until: inner.bootstrap, seek: async (signal) => await inner.adapter.findNode(Buffer.from(topicId(kind.topic)).toString('hex'), signal === undefined ? {} : { signal }) },
         signal: pass.signal,
         ...(this.#init.lookupsPerBucket === undefined ? {} : { lookupsPerBucket: this.#init.lookupsPerBucket }),
-        ...(this.#init.maxAdvertisers === undefined ? {} : { maxAdvertisers: this.#init.maxAdvertisers })
+        ...(this.#init.maxAdvertisers === undefined ? {} : { maxAdvertisers: this.#init.maxAdvertisers }),
+        ...(this.#init.registrarSelection === undefined ? {} : { registrarSelection: this.#init.registrarSelection })
       }).finally(startWalk))
       headStart = setTimeout(startWalk, this.#init.topicHeadStartMs ?? DEFAULT_TOPIC_HEAD_START_MS)
     } else {

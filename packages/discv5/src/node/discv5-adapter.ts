@@ -6,6 +6,7 @@ import { ENR, type SignableENR } from '@chainsafe/enr'
 import { AbortError, raceAbort, silentLogger, throwIfAborted, toAbortError, type AbortOptions, type Logger } from '@resource-discovery/core'
 import ipaddr from 'ipaddr.js'
 import { multiaddr } from 'multiaddr12'
+import { repairDiscv5Lookups } from './lookup-repair.js'
 
 /**
  * The one place this package talks to `@chainsafe/discv5`: it wraps a
@@ -13,7 +14,8 @@ import { multiaddr } from 'multiaddr12'
  * request helper that honours timeouts, abort and stop, lookups that can be
  * aborted, and counters of the messages sent. It also makes up for two
  * timers discv5 11 loses track of (pending routing-table entries and
- * finished lookups), so that a stopped node leaves no timer behind.
+ * finished lookups), so that a stopped node leaves no timer behind, and
+ * repairs the order and the end of its lookups (lookup-repair.ts).
  *
  * `Discv5`'s typed event emitter does not type-check under NodeNext module
  * resolution, so the events are re-typed here once instead of cast at every
@@ -69,6 +71,8 @@ export interface Discv5AdapterInit {
   readonly requestTimeoutMs: number
   /** Longest a discv5 lookup may run, in milliseconds. */
   readonly lookupTimeoutMs: number
+  /** Most sessions (and pending handshake challenges) discv5 keeps; its own default if absent. */
+  readonly sessionCacheCapacity?: number
   /** Whether discv5 may rewrite the ENR's IP and port from what peers report (PONG votes). */
   readonly enrUpdate: boolean
   /** Where a TALKREQ handler that throws, or a TALKRESP that cannot be sent, is logged; none: not logged (still counted). */
@@ -138,6 +142,7 @@ export class Discv5Adapter {
   #started = false
 
   constructor (init: Discv5AdapterInit) {
+    repairDiscv5Lookups()
     this.#logger = init.logger ?? silentLogger
     const sent = this.#sent
     const noop = (): void => {}
@@ -150,6 +155,7 @@ export class Discv5Adapter {
         requestTimeout: init.requestTimeoutMs,
         requestRetries: 1,
         lookupTimeout: init.lookupTimeoutMs,
+        ...(init.sessionCacheCapacity === undefined ? {} : { sessionCacheCapacity: init.sessionCacheCapacity }),
         enrUpdate: init.enrUpdate
       },
       // the metrics hook is how discv5 reports each message it sends

@@ -18,6 +18,7 @@ import {
   type Startable
 } from '@resource-discovery/core'
 import { Discv5StartError } from '../errors.js'
+import { TOPDISC_ENR_KEY, TOPDISC_ENR_VALUE } from '../topic/registrar-marker.js'
 import { TopicAdvertiser, type RegistrationState, type TopicAdvertiserInit } from '../topic/topic-advertiser.js'
 import { TopicProtocol, type TopicProtocolInit } from '../topic/topic-protocol.js'
 import { TopicRegistrar, type TopicRegistrarInit } from '../topic/topic-registrar.js'
@@ -51,12 +52,17 @@ export interface Discv5NodeInit {
    * `multiaddrs` (see `@resource-discovery/plugin-waku`'s `wakuEnrEntries`),
    * so that that network's clients, and kinds that read those fields,
    * recognise it. Keys the node writes itself (`id`, `secp256k1`, the
-   * address fields and `rd`) are refused.
+   * address fields, `rd` and `topdisc`) are refused.
    */
   enrEntries?: Readonly<Record<string, Uint8Array>>
   /** ENR texts (`enr:...`) of nodes to join the network through. */
   bootnodes?: readonly string[]
-  /** Serve as a topic registrar with these options (the default), or `false` to not speak the topic protocol at all. */
+  /**
+   * Serve as a topic registrar with these options (the default), or `false`
+   * to not speak the topic protocol at all. A registrar says so in its ENR
+   * (`topdisc`, see `TOPDISC_ENR_KEY`), which is how advertisers and
+   * searchers pick registrars among plain discv5 nodes.
+   */
   registrar?: TopicRegistrarInit | false
   /** Options of the advertiser role. */
   advertiser?: TopicAdvertiserInit
@@ -66,6 +72,13 @@ export interface Discv5NodeInit {
   requestTimeoutMs?: number
   /** Longest a discv5 lookup may run, in milliseconds. */
   lookupTimeoutMs?: number
+  /**
+   * Most discv5 sessions, and pending handshake challenges, the node keeps
+   * (discv5's default: 2,000). Each cache sets aside room for all of them
+   * when the node starts (about 80 bytes a session), so a simulation that
+   * runs thousands of nodes in one process lowers it.
+   */
+  sessionCacheCapacity?: number
   /**
    * The bootstrap lookup: a lookup for the node's own id, run on start when
    * the node has bootnodes, that fills its routing table.
@@ -188,6 +201,9 @@ export class Discv5Node implements Startable {
     }
     if (init.udpPort !== undefined && (!Number.isInteger(init.udpPort) || init.udpPort < 0 || init.udpPort > 65535)) {
       throw new InvalidConfigurationError('udpPort', `expected a port from 0 to 65535, got ${init.udpPort}`)
+    }
+    if (init.sessionCacheCapacity !== undefined && (!Number.isInteger(init.sessionCacheCapacity) || init.sessionCacheCapacity < 1)) {
+      throw new InvalidConfigurationError('sessionCacheCapacity', `expected a positive whole number, got ${init.sessionCacheCapacity}`)
     }
     this.#extraEntries = checkEnrEntries(init.enrEntries ?? {})
     this.#tcpPort = init.tcpPort
@@ -445,6 +461,7 @@ export class Discv5Node implements Startable {
       ...(init.memoryNetwork === undefined ? {} : { transport: init.memoryNetwork.createTransport(bindHost, port, enr.nodeId) }),
       requestTimeoutMs: init.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       lookupTimeoutMs: init.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS,
+      ...(init.sessionCacheCapacity === undefined ? {} : { sessionCacheCapacity: init.sessionCacheCapacity }),
       enrUpdate: announceHost === undefined,
       logger: this.#logger
     })
@@ -474,7 +491,11 @@ export class Discv5Node implements Startable {
     if (!adapter.started || running.signal.aborted) {
       return
     }
-    const advertiser = new TopicAdvertiser({ protocol, knownNodes: () => adapter.kadValues() }, { ...init.advertiser, logger: this.#logger })
+    const advertiser = new TopicAdvertiser({
+      protocol,
+      knownNodes: () => adapter.kadValues(),
+      lookup: async (target, signal) => await adapter.findNode(Buffer.from(target).toString('hex'), { signal })
+    }, { ...init.advertiser, logger: this.#logger })
     this.#advertiser = advertiser
     for (const kind of this.#advertised.values()) {
       advertiser.advertise(kind.topic)
@@ -500,6 +521,9 @@ export class Discv5Node implements Startable {
     if (this.#enr === undefined) {
       return
     }
+    if (this.#registrar !== undefined && this.#enr.kvs.get(TOPDISC_ENR_KEY) === undefined) {
+      this.#enr.set(TOPDISC_ENR_KEY, TOPDISC_ENR_VALUE)
+    }
     const value = this.#kinds.size === 0 ? undefined : encodeCapabilities(this.#kinds.values())
     const current = this.#enr.kvs.get(CAPABILITY_ENR_KEY)
     if (value === undefined) {
@@ -513,7 +537,7 @@ export class Discv5Node implements Startable {
 }
 
 /** ENR keys the node writes itself, which `enrEntries` may not set. */
-const OWN_ENR_KEYS = new Set(['id', 'secp256k1', 'ip', 'udp', 'tcp', 'ip6', 'udp6', 'tcp6', CAPABILITY_ENR_KEY])
+const OWN_ENR_KEYS = new Set(['id', 'secp256k1', 'ip', 'udp', 'tcp', 'ip6', 'udp6', 'tcp6', CAPABILITY_ENR_KEY, TOPDISC_ENR_KEY])
 
 function checkEnrEntries (entries: Readonly<Record<string, Uint8Array>>): ReadonlyMap<string, Uint8Array> {
   const checked = new Map<string, Uint8Array>()

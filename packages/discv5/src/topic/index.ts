@@ -36,6 +36,7 @@ export {
   type RegistrationState,
   type TopicAdvertiserInit
 } from './topic-advertiser.js'
+export { isMarkedRegistrar, registrarFilter, TOPDISC_ENR_KEY, TOPDISC_ENR_VALUE, type RegistrarSelection } from './registrar-marker.js'
 export { commonPrefixLength, logDistance, TOPIC_ID_BYTES, topicId } from './topic-id.js'
 export { DEFAULT_LOOKUP_PARALLELISM, DEFAULT_LOOKUPS_PER_BUCKET, DEFAULT_MAX_ADVERTISERS } from './topic-lookup.js'
 export { DEFAULT_MAX_AUX_NODES, DEFAULT_TOPIC_REQUEST_TIMEOUT_MS, type TopicProtocolInit } from './topic-protocol.js'

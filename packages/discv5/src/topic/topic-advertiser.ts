@@ -4,6 +4,7 @@ import type { ENR } from '@chainsafe/enr'
 import { AbortError, delay, silentLogger, type Logger } from '@resource-discovery/core'
 import { TopicRequestFailedError } from '../errors.js'
 import { topicId } from './topic-id.js'
+import { registrarFilter, type RegistrarSelection } from './registrar-marker.js'
 import type { TopicProtocol } from './topic-protocol.js'
 import { TopicTable } from './topic-table.js'
 
@@ -18,6 +19,8 @@ export const DEFAULT_RENEW_LEAD_MS = 1000
 
 /** A node that does not speak the protocol is asked again after this many refresh intervals. */
 const UNSUPPORTED_RETRY_REFRESHES = 10
+/** The advertiser looks up the topic id when it starts and then every this many refresh intervals. */
+const TOPIC_LOOKUP_REFRESHES = 10
 
 /** Options of a {@link TopicAdvertiser}. Every field is optional. */
 export interface TopicAdvertiserInit {
@@ -29,6 +32,8 @@ export interface TopicAdvertiserInit {
   maxTicketWaitMs?: number
   /** How long before an ad expires the advertiser renews it, in milliseconds (at most a quarter of its lifetime). */
   renewLeadMs?: number
+  /** Which nodes it registers with: only those whose ENR marks them as registrars (the default), or any. */
+  registrarSelection?: RegistrarSelection
   logger?: Logger
 }
 
@@ -56,6 +61,14 @@ export interface AdvertiserHost {
   readonly protocol: TopicProtocol
   /** The ENRs of the node's routing table. */
   knownNodes: () => ENR[]
+  /**
+   * A discv5 lookup towards `target` (a topic id): the nodes nearest to it
+   * that answered. The advertiser runs one when it starts advertising a
+   * topic and every tenth refresh: on a network where few nodes are
+   * registrars, its routing table often holds none near the topic id,
+   * where searchers look first.
+   */
+  lookup?: (target: Uint8Array, signal: AbortSignal) => Promise<ENR[]>
 }
 
 class Campaign {
@@ -75,6 +88,7 @@ class Campaign {
   readonly #unsupportedRetryMs: number
   readonly #timer: NodeJS.Timeout
   #fillScheduled = false
+  #refreshes = 0
 
   constructor (topic: string, host: AdvertiserHost, init: Required<Omit<TopicAdvertiserInit, 'logger'>> & { logger: Logger }) {
     this.topic = topic
@@ -84,7 +98,7 @@ class Campaign {
     this.#renewLeadMs = init.renewLeadMs
     this.#logger = init.logger
     this.#unsupportedRetryMs = init.refreshIntervalMs * UNSUPPORTED_RETRY_REFRESHES
-    this.table = new TopicTable(topicId(topic), host.protocol.nodeId)
+    this.table = new TopicTable(topicId(topic), host.protocol.nodeId, registrarFilter(init.registrarSelection))
     // every registration in progress listens to the campaign's signal
     setMaxListeners(1000, this.controller.signal)
     this.#timer = setInterval(() => { this.refresh() }, init.refreshIntervalMs)
@@ -102,6 +116,23 @@ class Campaign {
     }
     this.table.addAll(this.#host.knownNodes())
     this.fill()
+    if (this.#refreshes++ % TOPIC_LOOKUP_REFRESHES === 0) {
+      this.#lookUpTopic()
+    }
+  }
+
+  /** Learns the nodes nearest to the topic id by a discv5 lookup, if the host runs them. */
+  #lookUpTopic (): void {
+    const { signal } = this.controller
+    this.#host.lookup?.(this.table.topic, signal).then((nodes) => {
+      if (!signal.aborted && this.table.addAll(nodes) > 0) {
+        this.fill()
+      }
+    }, (err: unknown) => {
+      if (!(err instanceof AbortError)) {
+        this.#logger.debug({ topic: this.topic, err }, 'the lookup towards the topic id failed; the routing table is used alone')
+      }
+    })
   }
 
   stop (): void {
@@ -211,6 +242,7 @@ export class TopicAdvertiser {
       refreshIntervalMs: init.refreshIntervalMs ?? DEFAULT_ADVERTISE_REFRESH_INTERVAL_MS,
       maxTicketWaitMs: init.maxTicketWaitMs ?? DEFAULT_MAX_TICKET_WAIT_MS,
       renewLeadMs: init.renewLeadMs ?? DEFAULT_RENEW_LEAD_MS,
+      registrarSelection: init.registrarSelection ?? 'marked',
       logger: (init.logger ?? silentLogger).child({ component: 'topic-advertiser' })
     }
   }

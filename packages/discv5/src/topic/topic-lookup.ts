@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto'
 import type { ENR } from '@chainsafe/enr'
 import { AbortError, silentLogger, throwIfAborted, toAbortError, type Logger } from '@resource-discovery/core'
+import { registrarFilter, type RegistrarSelection } from './registrar-marker.js'
 import type { TopicProtocol } from './topic-protocol.js'
 import { TopicTable } from './topic-table.js'
 
@@ -19,6 +20,8 @@ export interface TopicLookupOptions {
   readonly maxAdvertisers?: number
   /** TOPICQUERYs in flight at once. */
   readonly parallelism?: number
+  /** Which nodes are asked: only those whose ENR marks them as registrars (the default), or any. */
+  readonly registrarSelection?: RegistrarSelection
   /**
    * Nodes learned while the search runs, e.g. by the bootstrap lookup that
    * fills the routing table of a node just started: `subscribe` delivers
@@ -29,6 +32,14 @@ export interface TopicLookupOptions {
   readonly moreNodes?: {
     readonly subscribe: (listener: (enr: ENR) => void) => () => void
     readonly until?: Promise<unknown>
+    /**
+     * Called once, when the search has no registrar left to ask, to find
+     * more (e.g. a discv5 lookup towards the topic id, whose nodes
+     * `subscribe` delivers); the search waits for it to settle before it
+     * ends. On a network where few nodes are registrars, the client's own
+     * table often holds none near the topic id.
+     */
+    readonly seek?: (signal?: AbortSignal) => Promise<unknown>
   }
   /**
    * Called with each ad (a signature-checked advertiser ENR) as it arrives,
@@ -74,7 +85,7 @@ export async function topicLookup (protocol: TopicProtocol, topic: Uint8Array, k
   const perBucket = options.lookupsPerBucket ?? DEFAULT_LOOKUPS_PER_BUCKET
   const maxAdvertisers = options.maxAdvertisers ?? DEFAULT_MAX_ADVERTISERS
   const parallelism = Math.max(1, options.parallelism ?? DEFAULT_LOOKUP_PARALLELISM)
-  const table = new TopicTable(topic, protocol.nodeId)
+  const table = new TopicTable(topic, protocol.nodeId, registrarFilter(options.registrarSelection))
   table.addAll(knownNodes)
   const asked = new Set<string>()
   const askedPerBucket = new Map<number, number>()
@@ -107,6 +118,7 @@ export async function topicLookup (protocol: TopicProtocol, topic: Uint8Array, k
     let inFlight = 0
     let done = false
     let moreToCome = options.moreNodes?.until !== undefined
+    let seek = options.moreNodes?.seek
     let unsubscribe: (() => void) | undefined
     const finish = (err?: Error): void => {
       if (done) {
@@ -160,6 +172,18 @@ export async function topicLookup (protocol: TopicProtocol, topic: Uint8Array, k
         })
       }
       if (inFlight === 0 && !moreToCome) {
+        if (seek !== undefined && advertisers.size < maxAdvertisers) {
+          // dry: look for more registrars once, and end only when that has settled
+          const seeking = seek
+          seek = undefined
+          moreToCome = true
+          const settled = (): void => {
+            moreToCome = false
+            pump()
+          }
+          seeking(signal).then(settled, settled)
+          return
+        }
         finish()
       }
     }

@@ -13,6 +13,7 @@ import {
   type TopicMessage,
   type TopicQueryMessage
 } from './messages.js'
+import { isMarkedRegistrar } from './registrar-marker.js'
 import { logDistance, nodeIdBytes } from './topic-id.js'
 import { pickRandom } from './topic-table.js'
 import type { TopicRegistrar } from './topic-registrar.js'
@@ -166,7 +167,13 @@ export class TopicProtocol {
     return encodeTopicMessage({ type: TopicMessageType.ERROR, code: TopicErrorCode.UNKNOWN_MESSAGE, message: 'not a request' })
   }
 
-  /** Up to `maxAuxNodes` ENRs from the routing table: one per hinted distance to the topic, closest first. */
+  /**
+   * Up to `maxAuxNodes` ENRs from the routing table: one per hinted
+   * distance to the topic, closest first, a marked registrar (its ENR has
+   * `topdisc`) where the table has one at that distance. The
+   * asker wants registrars: on a network where few nodes speak the
+   * protocol, a plain node would mostly be a dead end to it.
+   */
   #auxNodes (topic: Uint8Array, hints: readonly number[], requester: string): Uint8Array[] {
     if (this.#maxAuxNodes === 0) {
       return []
@@ -184,7 +191,9 @@ export class TopicProtocol {
     const wanted = hints.length > 0 ? [...new Set(hints)].sort((a, b) => a - b) : [...byDistance.keys()].sort((a, b) => a - b)
     const out: Uint8Array[] = []
     for (const distance of wanted) {
-      const enr = pickRandom(byDistance.get(distance) ?? [])
+      const atDistance = byDistance.get(distance) ?? []
+      const registrars = atDistance.filter(isMarkedRegistrar)
+      const enr = pickRandom(registrars.length > 0 ? registrars : atDistance)
       if (enr !== undefined) {
         out.push(enr.encode())
       }

@@ -15,17 +15,20 @@ export const TOPIC_TABLE_BUCKET_SIZE = 32
 export class TopicTable {
   readonly topic: Uint8Array
   readonly #self: string
+  readonly #accepts: ((enr: ENR) => boolean) | undefined
   readonly #buckets = new Map<number, Map<string, ENR>>()
 
-  constructor (topic: Uint8Array, selfNodeId: string) {
+  /** @param accepts - which nodes the table keeps (e.g. only marked registrars); every contactable node if absent */
+  constructor (topic: Uint8Array, selfNodeId: string, accepts?: (enr: ENR) => boolean) {
     this.topic = topic
     this.#self = selfNodeId
+    this.#accepts = accepts
   }
 
-  /** Adds a contactable node (it has an IPv4 address and UDP port); returns whether it was new. */
+  /** Adds a contactable node (it has an IPv4 address and UDP port) that the table accepts; returns whether it was new. */
   add (enr: ENR): boolean {
     const nodeId = enr.nodeId
-    if (nodeId === this.#self || enr.ip === undefined || enr.udp === undefined) {
+    if (nodeId === this.#self || enr.ip === undefined || enr.udp === undefined || this.#accepts?.(enr) === false) {
       return false
     }
     const cpl = this.bucketOf(nodeId)

@@ -73,7 +73,7 @@ describe('Discv5Node', function () {
   })
 
   it('args: enrEntries may not set a field the node writes itself', function () {
-    for (const key of ['ip', 'tcp', 'secp256k1', 'rd']) {
+    for (const key of ['ip', 'tcp', 'secp256k1', 'rd', 'topdisc']) {
       expect(() => new Discv5Node({ enrEntries: { [key]: Uint8Array.of(1) } })).to.throw(InvalidConfigurationError, new RegExp(`enrEntries\\.${key}`))
     }
   })

@@ -1,19 +1,22 @@
 /**
- * The Sybil-flood test's crypto accelerator (sybil-crypto.ts) gives exactly
- * the results of discv5's default crypto, and discv5 really runs through it.
+ * The simulation crypto accelerator (simulation-crypto.ts, used by the
+ * Sybil-flood test and the discovery benchmark) gives exactly the results
+ * of discv5's and @chainsafe/enr's default crypto, and they really run
+ * through it.
  */
 import { randomBytes } from 'node:crypto'
+import { ENR, getV4Crypto, SignableENR } from '@chainsafe/enr'
 import { MemoryNetwork, Discv5Node } from '@resource-discovery/discv5'
 import { expect } from 'chai'
 import { defaultCrypto } from '../../node_modules/@chainsafe/discv5/lib/util/crypto.js'
 import { nodeInternals } from '../../packages/discv5/src/node/discv5-node.js'
-import { accelerateSimulationCrypto, acceleratedDiscv5Crypto, type CryptoCounters } from './sybil-crypto.js'
+import { accelerateSimulationCrypto, acceleratedDiscv5Crypto, type CryptoCounters } from './simulation-crypto.js'
 
 const KEYS = 20
 const CURVE_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
-const counters = (): CryptoCounters => ({ ecdhComputed: 0, ecdhShared: 0, verifiedShared: 0, verifiedByDefault: 0 })
+const counters = (): CryptoCounters => ({ ecdhComputed: 0, ecdhShared: 0, verifiedShared: 0, verifiedByDefault: 0, enrVerifiedByDefault: 0 })
 /** What a call returns, or the fact that it threw. */
 function outcome (call: () => Uint8Array | boolean): string {
   try {
@@ -24,7 +27,7 @@ function outcome (call: () => Uint8Array | boolean): string {
   }
 }
 
-describe('security: the Sybil-flood crypto accelerator', function () {
+describe('simulation: the crypto accelerator', function () {
   const base = defaultCrypto.secp256k1
   const keys = Array.from({ length: KEYS }, () => base.generatePrivateKey())
   const publicKeys = keys.map((key) => base.publicKeyCreate(key))
@@ -93,6 +96,12 @@ describe('security: the Sybil-flood crypto accelerator', function () {
     }
     for (const key of [new Uint8Array(32), Uint8Array.from(Buffer.from(CURVE_ORDER.toString(16), 'hex')), new Uint8Array(31).fill(1)]) {
       expect(outcome(() => fast.deriveSecret(key, publicKeys[0] as Uint8Array))).to.equal(outcome(() => base.deriveSecret(key, publicKeys[0] as Uint8Array)))
+      expect(outcome(() => fast.publicKeyCreate(key))).to.equal(outcome(() => base.publicKeyCreate(key)))
+      const message = randomBytes(32)
+      expect(outcome(() => fast.sign(message, key))).to.equal(outcome(() => base.sign(message, key)))
+    }
+    for (const key of keys) {
+      expect(hex(fast.publicKeyCreate(key))).to.equal(hex(base.publicKeyCreate(key)))
     }
   })
 
@@ -126,5 +135,38 @@ describe('security: the Sybil-flood crypto accelerator', function () {
     const before = { ...count }
     await handshake(['127.30.0.3', '127.30.0.4'])
     expect(count).to.deep.equal(before)
+  })
+
+  it('behavior: ENR records signed in this process verify without computing; altered or foreign ones get the default\'s answer', () => {
+    const { counters: seen, restore } = accelerateSimulationCrypto()
+    try {
+      const keysHere = Array.from({ length: 5 }, () => base.generatePrivateKey())
+      const records = keysHere.map((key, index) => {
+        const enr = SignableENR.createV4(key)
+        enr.set('ip', Uint8Array.of(127, 0, 0, 1 + index))
+        enr.set('udp', Uint8Array.of(0x76, 0x5f))
+        return enr.encodeTxt()
+      })
+      const before = seen.enrVerifiedByDefault
+      for (const text of records) {
+        expect(ENR.decodeTxt(text).nodeId).to.have.length(64)
+      }
+      expect(seen.enrVerifiedByDefault, 'records signed here are not verified again').to.equal(before)
+      // the same content under another key's signature, and a signature over other content: the default says no
+      const crypto = getV4Crypto()
+      const [first, second] = records.map((text) => ENR.decodeTxt(text))
+      if (first === undefined || second === undefined) {
+        throw new Error('no records')
+      }
+      const signature = first.signature
+      // the first record's signature, checked against the second's key
+      expect(crypto.verify(second.publicKey, Buffer.from('any content'), signature)).to.equal(false)
+      const altered = Uint8Array.from(signature)
+      altered[10] = (altered[10] ?? 0) ^ 1
+      expect(crypto.verify(first.publicKey, Buffer.from('other content'), altered)).to.equal(false)
+      expect(seen.enrVerifiedByDefault, 'those went to the default').to.equal(before + 2)
+    } finally {
+      restore()
+    }
   })
 })
