@@ -138,21 +138,25 @@ async function measureNetwork (n: number, topdiscShare: number, strategies: read
     log
   })
   try {
-    // the lookups as shipped are the "before" of the repair: for the rare kind only, and fewer times at large N (each bootstrap then asks over a thousand nodes)
+    // the lookups as shipped are the "before" of the repair: for the rare kind only, fewer times at large N (each bootstrap
+    // then asks over a thousand nodes), and after every other run, since each node such a client met keeps it in its
+    // table once it has left, which the next clients' lookups meet
     const own = KINDS.flatMap(({ kind, share }) => strategies.filter((strategy) => strategy !== 'topic-upstream-lookups' || kind === RARE).map((strategy): Point => ({
       n, topdiscShare, kind: kind.name, kindShare: share, servers: network.servers.get(kind.name)?.length ?? 0, strategy, results: []
     })))
     points.push(...own)
     const upstreamRuns = n >= TARGET_N ? Math.min(RUNS, UPSTREAM_LOOKUP_RUNS_LARGE) : RUNS
-    for (let run = 0; run < RUNS; run++) {
-      for (const point of own.filter((entry) => entry.strategy !== 'topic-upstream-lookups' || run < upstreamRuns)) {
+    const rounds = Array.from({ length: RUNS }, () => own.filter((entry) => entry.strategy !== 'topic-upstream-lookups'))
+    rounds.push(...Array.from({ length: upstreamRuns }, () => own.filter((entry) => entry.strategy === 'topic-upstream-lookups')))
+    for (const [run, round] of rounds.entries()) {
+      for (const point of round) {
         const kind = KINDS.find((entry) => entry.kind.name === point.kind)?.kind as ResourceKind
         const budget = { messages: point.strategy === 'walk' || point.strategy === 'topic+walk' ? WALK_BUDGET : Number.POSITIVE_INFINITY, ms: SEARCH_BUDGET_MS }
         const result = await searchOnce(network, kind, point.strategy as Discv5Strategy, budget)
         point.results.push(result)
         log(`  ${point.kind} ${point.strategy}: found ${result.found}/${result.servers}, ${result.bootstrapMessages} + ${result.totalMessages} requests, ${Math.round(result.totalMs)} ms`)
       }
-      log(`N=${n} share=${topdiscShare}: run ${run + 1}/${RUNS} done (${network.churned()} churned)`)
+      log(`N=${n} share=${topdiscShare}: round ${run + 1}/${rounds.length} done (${network.churned()} churned)`)
     }
   } finally {
     const load = loadOf(network.registrarLoads())
