@@ -35,6 +35,7 @@
  * network.
  *
  * Run: npm run bench:discovery [-- --sizes 1000,3000,10000 --runs 20 --walk-budget 500
+ *        --strategies topic,topic-any,topic-upstream-lookups,walk,topic+walk --extra-shares 0.01,1 --advertise-ms 90000
  *        --churn 0.001 --kad-max 10000 --out bench/results/discovery.json --svg docs/images/discovery-messages.svg]
  *      RDISC_STRESS=1 adds N = 25,000.
  */
@@ -68,6 +69,10 @@ const KAD_MAX = Number(args.get('kad-max') ?? 10_000)
 const OUT = args.get('out') ?? join(root, 'bench', 'results', 'discovery.json')
 const SVG = args.get('svg') ?? join(root, 'docs', 'images', 'discovery-messages.svg')
 const BOOTNODES = 5
+/** Only these strategies (all by default), e.g. `--strategies topic,walk`. */
+const ONLY = args.get('strategies')?.split(',')
+/** The further shares of nodes speaking topdisc/1 measured at the target N. */
+const EXTRA_SHARES = (args.get('extra-shares') ?? '0.01,1').split(',').filter((share) => share !== '').map(Number)
 /** The longest the servers' first registrations may take before the first search (the rest go on during the searches). */
 const ADVERTISE_TIMEOUT_MS = Number(args.get('advertise-ms') ?? 90_000)
 /** Runs of the "discv5 11 lookups" point at N >= the target N. */
@@ -143,9 +148,9 @@ async function measureNetwork (n: number, topdiscShare: number, strategies: read
   })
   try {
     // the lookups as shipped are the "before" of the repair: for the rare kind only, fewer times at large N (each bootstrap
-    // then asks over a thousand nodes), and after every other run, since each node such a client met keeps it in its
-    // table once it has left, which the next clients' lookups meet
-    const own = KINDS.flatMap(({ kind, share }) => strategies.filter((strategy) => strategy !== 'topic-upstream-lookups' || kind === RARE).map((strategy): Point => ({
+    // then asks over a thousand nodes), and after every other run (the repair is process-wide: the churn's newcomers
+    // look up the network the old way while they run)
+    const own = KINDS.flatMap(({ kind, share }) => strategies.filter((strategy) => (strategy !== 'topic-upstream-lookups' || kind === RARE) && (ONLY === undefined || ONLY.includes(strategy))).map((strategy): Point => ({
       n, topdiscShare, kind: kind.name, kindShare: share, servers: network.servers.get(kind.name)?.length ?? 0, strategy, results: []
     })))
     points.push(...own)
@@ -235,16 +240,28 @@ function checkTargets (points: readonly Point[], networks: readonly NetworkRecor
   return lines
 }
 
-/** Compares each point's median with the interval the previous result file gave it. */
-function rerunCheck (points: readonly Point[]): string[] {
+/** The previous result file, read before this run writes over it: its points, or why there are none. */
+interface PreviousRun {
+  readonly date?: string
+  readonly points?: Array<{ key: string, allMessages?: { median: number | null, ciLow: number | null, ciHigh: number | null } }>
+  readonly missing?: string
+}
+
+function readPreviousRun (): PreviousRun {
   if (!existsSync(OUT)) {
-    return ['no previous result file: nothing to compare']
+    return { missing: 'no previous result file: nothing to compare' }
   }
-  let previous: { date?: string, points?: Array<{ key: string, allMessages?: { median: number | null, ciLow: number | null, ciHigh: number | null } }> }
   try {
-    previous = JSON.parse(readFileSync(OUT, 'utf8')) as typeof previous
+    return JSON.parse(readFileSync(OUT, 'utf8')) as PreviousRun
   } catch {
-    return ['the previous result file does not parse: nothing to compare']
+    return { missing: 'the previous result file does not parse: nothing to compare' }
+  }
+}
+
+/** Compares each point's median with the interval the previous result file gave it. */
+function rerunCheck (points: readonly Point[], previous: PreviousRun): string[] {
+  if (previous.missing !== undefined) {
+    return [previous.missing]
   }
   const byKey = new Map((previous.points ?? []).map((entry) => [entry.key, entry]))
   const lines: string[] = [`against ${relative(root, OUT)} of ${previous.date ?? 'an unknown date'}:`]
@@ -291,26 +308,11 @@ function plot (points: readonly Point[]): string {
   })
 }
 
-async function main (): Promise<void> {
-  const startedAt = performance.now()
-  const { counters } = accelerateSimulationCrypto()
-  const points: Point[] = []
-  const networks: NetworkRecord[] = []
-  const kadRecords: Array<{ n: number, setupMs: number, note: string, peakRssMb?: number }> = []
-  for (const n of SIZES) {
-    await measureNetwork(n, TARGET_SHARE, ['topic', 'topic-any', 'topic-upstream-lookups', 'walk', 'topic+walk'], points, networks)
-    if (n === TARGET_N) {
-      for (const share of [0.01, 1]) {
-        await measureNetwork(n, share, ['topic', 'topic-any'], points, networks)
-      }
-    }
-    if (n <= KAD_MAX) {
-      const servers = Math.max(1, Math.round(n * KINDS[0].share))
-      const kad = await runKadDht({ size: n, servers, runs: RUNS, bootnodes: BOOTNODES, log })
-      kadRecords.push({ n, setupMs: kad.setupMs, note: kad.note, peakRssMb: kad.peakRssMb })
-      points.push({ n, topdiscShare: Number.NaN, kind: RARE.name, kindShare: KINDS[0].share, servers, strategy: 'kad', results: kad.runs })
-    }
-  }
+interface KadRecord { readonly n: number, readonly setupMs: number, readonly note: string, readonly peakRssMb?: number }
+
+/** Summarises every point so far, prints the tables and writes the result file and the picture. */
+function writeResults (points: Point[], networks: readonly NetworkRecord[], kadRecords: readonly KadRecord[], run: { counters: object, startedAt: number, previous: PreviousRun }): void {
+  const { counters, startedAt, previous } = run
   for (const point of points) {
     point.summary = summariseRuns(point.results)
   }
@@ -348,7 +350,7 @@ async function main (): Promise<void> {
     ...checkTargets(points, networks),
     '',
     'Rerun:',
-    ...rerunCheck(points)
+    ...rerunCheck(points, previous)
   ].join('\n')
   console.log(report)
 
@@ -371,6 +373,34 @@ async function main (): Promise<void> {
     points: points.map((point) => ({ key: pointKey(point), ...point, ...point.summary, results: point.results }))
   }, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2)}\n`)
   log(`wrote ${relative(root, OUT)} and ${relative(root, SVG)} in ${Math.round((performance.now() - startedAt) / 1000)} s`)
+}
+
+async function main (): Promise<void> {
+  const startedAt = performance.now()
+  const { counters } = accelerateSimulationCrypto()
+  const points: Point[] = []
+  const networks: NetworkRecord[] = []
+  const kadRecords: KadRecord[] = []
+  const previous = readPreviousRun()
+  // after every network, so that a run cut short still leaves its figures
+  const write = (): void => { writeResults(points, networks, kadRecords, { counters, startedAt, previous }) }
+  for (const n of SIZES) {
+    await measureNetwork(n, TARGET_SHARE, ['topic', 'topic-any', 'topic-upstream-lookups', 'walk', 'topic+walk'], points, networks)
+    write()
+    if (n === TARGET_N) {
+      for (const share of EXTRA_SHARES) {
+        await measureNetwork(n, share, ['topic', 'topic-any'], points, networks)
+        write()
+      }
+    }
+    if (n <= KAD_MAX) {
+      const servers = Math.max(1, Math.round(n * KINDS[0].share))
+      const kad = await runKadDht({ size: n, servers, runs: RUNS, bootnodes: BOOTNODES, log })
+      kadRecords.push({ n, setupMs: kad.setupMs, note: kad.note, peakRssMb: kad.peakRssMb })
+      points.push({ n, topdiscShare: Number.NaN, kind: RARE.name, kindShare: KINDS[0].share, servers, strategy: 'kad', results: kad.runs })
+      write()
+    }
+  }
 }
 
 await main()

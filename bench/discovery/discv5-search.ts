@@ -105,6 +105,7 @@ async function search (network: SimulatedNetwork, kind: ResourceKind, strategy: 
   const totalMs = performance.now() - startedAt
   await discoverer.stop()
   await client.stop()
+  network.forgetClient(client.nodeId)
   return {
     bootstrapMessages,
     firstMessages: first?.messages ?? Number.NaN,
