@@ -222,7 +222,9 @@ function checkTargets (points: readonly Point[], networks: readonly NetworkRecor
   if (walk !== undefined) {
     const walkAll = Number.isNaN(headline(walk).median) ? walk.totalMessages.median : headline(walk).median
     const factor = walkAll / Math.max(1, all)
-    lines.push(`at least ${TARGET_WALK_FACTOR}x fewer messages than the walk: ${factor >= TARGET_WALK_FACTOR ? 'yes' : 'no'} (${Number.isNaN(headline(walk).median) ? 'more than ' : ''}${factor.toFixed(1)}x)`)
+    lines.push(Number.isNaN(all)
+      ? `at least ${TARGET_WALK_FACTOR}x fewer messages than the walk: not judged (topic ads' median run did not find all; the walk sent ${Number.isNaN(headline(walk).median) ? 'more than ' : ''}${formatCount(walkAll)})`
+      : `at least ${TARGET_WALK_FACTOR}x fewer messages than the walk: ${factor >= TARGET_WALK_FACTOR ? 'yes' : 'no'} (${Number.isNaN(headline(walk).median) ? 'more than ' : ''}${factor.toFixed(1)}x)`)
   }
   const kad = at('kad')
   if (kad === undefined) {

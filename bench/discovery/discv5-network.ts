@@ -222,7 +222,17 @@ export async function startSimulatedNetwork (options: SimulatedNetworkOptions): 
   }
   const advertiseDeadline = Date.now() + (options.advertiseTimeoutMs ?? 180_000)
   const registrations = (): RegistrationState[] => allServers.flatMap((server) => server.advertisedKinds().flatMap((kind) => server.registrations(kind)))
-  const settled = (states: RegistrationState[]): boolean => states.length > 0 && states.every((state) => state.status === 'registered')
+  // settled: every registration asked for is admitted, and none was added for a while (an advertiser asks more registrars as its lookup of the topic id answers)
+  const settleAfter = Date.now() + Math.min(30_000, options.advertiseTimeoutMs ?? 180_000)
+  let asked = 0
+  let stableSince = Date.now()
+  const settled = (states: RegistrationState[]): boolean => {
+    if (states.length !== asked) {
+      asked = states.length
+      stableSince = Date.now()
+    }
+    return Date.now() >= settleAfter && Date.now() - stableSince >= 5000 && states.length > 0 && states.every((state) => state.status === 'registered')
+  }
   do {
     await new Promise((resolve) => setTimeout(resolve, 500))
   } while (!settled(registrations()) && Date.now() <= advertiseDeadline)
