@@ -8,8 +8,9 @@ import { Lookup, LookupPeerState, LookupState } from '@chainsafe/discv5/kademlia
  *    (16) closest peers it knows have all answered. Its counter of those
  *    starts at 0 and counts only while above 0, so it never counts: every
  *    lookup asks every peer it hears of until none is left or
- *    `lookupTimeoutMs` passes. At N = 10,000 one bootstrap lookup sent
- *    about 1,350 FINDNODEs (`npm run bench:discovery`, BENCHMARKS.md).
+ *    `lookupTimeoutMs` passes. A client's bootstrap lookup sends hundreds
+ *    of FINDNODEs at N = 10,000 instead of about 24 (`npm run
+ *    bench:discovery`, BENCHMARKS.md).
  * 2. **It does not sort by distance.** Its comparator `(a, b) => b - a ? -1 : 1`
  *    is not an order, so "the closest peers" are not the closest: the
  *    lookup asks peers in no useful order and returns nodes that are not
