@@ -5,7 +5,7 @@ import { nodeInternals } from '../../src/node/discv5-node.js'
 import { isMarkedRegistrar, TOPDISC_ENR_KEY, type RegistrarSelection } from '../../src/topic/registrar-marker.js'
 import { topicId } from '../../src/topic/topic-id.js'
 import { topicLookup } from '../../src/topic/topic-lookup.js'
-import { FAST, mailKind, startNetwork, waitFor, type TestNetwork } from '../fixtures/network.js'
+import { adsPlacedNearTopic, FAST, mailKind, startNetwork, waitFor, type TestNetwork } from '../fixtures/network.js'
 
 /** Counts the TALKREQs a started node receives. */
 function countTalkRequests (node: Discv5Node): () => number {
@@ -85,7 +85,7 @@ describe('topic protocol registrar marker (topdisc ENR field)', function () {
     it('behavior: a search whose client knows no registrar looks up the topic id, and finds the servers through the registrars it learns', async function () {
       const mail = network.servers.get('mailserver') ?? []
       mail.forEach((server) => { server.advertise(mailKind) })
-      await waitFor(() => mail.every((server) => server.registrations(mailKind).some((state) => state.status === 'registered')), 15_000, 'a registration of every server')
+      await waitFor(() => mail.every((server) => adsPlacedNearTopic(network, server, mailKind.topic)), 15_000, 'every server\'s ads at the registrars nearest the topic')
       const [plainBootnode] = plainNodes
       // joins through a plain node only, with no bootstrap lookup and no walk: its search table starts empty
       const discoverer = new Discv5Discoverer({ ...FAST, bootnodes: [plainBootnode?.enr ?? ''], bootstrapLookup: false, randomWalk: false, passTimeoutMs: 10_000 })
