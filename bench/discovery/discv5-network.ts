@@ -18,6 +18,7 @@
  * per-prefix cap counts each node apart as on the internet; the IP
  * similarity score is off, since every address here shares 127/8.
  */
+import { EntryStatus } from '@chainsafe/discv5/kademlia'
 import { ENR } from '@chainsafe/enr'
 import type { ResourceKind } from '@resource-discovery/core'
 import { Discv5Node, MemoryNetwork, type RegistrationState, type TopicRegistrarInit } from '@resource-discovery/discv5'
@@ -92,9 +93,6 @@ export interface SimulatedNetwork {
   forgetClient: (nodeId: string) => void
   stop: () => Promise<void>
 }
-
-/** discv5's `EntryStatus.Connected` (not exported through its package entry). */
-const ENTRY_CONNECTED = 0
 
 /**
  * The k-buckets of a started node. The converged tables go in as
@@ -202,7 +200,7 @@ export async function startSimulatedNetwork (options: SimulatedNetworkOptions): 
     for (const other of tables[index] ?? []) {
       const enr = enrs[other]
       if (enr !== undefined) {
-        buckets?.insertOrUpdate(enr, ENTRY_CONNECTED)
+        buckets?.insertOrUpdate(enr, EntryStatus.Connected)
       }
     }
   })

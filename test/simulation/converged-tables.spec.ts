@@ -1,17 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import { commonPrefixLength as commonPrefix } from '@resource-discovery/discv5'
 import { expect } from 'chai'
 import { convergedTables } from '../../bench/discovery/converged-tables.js'
-
-/** Leading bits `a` and `b` share. */
-function commonPrefix (a: Uint8Array, b: Uint8Array): number {
-  for (let index = 0; index < a.length; index++) {
-    const diff = (a[index] ?? 0) ^ (b[index] ?? 0)
-    if (diff !== 0) {
-      return index * 8 + Math.clz32(diff) - 24
-    }
-  }
-  return a.length * 8
-}
 
 describe('simulation: converged Kademlia tables (bench/discovery/converged-tables.ts)', function () {
   it('behavior: each node gets min(k, all) distinct others at every common prefix length, never itself', function () {
