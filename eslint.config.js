@@ -61,7 +61,7 @@ export default tseslint.config(
   },
   {
     // the compliance suites are library code that uses chai's expression assertions
-    files: ['packages/interface-compliance-tests/src/**'],
+    files: ['packages/testkit/src/compliance/**'],
     rules: {
       '@typescript-eslint/no-unused-expressions': 'off'
     }

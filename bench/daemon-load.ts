@@ -291,7 +291,7 @@ async function pacedClient (options: PacedClientOptions): Promise<void> {
 }
 
 async function main (): Promise<void> {
-  const { createNodeRecord } = await import('@resource-discovery/interface-compliance-tests')
+  const { createNodeRecord } = await import('@resource-discovery/testkit')
   const { createLogger, Daemon } = await import('@resource-discovery/daemon')
   const { mailserver } = await import('@resource-discovery/plugin-mailserver')
   const dataDir = await mkdtemp(join(tmpdir(), 'rdisc-daemon-load-'))

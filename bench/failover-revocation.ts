@@ -24,12 +24,12 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ClientHost, PingLatencyProbe } from '@resource-discovery/client-host'
 import {
-  createResourceContainer, defineResourceKind, KindSelector, LatencyProbe, ResourceClient, ResourceKindContribution, StickyFailoverSelector,
-  withFailover, type ResourceClientEvents, type ResourceConnector, type TrustedVerdict
+  createResourceContainer, defineResourceKind, KindSelector, LatencyProbe, ResourceClient, ResourceKindContribution, StickyFailoverSelector, withFailover, type ResourceConnector, type TrustedVerdict
 } from '@resource-discovery/core'
 import { startDevChain, type DevChain } from '@resource-discovery/devchain'
-import { createRpcProvider, deployResourceRegistry, type ResourceRegistryClient } from '@resource-discovery/registry'
+import { createRpcProvider, deployResourceRegistry, type ResourceRegistryClient } from '@resource-discovery/registry-admin'
 import { ResourceServer } from '@resource-discovery/server'
+import { nextClientEvent } from '@resource-discovery/testkit'
 import { Wallet } from 'ethers'
 import { ContainerModule } from 'inversify'
 
@@ -51,24 +51,6 @@ function stats (values: readonly number[]): Stats {
   const median = sorted.length % 2 === 1 ? sorted[middle] as number : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
   const round = (value: number): number => Math.round(value * 10) / 10
   return { median: round(median), min: round(sorted[0] ?? NaN), max: round(sorted.at(-1) ?? NaN), runs: values.map(round) }
-}
-
-async function nextEvent<K extends keyof ResourceClientEvents> (
-  client: ResourceClient,
-  type: K,
-  accept: (detail: ResourceClientEvents[K]['detail']) => boolean = () => true,
-  timeoutMs = 10_000
-): Promise<ResourceClientEvents[K]['detail']> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { client.removeEventListener(type, listener); reject(new Error(`timed out waiting for ${type}`)) }, timeoutMs)
-    const listener = (event: ResourceClientEvents[K]): void => {
-      if (!accept(event.detail)) return
-      clearTimeout(timer)
-      client.removeEventListener(type, listener)
-      resolve(event.detail)
-    }
-    client.addEventListener(type, listener)
-  })
 }
 
 interface Registry { chain: DevChain, registry: ResourceRegistryClient, alice: Wallet, stop: () => Promise<void> }
@@ -129,7 +111,7 @@ async function failoverRun (setup: Registry, host: ClientHost): Promise<{ select
     }
     const verified = watch.verified
     // the watch's own change (withFailover emits one too, for the request)
-    const changed = nextEvent(client, 'selection:changed', (change) => change.reason.includes('stopped answering'))
+    const changed = nextClientEvent(client, 'selection:changed', { accept: (change) => change.reason.includes('stopped answering'), timeoutMs: 10_000 })
     const stoppedAt = performance.now()
     await victim.stop()
     const request = (async () => {
@@ -178,7 +160,7 @@ async function revocationRuns (setup: Registry): Promise<{ times: number[], reas
         if (BigInt(status.pending) > 0n) break
         await new Promise((resolve) => setTimeout(resolve, 5))
       }
-      const changed = nextEvent(client, 'selection:changed')
+      const changed = nextClientEvent(client, 'selection:changed', { timeoutMs: 10_000 })
       await setup.chain.mine(1)
       const minedAt = performance.now()
       await setup.chain.request('evm_setAutomine', [true])

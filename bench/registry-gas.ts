@@ -22,7 +22,7 @@ import {
   type NodeConsent,
   type RegistryTransaction,
   type ResourceRegistryClient
-} from '@resource-discovery/registry'
+} from '@resource-discovery/registry-admin'
 import { keccak256, toUtf8Bytes, Wallet } from 'ethers'
 
 interface GasRow {

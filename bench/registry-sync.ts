@@ -26,7 +26,7 @@ import {
   decodeRegistryLogs, defineResourceKind, REGISTRY_EVENT_TOPICS, RegistryIndex, RegistryVerifier, RpcClient, type RawLog
 } from '@resource-discovery/core'
 import { startDevChain, startRpcProxy, type DevChain, type RpcProxy } from '@resource-discovery/devchain'
-import { createNodeConsent, createRpcProvider, deployResourceRegistry, resourceRegistryInterface } from '@resource-discovery/registry'
+import { createNodeConsent, createRpcProvider, deployResourceRegistry, resourceRegistryInterface } from '@resource-discovery/registry-admin'
 import { keccak256, toUtf8Bytes, Wallet } from 'ethers'
 import { median } from './median.js'
 

@@ -16,7 +16,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineResourceKind, RegistryVerifier, type Resource } from '@resource-discovery/core'
 import { startDevChain, startRpcProxy } from '@resource-discovery/devchain'
-import { createRpcProvider, deployResourceRegistry } from '@resource-discovery/registry'
+import { createRpcProvider, deployResourceRegistry } from '@resource-discovery/registry-admin'
 import { keccak256, toUtf8Bytes, Wallet } from 'ethers'
 import { median } from './median.js'
 

@@ -94,7 +94,7 @@ const MUTATIONS: readonly Mutation[] = [
   {
     id: 'registry-sync-reorg',
     protection: 'the reorganisation check of `RegistrySync`',
-    file: 'packages/core/src/registry/registry-sync.ts',
+    file: 'packages/core/src/registry-verification/registry-sync.ts',
     edits: [{ find: '!await this.#isCanonical(this.#synced, [head, confirmed], options)', replace: 'false' }],
     specs: [CHAIN_FAULTS],
     mustFail: ['onto a longer chain', 'at the same height', 'onto a shorter chain', 'deeper than them', 'landing while eth_getLogs is answered']
@@ -102,7 +102,7 @@ const MUTATIONS: readonly Mutation[] = [
   {
     id: 'verifier-max-index-age',
     protection: 'the age check of `RegistryVerifier` (`#isFresh` and `maxIndexAgeMs`)',
-    file: 'packages/core/src/registry/registry-verifier.ts',
+    file: 'packages/core/src/registry-verification/registry-verifier.ts',
     edits: [{ find: 'return this.#lastSyncAt !== undefined && Date.now() - this.#lastSyncAt <= this.#maxIndexAgeMs', replace: 'return this.#lastSyncAt !== undefined' }],
     specs: [CHAIN_FAULTS],
     mustFail: ['RPC failing (drop)', 'RPC failing (error)', 'RPC failing (http-error)', 'a sync broken half-way (eth_getLogs drop)', 'a sync broken half-way (eth_getLogs error)']
@@ -142,9 +142,9 @@ const MUTATIONS: readonly Mutation[] = [
   },
   {
     id: 'failover-connection-failed',
-    protection: '`ConnectionFailedError` is retryable (`RETRYABLE_ERROR_NAMES`)',
-    file: 'packages/core/src/client/connect-with-failover.ts',
-    edits: [{ find: '  \'ConnectionFailedError\',\n', replace: '' }],
+    protection: '`ConnectionFailedError` is retryable (its `static retryable`)',
+    file: 'packages/client-host/src/errors.ts',
+    edits: [{ find: '  static override readonly name = \'ConnectionFailedError\'\n  static override readonly retryable = true\n', replace: '  static override readonly name = \'ConnectionFailedError\'\n  static override readonly retryable = false\n' }],
     specs: [SERVER_FAULTS],
     mustFail: ['SIGKILLed mid-request', 'stopped while its handler holds the request']
   },
@@ -158,9 +158,9 @@ const MUTATIONS: readonly Mutation[] = [
   },
   {
     id: 'failover-stream-closed',
-    protection: '`StreamClosedError` is retryable (`RETRYABLE_ERROR_NAMES`)',
-    file: 'packages/core/src/client/connect-with-failover.ts',
-    edits: [{ find: '  \'StreamClosedError\',\n', replace: '' }],
+    protection: '`StreamClosedError` is retryable (its `static retryable`)',
+    file: 'packages/client-host/src/errors.ts',
+    edits: [{ find: '  static override readonly name = \'StreamClosedError\'\n  static override readonly retryable = true\n', replace: '  static override readonly name = \'StreamClosedError\'\n  static override readonly retryable = false\n' }],
     specs: [SERVER_FAULTS],
     mustFail: ['refuses the stream']
   },

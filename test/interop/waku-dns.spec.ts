@@ -17,7 +17,7 @@
  * notice, unless `RDISC_REQUIRE_WAKU_INTEROP=1` (set by `.ci/run`).
  */
 import { SignableENR } from '@chainsafe/enr'
-import { createNodeKey } from '@resource-discovery/interface-compliance-tests'
+import { createNodeKey } from '@resource-discovery/testkit'
 import {
   buildDnsTree, DnsTreeClient, EntryHashMismatchError, formatEnrTreeUrl, InvalidRootSignatureError, signDnsTree, type SignedDnsTree
 } from '@resource-discovery/dns-discovery'

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { SignableENR } from '@chainsafe/enr'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createNodeKey, type NodeKey } from '@resource-discovery/interface-compliance-tests'
+import { createNodeKey, type NodeKey } from '@resource-discovery/testkit'
 import { decodeEnr, InvalidEnrSignatureError, type NodeRecord } from '@resource-discovery/core'
 import {
   decodeRsv, encodeRsv, multiaddrsOf, relayShardsOf, WAKU_SERVICES, wakuEnrEntries, wakuKind, waku2Of, type WakuService

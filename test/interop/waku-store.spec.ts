@@ -15,17 +15,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ClientHost } from '@resource-discovery/client-host'
 import { createResourceContainer, delay, ResourceClient, resourceFromRecord } from '@resource-discovery/core'
-import { discv5Discovery, Discv5Node, type Discv5NodeInit } from '@resource-discovery/discv5'
-import { createNodeKey, createNodeRecord, type NodeKey } from '@resource-discovery/interface-compliance-tests'
+import { startLocalNetwork, type LocalNetwork, type LocalServer, type LocalServerInit } from '@resource-discovery/devnet'
+import { discv5Discovery } from '@resource-discovery/discv5'
+import { createNodeKey, createNodeRecord, type NodeKey } from '@resource-discovery/testkit'
 import {
   envelopeContentTopic, envelopeToWakuMessage, MailserverClient, wakuMessageHashHex, type Envelope
 } from '@resource-discovery/plugin-mailserver'
-import { MailserverService } from '@resource-discovery/plugin-mailserver/server'
+import { MailserverService, mailserverServicePlugin } from '@resource-discovery/plugin-mailserver/server'
 import { SelectedWakuPeers, waku, wakuStoreKind, type WakuSelectionChange } from '@resource-discovery/plugin-waku'
 import { wakuServerExtension } from '@resource-discovery/plugin-waku/server'
-import { ResourceServer, type ResourceServerInit } from '@resource-discovery/server'
+import { ResourceServer } from '@resource-discovery/server'
 import { expect } from 'chai'
-import { startRegistryScenario, type RegistryScenario, type TestNode } from '../support/registry-scenario.js'
 import {
   skipWithoutWakuInterop, wakuLightNodeStoreQuery, WakuInteropError, type WakuStoreQuery, type WakuStoreQueryResult
 } from '../support/waku-interop.js'
@@ -44,14 +44,6 @@ const CONTENT_TOPIC = envelopeContentTopic(TOPIC)
  * packages/server).
  */
 const PAGE_DELAY_MS = 0
-/** Short discv5 timeouts; every node shares 127.0.0.1, so the registrars' IP-similarity score is off. */
-const FAST = {
-  registrar: { ipScoreWeight: 0 },
-  requestTimeoutMs: 1000,
-  lookupTimeoutMs: 3000,
-  topics: { requestTimeoutMs: 2500 },
-  advertiser: { refreshIntervalMs: 1000 }
-} satisfies Discv5NodeInit
 
 /** A message as js-waku should report it: what the store holds for an envelope. */
 interface ExpectedMessage {
@@ -129,17 +121,13 @@ class Stops {
  * {@link PUBSUB_TOPIC}; then pushes `envelopes` into it over the mail
  * server's store protocol.
  */
-async function startWakuMailServer (
-  key: NodeKey, envelopes: readonly Envelope[], stops: Stops, host: ClientHost, init: Pick<ResourceServerInit, 'bootnodes' | 'discv5'> = {}
-): Promise<WakuMailServer> {
+async function startWakuMailServer (key: NodeKey, envelopes: readonly Envelope[], stops: Stops, host: ClientHost): Promise<WakuMailServer> {
   const dir = await mkdtemp(join(tmpdir(), 'rd-interop-waku-store-'))
   stops.push(async () => { await rm(dir, { recursive: true, force: true }) })
   const server = new ResourceServer({
     privateKey: key.privateKey,
     host: '127.0.0.1',
     webSocketPort: 0,
-    ...(init.bootnodes === undefined ? {} : { bootnodes: init.bootnodes }),
-    ...(init.discv5 === undefined ? {} : { discv5: init.discv5 }),
     extensions: [wakuServerExtension({ cluster: CLUSTER, shards: [SHARD], services: ['store'] })]
   })
   const service = new MailserverService({ server, store: join(dir, 'envelopes'), privateKey: key.privateKey }, { waku: { pubsubTopic: PUBSUB_TOPIC } })
@@ -149,9 +137,29 @@ async function startWakuMailServer (
   await server.start()
   const resource = { ...resourceFromRecord(wakuStoreKind, server.record, 'static'), multiaddrs: server.multiaddrs }
   await new MailserverClient({ host, resource }).storeEnvelopes(envelopes)
-  const webSocketAddress = server.multiaddrs.find((address) => address.includes('/ws/'))
-  if (webSocketAddress === undefined) throw new Error(`the server has no WebSocket address: ${server.multiaddrs.join(', ')}`)
-  return { key, server, webSocketAddress }
+  return { key, server, webSocketAddress: webSocketAddressOf(server.multiaddrs) }
+}
+
+/** The WebSocket multiaddr (with /p2p/) among a server's `multiaddrs`. */
+function webSocketAddressOf (multiaddrs: readonly string[]): string {
+  const address = multiaddrs.find((candidate) => candidate.includes('/ws/'))
+  if (address === undefined) throw new Error(`the server has no WebSocket address: ${multiaddrs.join(', ')}`)
+  return address
+}
+
+/**
+ * A server of a local network like {@link startWakuMailServer}'s: a mail
+ * server (which also advertises the mail-server topic) that is a Waku store
+ * node on {@link PUBSUB_TOPIC}, not registered by the network (the network
+ * registers a server for its plugin's kind, the mail-server one).
+ */
+function wakuMailServerInit (label: string): LocalServerInit {
+  return {
+    label,
+    plugin: mailserverServicePlugin,
+    options: { wakuPubsubTopic: PUBSUB_TOPIC },
+    server: { webSocketPort: 0, extensions: [wakuServerExtension({ cluster: CLUSTER, shards: [SHARD], services: ['store'] })] }
+  }
 }
 
 /** Resolves once `condition()` holds, polling; rejects after `timeoutMs`. */
@@ -254,10 +262,10 @@ describe('interop: a stock js-waku light node (@waku/sdk 0.0.36) and Waku Store 
 
   describe('end to end: registry, discv5, three Waku mail servers, our client, the adapter, js-waku', () => {
     const stops = new Stops()
-    let scenario: RegistryScenario
-    let registered: TestNode[]
-    let unregistered: TestNode
-    const servers = new Map<string, { server: WakuMailServer, envelopes: Envelope[] }>()
+    let network: LocalNetwork
+    let registered: LocalServer[]
+    let unregistered: LocalServer
+    const servers = new Map<string, { webSocketAddress: string, envelopes: Envelope[] }>()
     let client: ResourceClient
     let adapter: SelectedWakuPeers
     /** Every change the adapter reported, and every store peer list it held. */
@@ -266,32 +274,30 @@ describe('interop: a stock js-waku light node (@waku/sdk 0.0.36) and Waku Store 
     let base: number
 
     before(async () => {
-      scenario = await startRegistryScenario()
-      stops.push(async () => { await scenario.stop() })
-      const boot = new Discv5Node({ ...FAST, bindHost: '127.0.0.1' })
-      stops.push(async () => { await boot.stop() })
-      await boot.start()
+      network = await startLocalNetwork({ providers: [{ label: 'alice' }], servers: ['waku-1', 'waku-2', 'waku-3'].map(wakuMailServerInit) })
+      stops.push(async () => { await network.stop() })
       const host = new ClientHost({ dialTimeoutMs: 3000, requestTimeoutMs: 3000 })
       stops.push(async () => { await host.stop() })
       await host.start()
 
-      registered = [scenario.node(wakuStoreKind), scenario.node(wakuStoreKind)]
-      unregistered = scenario.node(wakuStoreKind)
-      for (const node of registered) {
-        await scenario.register(scenario.alice, node, wakuStoreKind)
+      registered = [network.server('waku-1'), network.server('waku-2')]
+      unregistered = network.server('waku-3')
+      const alice = network.provider('alice')
+      for (const server of registered) {
+        await alice.registry.addResource(await alice.registry.createNodeConsent(server.privateKey, { kindId: wakuStoreKind.kindId, provider: alice.address }))
       }
       base = Date.now() - 120_000
-      for (const [index, node] of [...registered, unregistered].entries()) {
+      for (const [index, server] of [...registered, unregistered].entries()) {
         const envelopes = serverEnvelopes(`server ${index}`, base, 17)
-        const server = await startWakuMailServer(node.key, envelopes, stops, host, { bootnodes: [boot.enr], discv5: FAST })
-        servers.set(node.resource.nodeId, { server, envelopes })
+        await new MailserverClient({ host, resource: server.toResource() }).storeEnvelopes(envelopes)
+        servers.set(server.nodeId, { webSocketAddress: webSocketAddressOf(server.multiaddrs), envelopes })
       }
 
       client = createResourceContainer({
         plugins: [waku({ cluster: CLUSTER, shards: [SHARD] })],
-        registry: { rpcUrl: scenario.chain.rpcUrl, registryAddress: scenario.registry.address, defaultProvider: scenario.alice.address, pollIntervalMs: 100 },
+        registry: network.registryVerifierInit('alice'),
         // Waku nodes place no topic ads: the walk finds them by the kind's `serves`
-        modules: [discv5Discovery({ ...FAST, bindHost: '127.0.0.1', bootnodes: [boot.enr], passTimeoutMs: 3000, topicSearch: false })],
+        modules: [discv5Discovery(network.discv5ClientSettings({ topicSearch: false }))],
         client: { rediscoverIntervalMs: 500 }
       }).get(ResourceClient)
       stops.push(async () => { await client.stop() })
@@ -306,7 +312,7 @@ describe('interop: a stock js-waku light node (@waku/sdk 0.0.36) and Waku Store 
 
     after(async () => { await stops.run() })
 
-    const ids = (nodes: readonly TestNode[]): string[] => nodes.map((node) => node.resource.nodeId)
+    const ids = (list: readonly LocalServer[]): string[] => list.map((server) => server.nodeId)
 
     /** js-waku, given `peers` (the adapter's store peers), reads the topic from message 2.5 s to 14.5 s, 4 a page; then again after each of `then`. */
     async function readThroughJsWaku (peers: string[], then: string[][] = []): Promise<WakuStoreQueryResult> {
@@ -327,9 +333,9 @@ describe('interop: a stock js-waku light node (@waku/sdk 0.0.36) and Waku Store 
     it('behavior: the registered server our client selects is handed to js-waku, which reads exactly its messages in order over at least 3 pages', async () => {
       const selection = await adapter.selected({ signal: AbortSignal.timeout(30_000) })
       expect(ids(registered)).to.include(selection.nodeId)
-      expect(selection.verdict.provider).to.equal(scenario.alice.address)
+      expect(selection.verdict.provider).to.equal(network.provider('alice').address)
       const selected = servers.get(selection.nodeId)
-      expect(adapter.storePeers).to.deep.equal([selected?.server.webSocketAddress])
+      expect(adapter.storePeers).to.deep.equal([selected?.webSocketAddress])
 
       const result = await readThroughJsWaku([...adapter.storePeers])
       expect(result.queryError).to.equal(null)
@@ -343,28 +349,28 @@ describe('interop: a stock js-waku light node (@waku/sdk 0.0.36) and Waku Store 
 
     it('behavior: the unregistered server, discovered and judged, is never handed over; after a removal on chain the adapter hands over the other registered server, and a js-waku node whose store.peers it updates in place reads from it', async () => {
       const watch = client.watch(wakuStoreKind.name)
-      await waitUntil(() => watch.rejected.some((verdict) => verdict.resource.nodeId === unregistered.resource.nodeId), 'the unregistered server was discovered and judged')
+      await waitUntil(() => watch.rejected.some((verdict) => verdict.resource.nodeId === unregistered.nodeId), 'the unregistered server was discovered and judged')
       const first = await adapter.selected()
       const firstPeers = [...adapter.storePeers]
-      const other = registered.find((node) => node.resource.nodeId !== first.nodeId)
+      const other = registered.find((server) => server.nodeId !== first.nodeId)
       if (other === undefined) throw new Error('two servers are registered')
 
-      await scenario.registry.connect(scenario.alice).removeResource(wakuStoreKind.kindId, `0x${first.nodeId}`)
-      await waitUntil(() => adapter.current?.nodeId === other.resource.nodeId, 'the other registered server is handed over')
+      await network.provider('alice').registry.removeResource(wakuStoreKind.kindId, `0x${first.nodeId}`)
+      await waitUntil(() => adapter.current?.nodeId === other.nodeId, 'the other registered server is handed over')
       expect(changes.at(-1)?.previous?.nodeId).to.equal(first.nodeId)
       expect(changes.at(-1)?.reason).to.contain('no longer trusted')
-      expect(adapter.storePeers).to.deep.equal([servers.get(other.resource.nodeId)?.server.webSocketAddress])
+      expect(adapter.storePeers).to.deep.equal([servers.get(other.nodeId)?.webSocketAddress])
 
       // one js-waku node: a round with the first selection, then the same store.peers array updated to the new one
       const result = await readThroughJsWaku(firstPeers, [[...adapter.storePeers]])
       expect(received(result)).to.deep.equal(expectedFrom(first.nodeId))
       const [followUp] = result.followUps
       expect(followUp?.queryError).to.equal(null)
-      expect(followUp?.messages.map((message) => message.hash)).to.deep.equal(expectedFrom(other.resource.nodeId).map((message) => message.hash))
-      expect(followUp?.connectedPeers).to.deep.equal([other.resource.peerId])
+      expect(followUp?.messages.map((message) => message.hash)).to.deep.equal(expectedFrom(other.nodeId).map((message) => message.hash))
+      expect(followUp?.connectedPeers).to.deep.equal([other.peerId])
 
-      const unregisteredPeer = unregistered.resource.peerId
-      expect(changes.map((change) => change.current?.nodeId)).to.not.include(unregistered.resource.nodeId)
+      const unregisteredPeer = unregistered.peerId
+      expect(changes.map((change) => change.current?.nodeId)).to.not.include(unregistered.nodeId)
       expect(handedOver.flat().some((address) => address.includes(unregisteredPeer))).to.equal(false)
     })
   })

@@ -2,7 +2,7 @@ import {
   createResourceContainer, InvalidConfigurationError, RegistryUnavailableError, RegistryVerifier, ResourceClient,
   ResourceKindContribution, type RegistryVerifierInit, type Resource
 } from '@resource-discovery/core'
-import { verifierTests } from '@resource-discovery/interface-compliance-tests'
+import { verifierTests } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
 import { mail, push, startRegistryScenario, type RegistryScenario, type TestNode } from '../support/registry-scenario.js'

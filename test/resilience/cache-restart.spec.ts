@@ -2,9 +2,10 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CachedResource, Logger, ResourceClient, SelectionChange } from '@resource-discovery/core'
+import { nextClientEvent } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { mail, startRegistryScenario, type RegistryScenario, type TestNode } from '../support/registry-scenario.js'
-import { firstCandidate, nextEvent, registryClient, type RegistryClientInit } from './resilience-support.js'
+import { firstCandidate, registryClient, type RegistryClientInit } from './resilience-support.js'
 
 describe('resource cache across restarts (anvil)', function () {
   this.timeout(30_000)
@@ -48,7 +49,7 @@ describe('resource cache across restarts (anvil)', function () {
   async function run (init: RegistryClientInit = {}): Promise<SelectionChange> {
     client = registryClient(scenario, { cacheDir: dir, ...init })
     await client.start()
-    const first = nextEvent(client, 'selection:changed')
+    const first = nextClientEvent(client, 'selection:changed')
     const watch = client.watch('mailserver')
     const change = await first
     await watch.ready()
@@ -75,8 +76,8 @@ describe('resource cache across restarts (anvil)', function () {
     // a new client that knows no server but the cache; its selector takes the first candidate offered
     client = registryClient(scenario, { cacheDir: dir, selector: firstCandidate })
     await client.start()
-    const rejected = nextEvent(client, 'resource:rejected', (verdict) => verdict.resource.nodeId === revoked.resource.nodeId)
-    const first = nextEvent(client, 'selection:changed')
+    const rejected = nextClientEvent(client, 'resource:rejected', { accept: (verdict) => verdict.resource.nodeId === revoked.resource.nodeId })
+    const first = nextClientEvent(client, 'selection:changed')
     const watch = client.watch('mailserver')
     const change = await first
     expect(change.current?.resource.origin).to.equal('cache')

@@ -3,15 +3,15 @@ import {
   createResourceContainer, defineResourceKind, KindSelector, LatencyProbe, ResourceClient, ResourceKindContribution, StickyFailoverSelector
 } from '@resource-discovery/core'
 import { ResourceServer } from '@resource-discovery/server'
+import { nextClientEvent } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
-import { nextEvent } from './resilience-support.js'
 
 const echo = defineResourceKind({ name: 'echo' })
 const QUIET_DISCV5 = { registrar: false, bootstrapLookup: false, requestTimeoutMs: 500 } as const
 const LIVENESS_INTERVAL_MS = 200
 /**
- * Bound on the replacement after the stop: under the 5 s nextEvent waits;
+ * Bound on the replacement after the stop: under the 5 s nextClientEvent waits;
  * without liveness checks nothing replaces a stopped server at all. How
  * fast it really is is measured by bench/failover-revocation.ts; a loaded
  * machine does not exhaust this bound.
@@ -65,7 +65,7 @@ describe('liveness of the selected server (real servers)', function () {
     expect(changes, 'an answering server is kept').to.equal(0)
     client.removeEventListener('selection:changed', count)
 
-    const changed = nextEvent(client, 'selection:changed')
+    const changed = nextClientEvent(client, 'selection:changed')
     const stoppedAt = performance.now()
     await victim?.stop()
     const change = await changed

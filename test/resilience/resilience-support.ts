@@ -3,8 +3,7 @@
  * waiting for client events.
  */
 import {
-  createResourceContainer, KindSelector, ResourceClient, ResourceKindContribution, type ResourceClientEvents, type ResourceClientInit,
-  type ResourceContainerInit, type Selector
+  createResourceContainer, KindSelector, ResourceClient, ResourceKindContribution, type ResourceClientInit, type ResourceContainerInit, type Selector
 } from '@resource-discovery/core'
 import { fileResourceCacheModule } from '@resource-discovery/core/node'
 import { ContainerModule } from 'inversify'
@@ -49,29 +48,6 @@ export function registryClient (scenario: RegistryScenario, init: RegistryClient
       ...(init.modules ?? [])
     ]
   }).get(ResourceClient)
-}
-
-/** Resolves with the next `type` event of `client` that `accept` takes. */
-export async function nextEvent<K extends keyof ResourceClientEvents> (
-  client: ResourceClient,
-  type: K,
-  accept: (detail: ResourceClientEvents[K]['detail']) => boolean = () => true,
-  timeoutMs = 5000
-): Promise<ResourceClientEvents[K]['detail']> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.removeEventListener(type, listener)
-      reject(new Error(`timed out waiting for ${type}`))
-    }, timeoutMs)
-    const listener = (event: ResourceClientEvents[K]): void => {
-      if (accept(event.detail)) {
-        clearTimeout(timer)
-        client.removeEventListener(type, listener)
-        resolve(event.detail)
-      }
-    }
-    client.addEventListener(type, listener)
-  })
 }
 
 /** Picks the first candidate it is given: shows the order candidates arrive in. */

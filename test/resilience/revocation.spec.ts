@@ -1,7 +1,8 @@
 import { ProviderWeightedSelector, type ResourceClient } from '@resource-discovery/core'
+import { nextClientEvent } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { mail, startRegistryScenario, type RegistryScenario, type TestNode } from '../support/registry-scenario.js'
-import { firstCandidate, nextEvent, registryClient } from './resilience-support.js'
+import { firstCandidate, registryClient } from './resilience-support.js'
 
 /**
  * Mines one block holding the transaction `send` submits, with automine off,
@@ -27,7 +28,7 @@ async function mineOne (scenario: RegistryScenario, send: () => Promise<unknown>
 
 /**
  * Bound on the time from the block to the selection's change: under the 5 s
- * nextEvent waits, 160 polls of the registry, and far from the watches'
+ * nextClientEvent waits, 160 polls of the registry, and far from the watches'
  * periodic re-verification (10 minutes here), the only other way a
  * revocation could reach the selection. A loaded machine does not exhaust
  * it; how fast it really is is measured by bench/failover-revocation.ts.
@@ -69,8 +70,8 @@ describe('revocation within one block (anvil)', function () {
     await watch.ready()
     const selected = watch.selected
     expect(selected?.resource.nodeId).to.equal(nodes[0]?.resource.nodeId)
-    const revoked = nextEvent(client, 'resource:revoked')
-    const changed = nextEvent(client, 'selection:changed')
+    const revoked = nextClientEvent(client, 'resource:revoked')
+    const changed = nextClientEvent(client, 'selection:changed')
     const { minedAt, block, sent } = await mineOne(scenario, async () =>
       scenario.registry.connect(scenario.alice).removeResource(mail.kindId, `0x${selected?.resource.nodeId}`))
     const change = await changed
@@ -99,7 +100,7 @@ describe('revocation within one block (anvil)', function () {
     const watch = client.watch('mailserver')
     await watch.ready()
     expect(watch.selected?.provider).to.equal(scenario.alice.address)
-    const changed = nextEvent(client, 'selection:changed')
+    const changed = nextClientEvent(client, 'selection:changed')
     try {
       const { minedAt, block, sent } = await mineOne(scenario, async () => scenario.registry.suspendProvider(scenario.alice.address))
       const change = await changed

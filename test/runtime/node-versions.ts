@@ -47,7 +47,7 @@ export const NODE_VERSIONS_SUBSET: Readonly<Record<string, readonly string[]>> =
     'packages/core/test/identity/decode-enr.spec.ts',
     'packages/core/test/identity/node-identity.spec.ts',
     'packages/core/test/identity/parse-node-private-key.spec.ts',
-    'packages/core/test/registry/registry-snapshot.spec.ts',
+    'packages/core/test/registry-verification/registry-snapshot.spec.ts',
     'packages/core/test/resource/define-resource-kind.spec.ts',
     'packages/core/test/rpc/json-rpc-request.spec.ts',
     'packages/core/test/selection/random-selector.spec.ts',
@@ -63,8 +63,6 @@ export const NODE_VERSIONS_SUBSET: Readonly<Record<string, readonly string[]>> =
   discv5: ['packages/discv5/test/topic/messages.spec.ts', 'packages/discv5/test/topic/topic-registrar.spec.ts'],
   'dns-discovery': ['packages/dns-discovery/test/tree/tree-codec.spec.ts', 'packages/dns-discovery/test/node/serve-dns-tree.spec.ts', 'packages/dns-discovery/test/client/dns-tree-client.spec.ts'],
   'encrypted-request': ['packages/encrypted-request/test/ecies/interop.spec.ts', 'packages/encrypted-request/test/request/encrypted-request.spec.ts', 'packages/encrypted-request/test/replay/replay-guard.spec.ts'],
-  // its compliance suites run in core's specs
-  'interface-compliance-tests': ['packages/core/test/discovery/static-discoverer.spec.ts', 'packages/core/test/verification/allow-list-verifier.spec.ts'],
   'libp2p-peer-discovery': ['packages/libp2p-peer-discovery/test/libp2p.spec.ts'],
   'plugin-mailserver': [
     'packages/plugin-mailserver/test/mailserver-module.spec.ts',
@@ -74,8 +72,10 @@ export const NODE_VERSIONS_SUBSET: Readonly<Record<string, readonly string[]>> =
   ],
   'plugin-push': ['packages/plugin-push/test/push-module.spec.ts', 'packages/plugin-push/test/protocol/push-codec.spec.ts', 'packages/plugin-push/test/gateway/webhook-gateway.spec.ts', 'packages/plugin-push/test/client/push-client.spec.ts'],
   'plugin-waku': ['packages/plugin-waku/test/status-fleets.spec.ts', 'packages/plugin-waku/test/enr/relay-shards-field.spec.ts', 'packages/plugin-waku/test/waku-module.spec.ts'],
-  registry: ['packages/registry/test/resource-registry-client.spec.ts'],
+  'registry-admin': ['packages/registry-admin/test/resource-registry-client.spec.ts'],
   server: ['packages/server/test/server/resource-server.spec.ts'],
+  // its helpers, and its compliance suites as core's specs run them
+  testkit: ['packages/testkit/test/helpers.spec.ts', 'packages/core/test/discovery/static-discoverer.spec.ts', 'packages/core/test/verification/allow-list-verifier.spec.ts'],
   web: ['packages/web/test/format.spec.ts', 'packages/web/test/server-rows.spec.ts', 'packages/web/test/check-server-address.spec.ts']
 }
 

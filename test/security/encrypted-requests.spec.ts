@@ -26,6 +26,7 @@ import {
 } from '@resource-discovery/plugin-mailserver'
 import { MailserverService } from '@resource-discovery/plugin-mailserver/server'
 import { ResourceServer } from '@resource-discovery/server'
+import { thrown } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { STRESS } from './stress.js'
 
@@ -72,16 +73,6 @@ function swapped (bytes: Uint8Array, a: number, b: number, length: number): Uint
 
 function concat (...parts: Uint8Array[]): Uint8Array {
   return Uint8Array.from(Buffer.concat(parts))
-}
-
-/** The error `action` throws (fails if it returns). */
-function thrown (action: () => unknown): unknown {
-  try {
-    action()
-  } catch (err) {
-    return err
-  }
-  throw new Error('expected an error')
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   decodeEnr, InvalidConfigurationError, InvalidEnrError, InvalidEnrSignatureError, InvalidMultiaddrError, InvalidPeerIdError,
   parsePeerMultiaddr, StaticDiscoverer, type NodeRecord
 } from '@resource-discovery/core'
-import { createNodeKey, createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { createNodeKey, createNodeRecord } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import fc from 'fast-check'
 import {

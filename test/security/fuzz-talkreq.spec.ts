@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { SignableENR } from '@chainsafe/enr'
-import { createNodeKey, createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { createNodeKey, createNodeRecord } from '@resource-discovery/testkit'
 import {
   decodeTopicMessage, Discv5Node, encodeTopicMessage, MalformedTopicMessageError, MAX_RESPONSE_BYTES, MemoryNetwork,
   TopicErrorCode, TopicMessageType, topicId, type TopicMessage

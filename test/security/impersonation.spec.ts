@@ -15,7 +15,7 @@ import {
   createResourceContainer, decodeEnr, InvalidConfigurationError, InvalidEnrSignatureError, ResourceClient, ResourceKindContribution,
   resourceFromRecord, type Resource
 } from '@resource-discovery/core'
-import { createNodeKey, createNodeRecord, type NodeKey } from '@resource-discovery/interface-compliance-tests'
+import { createNodeKey, createNodeRecord, type NodeKey } from '@resource-discovery/testkit'
 import { ResourceServer, type ResourceStream } from '@resource-discovery/server'
 import { expect } from 'chai'
 import { decodeRlp, encodeRlp, getBytes, keccak256, SigningKey, toBeHex, type RlpStructuredData } from 'ethers'

@@ -17,7 +17,7 @@
  */
 import { blockParameter, RegistryViews, type EthCall } from '@resource-discovery/core'
 import { startDevChain, type DevChain } from '@resource-discovery/devchain'
-import { resourceRegistryBytecode, resourceRegistryInterface } from '@resource-discovery/registry'
+import { resourceRegistryBytecode, resourceRegistryInterface } from '@resource-discovery/registry-admin'
 import { getAddress, toQuantity, type ParamType, type Result } from 'ethers'
 import type { AbiValue, Emitted, Outcome, RegistryCall } from './registry-model.js'
 

@@ -5,7 +5,7 @@
  * and the contract's own signature recovery, so the model can predict what
  * `addResource` and `withdrawResource` do with any bytes a caller sends.
  *
- * Nothing here comes from `@resource-discovery/registry`: the model is an
+ * Nothing here comes from `@resource-discovery/registry-admin`: the model is an
  * independent reading of the signing rules the contract documents (domain
  * `ResourceRegistry`/`2`, chain id, registry address; message fields kind,
  * node, provider, nonce, deadline). When those rules change, this is the

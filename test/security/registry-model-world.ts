@@ -14,7 +14,7 @@
  *   caller's to cause (the curator's, the provider's own, the node's
  *   signature), judged from the chain's state before the call.
  */
-import { resourceKindId } from '@resource-discovery/registry'
+import { resourceKindId } from '@resource-discovery/registry-admin'
 import { getAddress, keccak256, toUtf8Bytes, ZeroAddress } from 'ethers'
 import type { ChainRegistry } from './registry-model-chain.js'
 import { nodeAddress, nodeIdOf, nodeMessageDigest, recoverSigner, type SigningDomain } from './registry-model-signing.js'

@@ -361,7 +361,7 @@ async function compileMutant (mutation: ContractMutation): Promise<string> {
   if (occurrences !== 1) {
     throw new Error(`mutation "${mutation.name}": its text occurs ${occurrences} times in contracts/ResourceRegistry.sol, expected once: update CONTRACT_MUTATIONS`)
   }
-  const solc = createRequire(new URL('../../packages/registry/package.json', import.meta.url))('solc') as { compile: (input: string) => string }
+  const solc = createRequire(new URL('../../packages/registry-admin/package.json', import.meta.url))('solc') as { compile: (input: string) => string }
   const input = {
     language: 'Solidity',
     sources: { 'ResourceRegistry.sol': { content: source.replace(mutation.find, mutation.replace) } },

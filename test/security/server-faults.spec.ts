@@ -7,6 +7,7 @@ import {
   type ConnectionFailure, type Selector, type TrustedVerdict
 } from '@resource-discovery/core'
 import { mailserver, mailserverConnector, type HistoryPage } from '@resource-discovery/plugin-mailserver'
+import { orderedSelector } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
 import { spawnRdisc, stopAllRdisc } from '../../packages/cli/test/support/rdisc-process.js'
@@ -45,20 +46,6 @@ const FAILOVER_BOUND_MS = 5_000
 const TIMEOUT_LATE_MS = 4_500
 /** How late the slow server answers, ms (after the timeout). */
 const SLOW_ANSWER_MS = 1_200
-
-/** Tries servers in the order of `order`, so which one is first is known. */
-function orderedSelector (order: () => readonly string[]): Selector {
-  return {
-    name: 'ordered',
-    async select (_kind, candidates) {
-      for (const nodeId of order()) {
-        const found = candidates.find((candidate) => candidate.resource.nodeId === nodeId)
-        if (found !== undefined) return found
-      }
-      return candidates[0]
-    }
-  }
-}
 
 /** Picks any candidate at random. */
 const randomSelector: Selector = {

@@ -4,8 +4,8 @@
  */
 import { defineResourceKind, type Resource, type ResourceKind } from '@resource-discovery/core'
 import { startDevChain, startRpcProxy, type DevChain, type RpcProxy, type RpcProxyInit } from '@resource-discovery/devchain'
-import { createNodeKey, createResource, type NodeKey } from '@resource-discovery/interface-compliance-tests'
-import { createRpcProvider, deployResourceRegistry, type ResourceRegistryClient } from '@resource-discovery/registry'
+import { createNodeKey, createResource, type NodeKey } from '@resource-discovery/testkit'
+import { createRpcProvider, deployResourceRegistry, type ResourceRegistryClient } from '@resource-discovery/registry-admin'
 import { Wallet, type JsonRpcProvider } from 'ethers'
 
 export const mail = defineResourceKind({ name: 'mailserver' })

@@ -10,7 +10,7 @@
 import { SignableENR } from '@chainsafe/enr'
 import { defineResourceKind } from '@resource-discovery/core'
 import { startDevChain } from '@resource-discovery/devchain'
-import { createRpcProvider, deployResourceRegistry } from '@resource-discovery/registry'
+import { createRpcProvider, deployResourceRegistry } from '@resource-discovery/registry-admin'
 import { getBytes, Wallet } from 'ethers'
 import type { PageConfig } from './page-config.js'
 

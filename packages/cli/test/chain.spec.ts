@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { unusedTcpPort } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { rdisc, spawnRdisc, stopAllRdisc } from './support/rdisc-process.js'
 
@@ -14,14 +14,6 @@ const DEV_ACCOUNTS = [
 async function chainIdAt (rpcUrl: string): Promise<string> {
   const response = await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }) })
   return ((await response.json()) as { result: string }).result
-}
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => { resolve() }))
-  return typeof address === 'object' && address !== null ? address.port : 0
 }
 
 interface ChainDocument {
@@ -69,7 +61,7 @@ describe('rdisc chain', function () {
   })
 
   it('behavior: --port gives the chain a fixed port; the text output has the keys and export lines; SIGINT stops it', async () => {
-    const port = await freePort()
+    const port = await unusedTcpPort()
     const chain = spawnRdisc(['chain', '--port', String(port), '--accounts', '1'])
     const rpcUrl = `http://127.0.0.1:${port}`
     await chain.waitFor(() => chain.stdout.includes(`export RDISC_RPC_URL=${rpcUrl}\n`) ? true : undefined, 'the export line')

@@ -1,15 +1,7 @@
 import { AbortError, InvalidConfigurationError, jsonRpcRequest } from '@resource-discovery/core'
+import { rejection } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { DEMO_MESSAGES, renderDemoReport, runDemo, type DemoReport } from '../src/demo/index.js'
-
-async function rejection (action: Promise<unknown>): Promise<unknown> {
-  try {
-    await action
-  } catch (err) {
-    return err
-  }
-  expect.fail('expected a rejection')
-}
 
 /** Whether something still answers HTTP at `url`. */
 async function answers (url: string): Promise<boolean> {

@@ -1,21 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { unusedTcpPort } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { rdisc, spawnRdisc, stopAllRdisc } from './support/rdisc-process.js'
 
 const REGISTRY = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
 
 /** A TCP port of 127.0.0.1 nothing listens on: an RPC endpoint that is down. */
-async function closedPort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => { resolve() }))
-  return typeof address === 'object' && address !== null ? address.port : 0
-}
-
 function lines (stderr: string): string[] {
   return stderr.split('\n').filter((line) => line !== '')
 }
@@ -48,7 +40,7 @@ describe('rdisc --log-format: one format for every stderr line', function () {
 
   /** Runs a daemon whose RPC endpoint is down until the registry verifier has logged, then stops it: its whole stderr. */
   async function daemonStderr (extra: readonly string[], env: Record<string, string> = {}): Promise<string> {
-    const url = `http://127.0.0.1:${await closedPort()}`
+    const url = `http://127.0.0.1:${await unusedTcpPort()}`
     const daemon = spawnRdisc(['daemon', '--http-port', '0', '--data-dir', await mkdtemp(join(dir, 'daemon-')), '--rpc-url', url, '--registry', REGISTRY, ...extra], { env })
     await daemon.waitFor(() => daemon.stderr.includes('registry-verifier') && daemon.stderr.includes('daemon runs until') ? true : undefined, 'a registry-verifier log and the running line')
     const exit = await daemon.stop()

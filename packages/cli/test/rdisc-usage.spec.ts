@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer as createHttpServer } from 'node:http'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseNodePrivateKey } from '@resource-discovery/core'
+import { unusedTcpPort } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { COMMAND_GROUPS, COMMANDS } from '../src/commands/command-table.js'
 import { parseJson, rdisc, spawnRdisc, stopAllRdisc, type RdiscExit } from './support/rdisc-process.js'
@@ -11,15 +11,6 @@ import { parseJson, rdisc, spawnRdisc, stopAllRdisc, type RdiscExit } from './su
 const NODE_KEY = '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a'
 const PROVIDER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 const REGISTRIES = ['0x5FbDB2315678afecb367f032d93F642f64180aa3', '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0']
-
-/** A TCP port of 127.0.0.1 nothing listens on. */
-async function closedPort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => { resolve() }))
-  return typeof address === 'object' && address !== null ? address.port : 1
-}
 
 /** The one line rdisc prints on stderr for an error. */
 function errorLine (exit: RdiscExit): string {
@@ -229,7 +220,7 @@ describe('rdisc: usage', function () {
     })
 
     it('error: an unreachable RPC endpoint exits 1 with one line naming the URL; --verbose adds the stack', async () => {
-      const url = `http://127.0.0.1:${await closedPort()}`
+      const url = `http://127.0.0.1:${await unusedTcpPort()}`
       const args = ['registry', 'list', '--rpc-url', url, '--registry', REGISTRIES[0]!]
       const [exit, verbose] = await Promise.all([rdisc(args), rdisc([...args, '--verbose'])])
       expect(exit.code).to.equal(1)

@@ -16,6 +16,7 @@ import { ResourceDiscoveryError, type ResourceDiscoveryErrorOptions } from '@res
  */
 export class IdentityMismatchError extends ResourceDiscoveryError {
   static override readonly name = 'IdentityMismatchError'
+  static override readonly retryable = true
   override readonly name = 'IdentityMismatchError'
 
   /** The verified peer id the client expected. */
@@ -37,6 +38,7 @@ export class IdentityMismatchError extends ResourceDiscoveryError {
 /** No address of a resource could be dialled (refused, unreachable, timed out, handshake failed). */
 export class ConnectionFailedError extends ResourceDiscoveryError {
   static override readonly name = 'ConnectionFailedError'
+  static override readonly retryable = true
   override readonly name = 'ConnectionFailedError'
 
   /** The peer id that was dialled. */
@@ -54,6 +56,7 @@ export class ConnectionFailedError extends ResourceDiscoveryError {
 /** A request got no complete response within its timeout. */
 export class RequestTimeoutError extends ResourceDiscoveryError {
   static override readonly name = 'RequestTimeoutError'
+  static override readonly retryable = true
   override readonly name = 'RequestTimeoutError'
 
   /** The protocol of the request. */
@@ -74,6 +77,7 @@ export class RequestTimeoutError extends ResourceDiscoveryError {
 /** The remote node does not speak the requested protocol. */
 export class ProtocolNotSupportedError extends ResourceDiscoveryError {
   static override readonly name = 'ProtocolNotSupportedError'
+  static override readonly retryable = true
   override readonly name = 'ProtocolNotSupportedError'
 
   /** The protocol that was refused. */
@@ -91,6 +95,7 @@ export class ProtocolNotSupportedError extends ResourceDiscoveryError {
 /** A message is larger than the limit of the side that sends or reads it. */
 export class MessageTooLargeError extends ResourceDiscoveryError {
   static override readonly name = 'MessageTooLargeError'
+  static override readonly retryable = false
   override readonly name = 'MessageTooLargeError'
 
   /** The limit, in bytes. */
@@ -108,6 +113,7 @@ export class MessageTooLargeError extends ResourceDiscoveryError {
 /** The stream was closed or reset before a whole message arrived. */
 export class StreamClosedError extends ResourceDiscoveryError {
   static override readonly name = 'StreamClosedError'
+  static override readonly retryable = true
   override readonly name = 'StreamClosedError'
 
   constructor (protocol: string, options: ResourceDiscoveryErrorOptions = {}) {

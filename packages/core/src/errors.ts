@@ -5,7 +5,8 @@ import type { Verdict } from './verification/verdict.js'
  *
  * One class per condition. Each has a stable `name` (branch on `err.name` or
  * `instanceof`, never on the message), a message that tells the user what to
- * fix, and keeps the underlying error as `cause`.
+ * fix, and keeps the underlying error as `cause`. Each declares, in the class
+ * itself, whether it is `retryable` (see {@link ResourceDiscoveryError.retryable}).
  */
 
 /** Options shared by every error of this package. */
@@ -20,25 +21,57 @@ export interface ResourceDiscoveryErrorOptions {
  * Base class of every error this project throws.
  *
  * `shortMessage` is the one-line summary; `message` adds what to do about it.
+ *
+ * Each subclass declares `static override readonly retryable` (and, when
+ * true, `overloaded`) in its own body, next to its `name`: an instance takes
+ * its class's values, so `connect()` and `withFailover()` decide by the
+ * property ({@link isRetryableError}, {@link isOverloadedError}), never by
+ * the class name. A test checks that every exported class declares its own
+ * `retryable` rather than inheriting one.
  */
 export class ResourceDiscoveryError extends Error {
   static override readonly name: string = 'ResourceDiscoveryError'
+  /**
+   * Whether errors of this class are failures of the server or of the path
+   * to it (connection lost, timeout, server busy or faulty) rather than of
+   * the request: trying again, on another server or later, may succeed.
+   * False for the base class.
+   */
+  static readonly retryable: boolean = false
+  /**
+   * Whether errors of this class mean the server said it is overloaded, so a
+   * selector stops choosing it at once. Implies `retryable`. False unless a
+   * class declares it.
+   */
+  static readonly overloaded: boolean = false
   override readonly name: string = 'ResourceDiscoveryError'
   /** The one-line summary, without the advice. */
   readonly shortMessage: string
   /** Structured facts about the failure. */
   readonly details: Record<string, unknown>
+  /**
+   * Whether this is a failure of the server or of the path to it, so that
+   * trying again (on another server, or later) may succeed; false if the
+   * request itself is at fault. Its class's `static retryable`, unless the
+   * class decides per instance (e.g. {@link RpcUnavailableError} by HTTP status).
+   */
+  readonly retryable: boolean
+  /** Whether the server said it is overloaded (its class's `static overloaded`). Implies `retryable`. */
+  readonly overloaded: boolean
 
   constructor (shortMessage: string, hint?: string, options: ResourceDiscoveryErrorOptions = {}) {
     super(hint === undefined ? shortMessage : `${shortMessage}. ${hint}`, { cause: options.cause })
     this.shortMessage = shortMessage
     this.details = options.details ?? {}
+    this.retryable = new.target.retryable
+    this.overloaded = new.target.overloaded
   }
 }
 
 /** An ENR is not a well-formed EIP-778 record (bad prefix, base64, RLP, fields). */
 export class InvalidEnrError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidEnrError'
+  static override readonly retryable = false
   override readonly name = 'InvalidEnrError'
 
   constructor (problem: string, options: ResourceDiscoveryErrorOptions = {}) {
@@ -49,6 +82,7 @@ export class InvalidEnrError extends ResourceDiscoveryError {
 /** An ENR decodes but its signature does not match its public key. */
 export class InvalidEnrSignatureError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidEnrSignatureError'
+  static override readonly retryable = false
   override readonly name = 'InvalidEnrSignatureError'
 
   constructor (options: ResourceDiscoveryErrorOptions = {}) {
@@ -59,6 +93,7 @@ export class InvalidEnrSignatureError extends ResourceDiscoveryError {
 /** A multiaddr could not be parsed or lacks a part that is required. */
 export class InvalidMultiaddrError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidMultiaddrError'
+  static override readonly retryable = false
   override readonly name = 'InvalidMultiaddrError'
 
   constructor (address: string, problem: string, options: ResourceDiscoveryErrorOptions = {}) {
@@ -69,6 +104,7 @@ export class InvalidMultiaddrError extends ResourceDiscoveryError {
 /** A peer id is malformed or not derived from a secp256k1 key. */
 export class InvalidPeerIdError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidPeerIdError'
+  static override readonly retryable = false
   override readonly name = 'InvalidPeerIdError'
 
   constructor (peerId: string, problem: string, options: ResourceDiscoveryErrorOptions = {}) {
@@ -79,6 +115,7 @@ export class InvalidPeerIdError extends ResourceDiscoveryError {
 /** A public key is not a valid secp256k1 point. */
 export class InvalidPublicKeyError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidPublicKeyError'
+  static override readonly retryable = false
   override readonly name = 'InvalidPublicKeyError'
 
   constructor (problem: string, options: ResourceDiscoveryErrorOptions = {}) {
@@ -89,6 +126,7 @@ export class InvalidPublicKeyError extends ResourceDiscoveryError {
 /** A resource kind descriptor is malformed. */
 export class InvalidResourceKindError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidResourceKindError'
+  static override readonly retryable = false
   override readonly name = 'InvalidResourceKindError'
 
   constructor (kind: string, problem: string, options: ResourceDiscoveryErrorOptions = {}) {
@@ -99,6 +137,7 @@ export class InvalidResourceKindError extends ResourceDiscoveryError {
 /** No plugin contributed a resource kind of this name. */
 export class UnknownResourceKindError extends ResourceDiscoveryError {
   static override readonly name = 'UnknownResourceKindError'
+  static override readonly retryable = false
   override readonly name = 'UnknownResourceKindError'
 
   constructor (kind: string, known: readonly string[], options: ResourceDiscoveryErrorOptions = {}) {
@@ -110,6 +149,7 @@ export class UnknownResourceKindError extends ResourceDiscoveryError {
 /** Two plugins contributed kinds with the same name or topic. */
 export class DuplicateResourceKindError extends ResourceDiscoveryError {
   static override readonly name = 'DuplicateResourceKindError'
+  static override readonly retryable = false
   override readonly name = 'DuplicateResourceKindError'
 
   constructor (kind: string, field: 'name' | 'topic' | 'kindId', options: ResourceDiscoveryErrorOptions = {}) {
@@ -120,6 +160,7 @@ export class DuplicateResourceKindError extends ResourceDiscoveryError {
 /** An option passed to a constructor or factory is wrong. */
 export class InvalidConfigurationError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidConfigurationError'
+  static override readonly retryable = false
   override readonly name = 'InvalidConfigurationError'
 
   /** The path of the offending option, e.g. `servers[2].address`. */
@@ -134,6 +175,7 @@ export class InvalidConfigurationError extends ResourceDiscoveryError {
 /** A service was used before `start()` or after `stop()`. */
 export class NotStartedError extends ResourceDiscoveryError {
   static override readonly name = 'NotStartedError'
+  static override readonly retryable = false
   override readonly name = 'NotStartedError'
 
   constructor (service: string, options: ResourceDiscoveryErrorOptions = {}) {
@@ -144,6 +186,7 @@ export class NotStartedError extends ResourceDiscoveryError {
 /** The operation was aborted through its `AbortSignal`. */
 export class AbortError extends ResourceDiscoveryError {
   static override readonly name = 'AbortError'
+  static override readonly retryable = false
   override readonly name = 'AbortError'
 
   constructor (message = 'The operation was aborted', options: ResourceDiscoveryErrorOptions = {}) {
@@ -154,6 +197,7 @@ export class AbortError extends ResourceDiscoveryError {
 /** Every discovery source failed, so nothing could be discovered. */
 export class DiscoveryFailedError extends ResourceDiscoveryError {
   static override readonly name = 'DiscoveryFailedError'
+  static override readonly retryable = false
   override readonly name = 'DiscoveryFailedError'
 
   /** The error of each source, by source name. */
@@ -172,6 +216,7 @@ export class DiscoveryFailedError extends ResourceDiscoveryError {
 /** No discovered server of a kind could be verified, so none can be selected. */
 export class NoTrustedResourceError extends ResourceDiscoveryError {
   static override readonly name = 'NoTrustedResourceError'
+  static override readonly retryable = false
   override readonly name = 'NoTrustedResourceError'
 
   /** Every verdict reached, with the reason each server was rejected. */
@@ -211,6 +256,8 @@ export interface RpcUnavailableErrorOptions extends ResourceDiscoveryErrorOption
  */
 export class RpcUnavailableError extends ResourceDiscoveryError {
   static override readonly name: string = 'RpcUnavailableError'
+  /** False for the class: an instance is retryable when the endpoint answered HTTP 429 or 503. */
+  static override readonly retryable: boolean = false
   override readonly name: string = 'RpcUnavailableError'
   /** The endpoint, if known (`undefined` for a call to several endpoints). */
   readonly rpcUrl: string | undefined
@@ -221,7 +268,7 @@ export class RpcUnavailableError extends ResourceDiscoveryError {
   /** How long the endpoint asked to wait before the next request (`Retry-After`), in ms, if it said. */
   readonly retryAfterMs: number | undefined
   /** Whether the endpoint asked to be tried again later (HTTP 429 or 503): the same request may then succeed there. */
-  readonly retryable: boolean
+  override readonly retryable: boolean
   /** For a call to several endpoints: each endpoint that failed, with its error (empty otherwise). */
   readonly failures: readonly RpcEndpointFailure[]
 
@@ -256,6 +303,7 @@ export class RpcUnavailableError extends ResourceDiscoveryError {
  */
 export class RpcRateLimitedError extends RpcUnavailableError {
   static override readonly name: string = 'RpcRateLimitedError'
+  static override readonly retryable: boolean = true
   override readonly name: string = 'RpcRateLimitedError'
   /** The endpoint. */
   declare readonly rpcUrl: string
@@ -287,6 +335,7 @@ export interface RpcEndpointAnswer {
  */
 export class RpcDisagreementError extends ResourceDiscoveryError {
   static override readonly name = 'RpcDisagreementError'
+  static override readonly retryable = false
   override readonly name = 'RpcDisagreementError'
   /** The JSON-RPC method asked. */
   readonly method: string
@@ -323,6 +372,7 @@ export class RpcDisagreementError extends ResourceDiscoveryError {
 /** A JSON-RPC endpoint answered a request with an error object. */
 export class JsonRpcError extends ResourceDiscoveryError {
   static override readonly name = 'JsonRpcError'
+  static override readonly retryable = false
   override readonly name = 'JsonRpcError'
   /** The JSON-RPC method that failed. */
   readonly method: string
@@ -346,6 +396,7 @@ export class JsonRpcError extends ResourceDiscoveryError {
  */
 export class RegistryUnavailableError extends ResourceDiscoveryError {
   static override readonly name = 'RegistryUnavailableError'
+  static override readonly retryable = false
   override readonly name = 'RegistryUnavailableError'
 
   constructor (rpcUrl: string, lastSyncAt: number | undefined, maxIndexAgeMs: number, options: ResourceDiscoveryErrorOptions = {}) {
@@ -368,6 +419,8 @@ export class RegistryUnavailableError extends ResourceDiscoveryError {
  */
 export class ResourceOverloadedError extends ResourceDiscoveryError {
   static override readonly name = 'ResourceOverloadedError'
+  static override readonly retryable = true
+  static override readonly overloaded = true
   override readonly name = 'ResourceOverloadedError'
 
   /** @param server - which server, as a person reads it, e.g. `mailserver 1a2b3c4d` */
@@ -390,6 +443,7 @@ export interface FailedAttempt {
 /** Every verified server of a kind that was tried failed to connect or to answer, so the request was not done. */
 export class NoReachableResourceError extends ResourceDiscoveryError {
   static override readonly name = 'NoReachableResourceError'
+  static override readonly retryable = false
   override readonly name = 'NoReachableResourceError'
 
   /** Every attempt, in order, with its error. */

@@ -1,7 +1,7 @@
 import { randomFillSync } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { createContext, runInContext } from 'node:vm'
-import { createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { createNodeRecord } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { build } from 'esbuild'
 

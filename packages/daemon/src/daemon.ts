@@ -14,7 +14,7 @@ import { DaemonListenError } from './errors.js'
 import { EventStream } from './events/event-stream.js'
 import { createHttpServer } from './http/create-http-server.js'
 import { HostGuard } from './http/host-guard.js'
-import { HttpRateLimiter, type HttpRateLimitInit } from './http/rate-limit.js'
+import { checkHttpRateLimitInit, type HttpRateLimitInit } from './http/rate-limit.js'
 import {
   connectionFailureView, latencyView, registryStatusView, resourceView, selectionChangeView, verdictView,
   type HealthView, type SourceView, type TrustView
@@ -162,7 +162,7 @@ export class Daemon implements Startable {
     }
     if (init.rateLimit !== undefined && init.rateLimit !== false) {
       try {
-        new HttpRateLimiter(init.rateLimit)
+        checkHttpRateLimitInit(init.rateLimit)
       } catch (err) {
         throw new InvalidConfigurationError('rateLimit', err instanceof Error ? err.message : 'expected positive numbers', { cause: err })
       }

@@ -16,6 +16,7 @@ import { ResourceDiscoveryError, type ResourceDiscoveryErrorOptions } from '@res
  */
 export class InvalidStateFileError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidStateFileError'
+  static override readonly retryable = false
   override readonly name = 'InvalidStateFileError'
   /** The path of the state file. */
   readonly path: string
@@ -33,6 +34,7 @@ export class InvalidStateFileError extends ResourceDiscoveryError {
 /** The daemon's state could not be written to its data directory. */
 export class StateFileWriteError extends ResourceDiscoveryError {
   static override readonly name = 'StateFileWriteError'
+  static override readonly retryable = false
   override readonly name = 'StateFileWriteError'
   /** The path of the state file. */
   readonly path: string
@@ -51,6 +53,7 @@ export class StateFileWriteError extends ResourceDiscoveryError {
 /** Trust settings were changed on a daemon that has no registry configured. */
 export class RegistryNotConfiguredError extends ResourceDiscoveryError {
   static override readonly name = 'RegistryNotConfiguredError'
+  static override readonly retryable = false
   override readonly name = 'RegistryNotConfiguredError'
 
   constructor (options: ResourceDiscoveryErrorOptions = {}) {
@@ -65,6 +68,7 @@ export class RegistryNotConfiguredError extends ResourceDiscoveryError {
 /** A kind is known to the plugins but the daemon does not watch it. */
 export class KindNotWatchedError extends ResourceDiscoveryError {
   static override readonly name = 'KindNotWatchedError'
+  static override readonly retryable = false
   override readonly name = 'KindNotWatchedError'
 
   constructor (kind: string, watched: readonly string[], options: ResourceDiscoveryErrorOptions = {}) {
@@ -79,6 +83,7 @@ export class KindNotWatchedError extends ResourceDiscoveryError {
 /** No custom server matches the node id (and kind) given. */
 export class CustomServerNotFoundError extends ResourceDiscoveryError {
   static override readonly name = 'CustomServerNotFoundError'
+  static override readonly retryable = false
   override readonly name = 'CustomServerNotFoundError'
 
   constructor (nodeId: string, kind?: string, options: ResourceDiscoveryErrorOptions = {}) {
@@ -93,6 +98,7 @@ export class CustomServerNotFoundError extends ResourceDiscoveryError {
 /** A custom server of this kind and node id exists already, with another address. */
 export class CustomServerExistsError extends ResourceDiscoveryError {
   static override readonly name = 'CustomServerExistsError'
+  static override readonly retryable = false
   override readonly name = 'CustomServerExistsError'
 
   constructor (kind: string, nodeId: string, address: string, options: ResourceDiscoveryErrorOptions = {}) {
@@ -107,6 +113,7 @@ export class CustomServerExistsError extends ResourceDiscoveryError {
 /** The HTTP API could not listen on the configured host and port. */
 export class DaemonListenError extends ResourceDiscoveryError {
   static override readonly name = 'DaemonListenError'
+  static override readonly retryable = false
   override readonly name = 'DaemonListenError'
 
   constructor (host: string, port: number, options: ResourceDiscoveryErrorOptions = {}) {
@@ -125,6 +132,7 @@ export class DaemonListenError extends ResourceDiscoveryError {
 /** The daemon serves its web page from a directory that holds no built page (no `index.html`). */
 export class WebPageNotBuiltError extends ResourceDiscoveryError {
   static override readonly name = 'WebPageNotBuiltError'
+  static override readonly retryable = false
   override readonly name = 'WebPageNotBuiltError'
   /** The directory the page is served from. */
   readonly dir: string
@@ -147,6 +155,7 @@ export class WebPageNotBuiltError extends ResourceDiscoveryError {
  */
 export class ForbiddenHostError extends ResourceDiscoveryError {
   static override readonly name = 'ForbiddenHostError'
+  static override readonly retryable = false
   override readonly name = 'ForbiddenHostError'
   /** The `Host` header of the request. */
   readonly host: string

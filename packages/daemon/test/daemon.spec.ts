@@ -1,6 +1,6 @@
 import { createServer } from 'node:net'
 import { InvalidConfigurationError, NotStartedError, ResourceClient } from '@resource-discovery/core'
-import { createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { createNodeRecord } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { Daemon, DaemonListenError, DEFAULT_DAEMON_PORT, type DaemonInit, type SelectionView } from '../src/index.js'
 import { api, DaemonHarness } from './support/daemon-harness.js'

@@ -1,5 +1,5 @@
 import { mkdir, rm } from 'node:fs/promises'
-import { createNodeKey, createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { createNodeKey, createNodeRecord } from '@resource-discovery/testkit'
 import { identityFromPublicKey, KindSelector, LatencyProbe, ProviderWeightedSelector, StickyFailoverSelector } from '@resource-discovery/core'
 import { expect } from 'chai'
 import { SigningKey } from 'ethers'

@@ -1,5 +1,5 @@
 import { InvalidConfigurationError, LatencyProbe, silentLogger, type Resource } from '@resource-discovery/core'
-import { createNodeRecord, createTrustedVerdict } from '@resource-discovery/interface-compliance-tests'
+import { createNodeRecord, createTrustedVerdict } from '@resource-discovery/testkit'
 import { ClientHost, PingLatencyProbe } from '@resource-discovery/client-host'
 import { ResourceServer } from '@resource-discovery/server'
 import { expect } from 'chai'

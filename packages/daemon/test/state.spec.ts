@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { createNodeRecord } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { InvalidStateFileError, STATE_FILE_NAME, STATE_FILE_VERSION, StateFileWriteError, type CustomServer, type SelectionView } from '../src/index.js'
 import { StateStore } from '../src/state/index.js'

@@ -1,5 +1,5 @@
 import { defineResourceKind, type Verdict } from '@resource-discovery/core'
-import { createResource } from '@resource-discovery/interface-compliance-tests'
+import { createResource } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import Fastify from 'fastify'
 import { verdictSchema } from '../src/http/schemas.js'

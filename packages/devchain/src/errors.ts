@@ -14,6 +14,7 @@ export type DevChainErrorOptions = ResourceDiscoveryErrorOptions
 /** Base class of every error this package throws (a core {@link ResourceDiscoveryError}). */
 export class DevChainError extends ResourceDiscoveryError {
   static override readonly name: string = 'DevChainError'
+  static override readonly retryable: boolean = false
   override readonly name: string = 'DevChainError'
 }
 
@@ -45,6 +46,7 @@ const RUN_YOUR_OWN_NODE = 'run your own Ethereum node (e.g. Foundry\'s anvil) an
 /** No anvil binary can run here: none is published for this machine, its package is not installed, or the binary is not executable. */
 export class AnvilNotFoundError extends DevChainError {
   static override readonly name = 'AnvilNotFoundError'
+  static override readonly retryable = false
   override readonly name = 'AnvilNotFoundError'
   /** Why no anvil can run. */
   readonly reason: AnvilNotFoundReason
@@ -77,6 +79,7 @@ export class AnvilNotFoundError extends DevChainError {
 /** The options passed to startDevChain, connectDevChain or startRpcProxy (or an RpcProxy setter) are invalid. */
 export class InvalidDevChainOptionsError extends DevChainError {
   static override readonly name = 'InvalidDevChainOptionsError'
+  static override readonly retryable = false
   override readonly name = 'InvalidDevChainOptionsError'
 
   constructor (option: string, problem: string, options: DevChainErrorOptions = {}) {
@@ -102,6 +105,7 @@ function refusedAnvilFlag (stderr: string): string | undefined {
 /** anvil exited (or could not be spawned) before its JSON-RPC server was ready. */
 export class AnvilExitedError extends DevChainError {
   static override readonly name = 'AnvilExitedError'
+  static override readonly retryable = false
   override readonly name = 'AnvilExitedError'
   /** anvil's exit code, if it exited by itself. */
   readonly exitCode: number | null
@@ -137,6 +141,7 @@ export class AnvilExitedError extends DevChainError {
 /** anvil did not start listening, or did not answer JSON-RPC, within the start timeout. */
 export class DevChainStartTimeoutError extends DevChainError {
   static override readonly name = 'DevChainStartTimeoutError'
+  static override readonly retryable = false
   override readonly name = 'DevChainStartTimeoutError'
   /** What was being waited for: anvil's "Listening on" line, or its first JSON-RPC answer. */
   readonly stage: 'listening' | 'json-rpc'

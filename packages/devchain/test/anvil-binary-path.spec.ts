@@ -1,4 +1,5 @@
 import { access, constants, readFile } from 'node:fs/promises'
+import { thrown } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { ANVIL_PACKAGES, AnvilNotFoundError, anvilBinaryPath, anvilPackageFor } from '@resource-discovery/devchain'
 
@@ -8,15 +9,6 @@ async function readJson (path: string): Promise<Record<string, unknown>> {
 }
 
 interface LockedPackage { version: string, optional?: boolean, os?: string[], cpu?: string[], bin?: Record<string, string> }
-
-function thrown (fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (err) {
-    return err
-  }
-  throw new Error('did not throw')
-}
 
 describe('anvilBinaryPath', () => {
   it('behavior: on this machine it is the executable binary of this platform\'s package (on Linux x64, @foundry-rs/anvil-linux-amd64)', async () => {

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -18,33 +17,13 @@ import {
   startDevChain,
   type DevChain
 } from '@resource-discovery/devchain'
+import { rejection, unusedTcpPort } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 
 /** anvil's well-known first account for the default mnemonic. */
 const FIRST_DEV_ACCOUNT = {
   address: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
   privateKey: '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
-}
-
-async function rejection (action: Promise<unknown>): Promise<unknown> {
-  try {
-    await action
-  } catch (err) {
-    return err
-  }
-  expect.fail('expected a rejection')
-}
-
-/** A loopback port nothing listens on (bound once, then released). */
-async function closedPort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => { server.listen(0, '127.0.0.1', resolve) })
-  const address = server.address()
-  await new Promise<void>(resolve => { server.close(() => { resolve() }) })
-  if (address === null || typeof address === 'string') {
-    throw new Error('no port')
-  }
-  return address.port
 }
 
 /** Whether anything answers on the rpcUrl's port. */
@@ -262,7 +241,7 @@ describe('startDevChain', () => {
   })
 
   it('error: an anvil that listens but never answers JSON-RPC throws DevChainStartTimeoutError (json-rpc)', async () => {
-    const port = await closedPort()
+    const port = await unusedTcpPort()
     const fake = await fakeAnvil(`echo "Listening on 127.0.0.1:${port}"\nexec sleep 30`)
     try {
       const error = await rejection(startDevChain({ anvilPath: fake.path, startTimeoutMs: 400 }))
@@ -330,7 +309,7 @@ describe('connectDevChain', () => {
   })
 
   it('error: an unreachable endpoint throws RpcUnavailableError', async () => {
-    const rpcUrl = `http://127.0.0.1:${await closedPort()}`
+    const rpcUrl = `http://127.0.0.1:${await unusedTcpPort()}`
     const error = await rejection(connectDevChain(rpcUrl))
     expect(error).to.be.instanceOf(RpcUnavailableError)
     expect((error as RpcUnavailableError).rpcUrl).to.equal(rpcUrl)

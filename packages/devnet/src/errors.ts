@@ -16,6 +16,7 @@ export type LocalNetworkErrorOptions = ResourceDiscoveryErrorOptions
 /** Base class of every error this package throws (a core {@link ResourceDiscoveryError}). */
 export class LocalNetworkError extends ResourceDiscoveryError {
   static override readonly name: string = 'LocalNetworkError'
+  static override readonly retryable: boolean = false
   override readonly name: string = 'LocalNetworkError'
 }
 
@@ -26,6 +27,7 @@ export class LocalNetworkError extends ResourceDiscoveryError {
  */
 export class LocalNetworkStartError extends LocalNetworkError {
   static override readonly name = 'LocalNetworkStartError'
+  static override readonly retryable = false
   override readonly name = 'LocalNetworkStartError'
   /** The part that failed, e.g. `chain`, `registry`, `provider other`, `server mail-2`. */
   readonly part: string
@@ -44,6 +46,7 @@ export class LocalNetworkStartError extends LocalNetworkError {
 /** A helper of a local network was given a provider or server label the network does not have. */
 export class UnknownLabelError extends LocalNetworkError {
   static override readonly name = 'UnknownLabelError'
+  static override readonly retryable = false
   override readonly name = 'UnknownLabelError'
   /** The label given. */
   readonly label: string
@@ -61,6 +64,7 @@ export class UnknownLabelError extends LocalNetworkError {
 /** A helper of a local network was called after {@link LocalNetwork.stop}. */
 export class LocalNetworkStoppedError extends LocalNetworkError {
   static override readonly name = 'LocalNetworkStoppedError'
+  static override readonly retryable = false
   override readonly name = 'LocalNetworkStoppedError'
 
   constructor (operation: string, options: LocalNetworkErrorOptions = {}) {

@@ -1,3 +1,9 @@
+/**
+ * What a caller asks a local network for: the types of
+ * {@link StartLocalNetworkInit} (providers, servers, chain and discv5
+ * options) and their defaults.
+ */
+
 import type { Logger } from '@resource-discovery/core'
 import type { StartDevChainOptions } from '@resource-discovery/devchain'
 import type { ResourceServerDiscv5Init, ResourceServerInit, ResourceServicePlugin } from '@resource-discovery/server'

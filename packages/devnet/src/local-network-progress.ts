@@ -1,3 +1,8 @@
+/**
+ * Progress events of a start: their types and a line a person can read for
+ * each. (Emitting them, with their timings, is `progress-reporter.ts`.)
+ */
+
 import type { LocalProviderStatus } from './local-network-init.js'
 
 /** Fields every {@link LocalNetworkProgress} event has. */

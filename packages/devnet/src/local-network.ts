@@ -1,7 +1,13 @@
+/**
+ * What a caller gets: the types of a running local network, its accounts,
+ * providers and servers ({@link LocalNetwork}, {@link LocalServer}...). The
+ * implementation is `running-local-network.ts`.
+ */
+
 import type { AbortOptions, RegistryVerifierInit, Resource, ResourceKind, Startable } from '@resource-discovery/core'
 import type { DevChain } from '@resource-discovery/devchain'
 import type { Discv5DiscovererInit, Discv5Node } from '@resource-discovery/discv5'
-import type { RegistryTransaction, ResourceRegistryClient } from '@resource-discovery/registry'
+import type { RegistryTransaction, ResourceRegistryClient } from '@resource-discovery/registry-admin'
 import type { ResourceServer, ResourceServicePlugin } from '@resource-discovery/server'
 import type { JsonRpcProvider, Wallet } from 'ethers'
 import type { LocalProviderStatus, LocalServerInit } from './local-network-init.js'

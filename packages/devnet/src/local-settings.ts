@@ -1,3 +1,9 @@
+/**
+ * The loopback settings of a local network: its host, its discv5 settings
+ * and the client timings it hands out, each with the reason it differs from
+ * the default.
+ */
+
 import { DEFAULT_AD_CACHE_CAPACITY } from '@resource-discovery/discv5'
 import type { ResourceServerDiscv5Init } from '@resource-discovery/server'
 

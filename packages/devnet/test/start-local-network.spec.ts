@@ -29,16 +29,8 @@ import { mailserverServicePlugin } from '@resource-discovery/plugin-mailserver/s
 import { push, pushKind } from '@resource-discovery/plugin-push'
 import { pushServicePlugin } from '@resource-discovery/plugin-push/server'
 import type { ResourceServer, ResourceServicePlugin } from '@resource-discovery/server'
+import { rejection } from '@resource-discovery/testkit'
 import { expect } from 'chai'
-
-async function rejection (action: Promise<unknown>): Promise<unknown> {
-  try {
-    await action
-  } catch (err) {
-    return err
-  }
-  expect.fail('expected a rejection')
-}
 
 /** Whether anvil still answers at `rpcUrl`. */
 async function chainAnswers (rpcUrl: string): Promise<boolean> {

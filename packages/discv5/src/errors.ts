@@ -10,6 +10,7 @@ import { ResourceDiscoveryError, type ResourceDiscoveryErrorOptions } from '@res
 /** A topic-protocol (TALKREQ `topdisc/1`) payload does not follow the wire format. */
 export class MalformedTopicMessageError extends ResourceDiscoveryError {
   static override readonly name = 'MalformedTopicMessageError'
+  static override readonly retryable = false
   override readonly name = 'MalformedTopicMessageError'
 
   constructor (problem: string, options: ResourceDiscoveryErrorOptions = {}) {
@@ -23,6 +24,7 @@ export type TopicRequestFailure = 'timeout' | 'unsupported' | 'error-response' |
 /** A REGTOPIC or TOPICQUERY sent to one node got no usable answer. */
 export class TopicRequestFailedError extends ResourceDiscoveryError {
   static override readonly name = 'TopicRequestFailedError'
+  static override readonly retryable = false
   override readonly name = 'TopicRequestFailedError'
 
   /** The node asked, as a 64-character hex node id. */
@@ -43,6 +45,7 @@ export class TopicRequestFailedError extends ResourceDiscoveryError {
 /** The discv5 node could not start (the UDP port is taken, the address cannot be bound, ...). */
 export class Discv5StartError extends ResourceDiscoveryError {
   static override readonly name = 'Discv5StartError'
+  static override readonly retryable = false
   override readonly name = 'Discv5StartError'
 
   constructor (address: string, problem: string, options: ResourceDiscoveryErrorOptions = {}) {

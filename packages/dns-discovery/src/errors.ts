@@ -19,6 +19,7 @@ function quote (text: string): string {
 /** An `enrtree://<key>@<domain>` URL is malformed: bad scheme, key or domain. */
 export class InvalidEnrTreeUrlError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidEnrTreeUrlError'
+  static override readonly retryable = false
   override readonly name = 'InvalidEnrTreeUrlError'
   /** The URL as given. */
   readonly url: string
@@ -38,6 +39,7 @@ export class InvalidEnrTreeUrlError extends ResourceDiscoveryError {
  */
 export class DnsTreeRecordError extends ResourceDiscoveryError {
   static override readonly name: string = 'DnsTreeRecordError'
+  static override readonly retryable: boolean = false
   override readonly name: string = 'DnsTreeRecordError'
   /** The record's DNS name, e.g. `C7HRFPF3BLGF3YR4DY5KX3SMBE.nodes.example.org`. */
   readonly recordName: string
@@ -54,6 +56,7 @@ export class DnsTreeRecordError extends ResourceDiscoveryError {
 /** A record is not a well-formed EIP-1459 entry (root, branch, link or ENR leaf), or not of the type expected where it is. */
 export class MalformedTreeEntryError extends DnsTreeRecordError {
   static override readonly name: string = 'MalformedTreeEntryError'
+  static override readonly retryable: boolean = false
   override readonly name: string = 'MalformedTreeEntryError'
 
   constructor (recordName: string, record: string, problem: string, options: ResourceDiscoveryErrorOptions = {}) {
@@ -64,6 +67,7 @@ export class MalformedTreeEntryError extends DnsTreeRecordError {
 /** The root record's signature is malformed or was not made by the tree's key. */
 export class InvalidRootSignatureError extends DnsTreeRecordError {
   static override readonly name: string = 'InvalidRootSignatureError'
+  static override readonly retryable: boolean = false
   override readonly name: string = 'InvalidRootSignatureError'
   /** The key the root was checked against, as in the `enrtree://` URL (base32, compressed). */
   readonly publicKey: string
@@ -80,6 +84,7 @@ export class InvalidRootSignatureError extends DnsTreeRecordError {
 /** A record's content does not hash to the name it was published or referenced under. */
 export class EntryHashMismatchError extends DnsTreeRecordError {
   static override readonly name: string = 'EntryHashMismatchError'
+  static override readonly retryable: boolean = false
   override readonly name: string = 'EntryHashMismatchError'
   /** The hash the record was expected to have (its subdomain, as referenced). */
   readonly expectedHash: string
@@ -99,6 +104,7 @@ export class EntryHashMismatchError extends DnsTreeRecordError {
 /** A record would not fit in a 512-byte DNS answer over UDP, as EIP-1459 requires. */
 export class TreeRecordTooLargeError extends DnsTreeRecordError {
   static override readonly name: string = 'TreeRecordTooLargeError'
+  static override readonly retryable: boolean = false
   override readonly name: string = 'TreeRecordTooLargeError'
   /** The size of the DNS answer that would carry the record, in bytes. */
   readonly answerBytes: number
@@ -115,6 +121,7 @@ export class TreeRecordTooLargeError extends DnsTreeRecordError {
 /** A tree's sequence number is lower than one already published or seen for its domain: `seq` never decreases. */
 export class SequenceNumberDecreasedError extends ResourceDiscoveryError {
   static override readonly name = 'SequenceNumberDecreasedError'
+  static override readonly retryable = false
   override readonly name = 'SequenceNumberDecreasedError'
   /** The tree's domain. */
   readonly domain: string
@@ -137,6 +144,7 @@ export class SequenceNumberDecreasedError extends ResourceDiscoveryError {
 /** A tree's JSON form (`toJson`) is malformed, or its records do not make a complete, consistent tree. */
 export class InvalidDnsTreeJsonError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidDnsTreeJsonError'
+  static override readonly retryable = false
   override readonly name = 'InvalidDnsTreeJsonError'
   /** Where in the JSON, e.g. `entries.JWXYDBPXYWG6FX3GMDIBFA6CJ4`. */
   readonly path: string
@@ -150,6 +158,7 @@ export class InvalidDnsTreeJsonError extends ResourceDiscoveryError {
 /** `serveDnsTree` could not listen on its address (port taken, no permission for a port below 1024, unknown address). */
 export class DnsServerListenError extends ResourceDiscoveryError {
   static override readonly name = 'DnsServerListenError'
+  static override readonly retryable = false
   override readonly name = 'DnsServerListenError'
   /** The address asked for. */
   readonly host: string
@@ -177,6 +186,7 @@ export interface DnsErrorOptions extends ResourceDiscoveryErrorOptions {
  */
 export class DnsNoRecordError extends ResourceDiscoveryError {
   static override readonly name = 'DnsNoRecordError'
+  static override readonly retryable = false
   override readonly name = 'DnsNoRecordError'
   /** The name looked up. */
   readonly dnsName: string
@@ -197,13 +207,12 @@ export class DnsNoRecordError extends ResourceDiscoveryError {
 /** A DNS lookup got no answer in time. Retryable. */
 export class DnsTimeoutError extends ResourceDiscoveryError {
   static override readonly name = 'DnsTimeoutError'
+  static override readonly retryable = true
   override readonly name = 'DnsTimeoutError'
   /** The name looked up. */
   readonly dnsName: string
   /** How long it waited, in milliseconds. */
   readonly timeoutMs: number
-  /** Always true: the same lookup may succeed later. */
-  readonly retryable = true
 
   constructor (dnsName: string, timeoutMs: number, options: ResourceDiscoveryErrorOptions = {}) {
     super(`No DNS answer for ${dnsName} within ${timeoutMs} ms`, 'Check the network and the DNS servers (or DNS-over-HTTPS endpoint) configured; raise the timeout on a slow link', {
@@ -218,13 +227,15 @@ export class DnsTimeoutError extends ResourceDiscoveryError {
 /** A DNS lookup failed otherwise: the server refused or failed, a DNS-over-HTTPS endpoint answered an HTTP error or garbage. */
 export class DnsLookupError extends ResourceDiscoveryError {
   static override readonly name = 'DnsLookupError'
+  /** False for the class: an instance is retryable when its `retryable` option says so. */
+  static override readonly retryable = false
   override readonly name = 'DnsLookupError'
   /** The name looked up. */
   readonly dnsName: string
   /** What went wrong. */
   readonly problem: string
-  /** Whether the same lookup may succeed if tried again (a server failure, HTTP 5xx or 429). */
-  readonly retryable: boolean
+  /** Whether the same lookup may succeed if tried again (a server failure, HTTP 5xx or 429): the `retryable` option, false by default. */
+  override readonly retryable: boolean
 
   constructor (dnsName: string, problem: string, options: DnsErrorOptions = {}) {
     const { retryable = false, ...rest } = options
@@ -241,6 +252,7 @@ export class DnsLookupError extends ResourceDiscoveryError {
 /** A link of a tree leads, through other trees, back to a tree being resolved: the link tree fails, the rest is kept. */
 export class DnsTreeLinkLoopError extends DnsTreeRecordError {
   static override readonly name: string = 'DnsTreeLinkLoopError'
+  static override readonly retryable: boolean = false
   override readonly name: string = 'DnsTreeLinkLoopError'
   /** The trees from the first one resolved to the link, as `enrtree://` URLs; the last one is linked to again. */
   readonly chain: readonly string[]
@@ -265,6 +277,7 @@ export type DnsTreeLimit = 'maxEntries' | 'maxDepth' | 'maxLinkDepth' | 'timeout
  */
 export class DnsTreeLimitError extends ResourceDiscoveryError {
   static override readonly name = 'DnsTreeLimitError'
+  static override readonly retryable = false
   override readonly name = 'DnsTreeLimitError'
   /** The tree being resolved, as its `enrtree://` URL. */
   readonly url: string

@@ -12,6 +12,7 @@ import { ResourceDiscoveryError, type ResourceDiscoveryErrorOptions } from '@res
 /** The bytes are not an envelope as described in docs/encrypted-requests.md (too short, bad RLP, wrong field sizes). */
 export class MalformedEnvelopeError extends ResourceDiscoveryError {
   static override readonly name = 'MalformedEnvelopeError'
+  static override readonly retryable = false
   override readonly name = 'MalformedEnvelopeError'
 
   constructor (problem: string, options: ResourceDiscoveryErrorOptions = {}) {
@@ -22,6 +23,7 @@ export class MalformedEnvelopeError extends ResourceDiscoveryError {
 /** An envelope (to open) or the envelope a payload would make (to seal) exceeds the size limit. */
 export class EnvelopeTooLargeError extends ResourceDiscoveryError {
   static override readonly name = 'EnvelopeTooLargeError'
+  static override readonly retryable = false
   override readonly name = 'EnvelopeTooLargeError'
 
   /** Size of the envelope, in bytes. */
@@ -42,6 +44,7 @@ export class EnvelopeTooLargeError extends ResourceDiscoveryError {
 /** ECIES decryption failed: the envelope was altered, or it was encrypted to another key. */
 export class EnvelopeDecryptionError extends ResourceDiscoveryError {
   static override readonly name = 'EnvelopeDecryptionError'
+  static override readonly retryable = false
   override readonly name = 'EnvelopeDecryptionError'
 
   constructor (options: ResourceDiscoveryErrorOptions = {}) {
@@ -52,6 +55,7 @@ export class EnvelopeDecryptionError extends ResourceDiscoveryError {
 /** The decrypted envelope carries a format version this package does not know. */
 export class UnsupportedEnvelopeVersionError extends ResourceDiscoveryError {
   static override readonly name = 'UnsupportedEnvelopeVersionError'
+  static override readonly retryable = false
   override readonly name = 'UnsupportedEnvelopeVersionError'
 
   /** The version found in the envelope. */
@@ -75,6 +79,7 @@ export type EnvelopeKind = 'request' | 'response'
 /** A response envelope was given where a request was expected, or the other way round. */
 export class UnexpectedEnvelopeTypeError extends ResourceDiscoveryError {
   static override readonly name = 'UnexpectedEnvelopeTypeError'
+  static override readonly retryable = false
   override readonly name = 'UnexpectedEnvelopeTypeError'
 
   /** What the caller expected. */
@@ -95,6 +100,7 @@ export class UnexpectedEnvelopeTypeError extends ResourceDiscoveryError {
 /** A request whose id was already accepted within the freshness window: a replay. */
 export class ReplayedRequestError extends ResourceDiscoveryError {
   static override readonly name = 'ReplayedRequestError'
+  static override readonly retryable = false
   override readonly name = 'ReplayedRequestError'
 
   constructor (options: ResourceDiscoveryErrorOptions = {}) {
@@ -105,6 +111,7 @@ export class ReplayedRequestError extends ResourceDiscoveryError {
 /** A request whose timestamp is too far in the past or the future. */
 export class StaleRequestError extends ResourceDiscoveryError {
   static override readonly name = 'StaleRequestError'
+  static override readonly retryable = false
   override readonly name = 'StaleRequestError'
 
   /** Request timestamp minus the server's clock, in ms: negative if the request is old, positive if future-dated. */
@@ -125,6 +132,7 @@ export class StaleRequestError extends ResourceDiscoveryError {
 /** The replay guard remembers as many request ids as it may and refuses new ones until some expire. */
 export class ReplayGuardFullError extends ResourceDiscoveryError {
   static override readonly name = 'ReplayGuardFullError'
+  static override readonly retryable = false
   override readonly name = 'ReplayGuardFullError'
 
   /** The cap on remembered request ids. */
@@ -142,6 +150,7 @@ export class ReplayGuardFullError extends ResourceDiscoveryError {
 /** A response answers another request than the one its reply key was made for. */
 export class ResponseMismatchError extends ResourceDiscoveryError {
   static override readonly name = 'ResponseMismatchError'
+  static override readonly retryable = false
   override readonly name = 'ResponseMismatchError'
 
   constructor (options: ResourceDiscoveryErrorOptions = {}) {
@@ -152,6 +161,7 @@ export class ResponseMismatchError extends ResourceDiscoveryError {
 /** A private key is not a valid secp256k1 secret. */
 export class InvalidPrivateKeyError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidPrivateKeyError'
+  static override readonly retryable = false
   override readonly name = 'InvalidPrivateKeyError'
 
   constructor (problem: string, options: ResourceDiscoveryErrorOptions = {}) {
@@ -162,6 +172,7 @@ export class InvalidPrivateKeyError extends ResourceDiscoveryError {
 /** The process-wide `eciesjs` configuration (`ECIES_CONFIG`) was changed from the defaults this format relies on. */
 export class UnsupportedEciesConfigError extends ResourceDiscoveryError {
   static override readonly name = 'UnsupportedEciesConfigError'
+  static override readonly retryable = false
   override readonly name = 'UnsupportedEciesConfigError'
 
   constructor (field: string, options: ResourceDiscoveryErrorOptions = {}) {

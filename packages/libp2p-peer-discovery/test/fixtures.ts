@@ -2,7 +2,7 @@ import { defaultLogger } from '@libp2p/logger'
 import type { PeerDiscovery, PeerInfo } from '@libp2p/interface'
 import {
   AllowListVerifier, createResourceContainer, defineResourceKind, ResourceClient, ResourceKindContribution, StaticDiscoverer,
-  type NodeRecord, type ResourceClientEvents
+  type NodeRecord
 } from '@resource-discovery/core'
 import { ContainerModule } from 'inversify'
 import { VerifiedPeerDiscovery, verifiedPeerDiscovery, type VerifiedPeerDiscoveryInit } from '../src/index.js'
@@ -64,33 +64,3 @@ export function recordPeers (discovery: PeerDiscovery): PeerInfo[] {
   return peers
 }
 
-/** Resolves once `condition()` holds, polling; rejects after `timeoutMs`. */
-export async function waitUntil (condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting until ${what}`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
-
-/** Resolves with the detail of the next `type` event of `client` that `match` accepts. */
-export async function nextClientEvent<K extends keyof ResourceClientEvents> (
-  client: ResourceClient, type: K, match: (detail: ResourceClientEvents[K]['detail']) => boolean, timeoutMs = 5000
-): Promise<ResourceClientEvents[K]['detail']> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.removeEventListener(type, listener)
-      reject(new Error(`timed out waiting for ${type}`))
-    }, timeoutMs)
-    const listener = (event: ResourceClientEvents[K]): void => {
-      if (match(event.detail)) {
-        clearTimeout(timer)
-        client.removeEventListener(type, listener)
-        resolve(event.detail)
-      }
-    }
-    client.addEventListener(type, listener)
-  })
-}

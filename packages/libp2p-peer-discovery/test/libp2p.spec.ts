@@ -3,11 +3,11 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import type { PeerInfo } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
 import type { ResourceClient } from '@resource-discovery/core'
-import { createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { createNodeRecord, waitUntil } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { verifiedPeerDiscovery } from '../src/index.js'
-import { createClient, waitUntil } from './fixtures.js'
+import { createClient } from './fixtures.js'
 
 describe('verifiedPeerDiscovery in a libp2p node', () => {
   let client: ResourceClient | undefined

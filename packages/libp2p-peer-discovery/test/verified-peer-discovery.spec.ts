@@ -1,10 +1,10 @@
 import { peerDiscoverySymbol, serviceCapabilities } from '@libp2p/interface'
 import { delay, UnknownResourceKindError, type ResourceClient } from '@resource-discovery/core'
-import { createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { createNodeRecord, nextClientEvent, waitUntil } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import type { VerifiedPeerDiscovery } from '../src/index.js'
 import { peerDiscoveryTests } from './compliance/peer-discovery-tests.js'
-import { createClient, createDiscovery, nextClientEvent, recordPeers, waitUntil, type ClientFixture } from './fixtures.js'
+import { createClient, createDiscovery, recordPeers, type ClientFixture } from './fixtures.js'
 
 /** The multiaddr a server's record gives, as libp2p sees it. */
 function expectedAddress (record: { peerId: string, tcp?: number }): string {
@@ -31,7 +31,7 @@ describe('VerifiedPeerDiscovery', () => {
           return
         }
         const record = createNodeRecord({ tcp: 4002 })
-        const verified = nextClientEvent(current.client, 'resource:verified', (verdict) => verdict.resource.nodeId === record.nodeId)
+        const verified = nextClientEvent(current.client, 'resource:verified', { accept: (verdict) => verdict.resource.nodeId === record.nodeId })
         current.addUserServer('mailserver', record)
         await verified
       }
@@ -97,7 +97,7 @@ describe('VerifiedPeerDiscovery', () => {
       await client.start()
       const watch = client.watch('mailserver')
       await waitUntil(() => watch.verified.length === 2, 'both servers are verified')
-      const revocation = nextClientEvent(client, 'resource:revoked', (verdict) => verdict.resource.nodeId === revoked.nodeId)
+      const revocation = nextClientEvent(client, 'resource:revoked', { accept: (verdict) => verdict.resource.nodeId === revoked.nodeId })
       fixture.allowList.revoke(revoked.nodeId)
       await revocation
       discovery = createDiscovery({ client, kind: 'mailserver' })
@@ -119,7 +119,7 @@ describe('VerifiedPeerDiscovery', () => {
       const peers = recordPeers(discovery)
       await discovery.start()
       await waitUntil(() => peers.length === 1, 'the server is emitted')
-      const revocation = nextClientEvent(client, 'resource:revoked', (verdict) => verdict.resource.nodeId === own.nodeId)
+      const revocation = nextClientEvent(client, 'resource:revoked', { accept: (verdict) => verdict.resource.nodeId === own.nodeId })
       fixture.allowList.revoke(own.nodeId)
       await revocation
       await delay(200)
@@ -139,7 +139,7 @@ describe('VerifiedPeerDiscovery', () => {
       await waitUntil(() => peers.length === 1, 'the server is emitted')
       await discovery.stop()
       const late = createNodeRecord({ tcp: 4402 })
-      const verified = nextClientEvent(client, 'resource:verified', (verdict) => verdict.resource.nodeId === late.nodeId)
+      const verified = nextClientEvent(client, 'resource:verified', { accept: (verdict) => verdict.resource.nodeId === late.nodeId })
       fixture.addUserServer('mailserver', late)
       await verified
       await delay(200)
@@ -171,7 +171,7 @@ describe('VerifiedPeerDiscovery', () => {
       await discovery.start()
       await waitUntil(() => peers.length === 1, 'the server is emitted')
       const updated = createNodeRecord({ key: first.key, tcp: 4602, seq: 5n })
-      const verified = nextClientEvent(client, 'resource:verified', (verdict) => verdict.resource.seq === 5n)
+      const verified = nextClientEvent(client, 'resource:verified', { accept: (verdict) => verdict.resource.seq === 5n })
       fixture.staticDiscoverer.remove(first.nodeId)
       fixture.staticDiscoverer.add({ kind: 'mailserver', address: updated.enr, origin: 'user' })
       await verified

@@ -1,5 +1,5 @@
 import { createResourceContainer, ResourceClient, ResourceKinds } from '@resource-discovery/core'
-import { createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { createNodeRecord } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { id } from 'ethers'
 import { MAILSERVER_HISTORY_PROTOCOL, mailserver, mailserverKind } from '../src/index.js'

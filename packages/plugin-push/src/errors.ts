@@ -1,5 +1,5 @@
 import { ResourceDiscoveryError, type ResourceDiscoveryErrorOptions } from '@resource-discovery/core'
-import { pushStatusName, type PushStatus } from './protocol/push-status.js'
+import { PushStatus, pushStatusName } from './protocol/push-status.js'
 
 /**
  * Errors thrown by `@resource-discovery/plugin-push`.
@@ -11,6 +11,7 @@ import { pushStatusName, type PushStatus } from './protocol/push-status.js'
 /** A push protocol message could not be decoded: wrong version, layout or field size. */
 export class InvalidPushMessageError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidPushMessageError'
+  static override readonly retryable = false
   override readonly name = 'InvalidPushMessageError'
 
   constructor (problem: string, options: ResourceDiscoveryErrorOptions = {}) {
@@ -21,6 +22,7 @@ export class InvalidPushMessageError extends ResourceDiscoveryError {
 /** A registration given to {@link PushClient.register} is invalid (device token or topics). */
 export class InvalidRegistrationError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidRegistrationError'
+  static override readonly retryable = false
   override readonly name = 'InvalidRegistrationError'
   /** The offending field: `deviceToken`, `topics` or `registrationId`. */
   readonly field: string
@@ -34,20 +36,39 @@ export class InvalidRegistrationError extends ResourceDiscoveryError {
   }
 }
 
-/** The push server answered a request with an error status. */
+/**
+ * Push statuses that refuse a request for the server's own state, so another
+ * push server may accept it: busy, full, faulty, or speaking another version
+ * or key. A {@link PushRequestRefusedError} with one of them is `retryable`.
+ */
+export const RETRYABLE_PUSH_STATUSES: ReadonlySet<PushStatus> = new Set([
+  PushStatus.UNSUPPORTED_VERSION, PushStatus.UNDECRYPTABLE, PushStatus.BUSY, PushStatus.LIMIT_REACHED, PushStatus.INTERNAL
+])
+
+/**
+ * The push server answered a request with an error status. `retryable` is
+ * decided by the status: true for those of {@link RETRYABLE_PUSH_STATUSES};
+ * a malformed request, `STALE`, `REPLAYED`, `FORBIDDEN` or
+ * `UNKNOWN_REGISTRATION` are the caller's to fix.
+ */
 export class PushRequestRefusedError extends ResourceDiscoveryError {
   static override readonly name = 'PushRequestRefusedError'
+  /** False for the class: an instance is retryable if its status is one of {@link RETRYABLE_PUSH_STATUSES}. */
+  static override readonly retryable = false
   override readonly name = 'PushRequestRefusedError'
   /** The status code the server sent (see {@link PushStatus}). */
   readonly status: PushStatus
   /** The status name, e.g. `REPLAYED`. */
   readonly statusName: string
+  /** Whether another push server may accept the request: the status is one of {@link RETRYABLE_PUSH_STATUSES}. */
+  override readonly retryable: boolean
 
   constructor (status: PushStatus, options: ResourceDiscoveryErrorOptions = {}) {
     const statusName = pushStatusName(status)
     super(`The push server refused the request: ${statusName}`, hintFor(statusName), { ...options, details: { status, statusName, ...options.details } })
     this.status = status
     this.statusName = statusName
+    this.retryable = RETRYABLE_PUSH_STATUSES.has(status)
   }
 }
 
@@ -65,6 +86,7 @@ function hintFor (statusName: string): string {
 /** The push server's answer could not be read: undecodable, not sealed to our reply key, or not the answer to our request. */
 export class InvalidPushResponseError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidPushResponseError'
+  static override readonly retryable = true
   override readonly name = 'InvalidPushResponseError'
 
   constructor (problem: string, options: ResourceDiscoveryErrorOptions = {}) {
@@ -75,6 +97,7 @@ export class InvalidPushResponseError extends ResourceDiscoveryError {
 /** The registration database could not be opened (locked by another process, unreadable, not a push store). */
 export class RegistrationStoreOpenError extends ResourceDiscoveryError {
   static override readonly name = 'RegistrationStoreOpenError'
+  static override readonly retryable = false
   override readonly name = 'RegistrationStoreOpenError'
   /** The database directory. */
   readonly path: string
@@ -91,6 +114,7 @@ export class RegistrationStoreOpenError extends ResourceDiscoveryError {
 /** A webhook answered with a status other than 2xx. */
 export class WebhookResponseError extends ResourceDiscoveryError {
   static override readonly name = 'WebhookResponseError'
+  static override readonly retryable = false
   override readonly name = 'WebhookResponseError'
   /** The HTTP status code. */
   readonly statusCode: number
@@ -110,6 +134,7 @@ export class WebhookResponseError extends ResourceDiscoveryError {
 /** A webhook could not be reached (refused, reset, DNS) or did not answer within its timeout. */
 export class WebhookUnreachableError extends ResourceDiscoveryError {
   static override readonly name = 'WebhookUnreachableError'
+  static override readonly retryable = false
   override readonly name = 'WebhookUnreachableError'
   /** The webhook URL (without credentials). */
   readonly url: string
@@ -129,6 +154,7 @@ export class WebhookUnreachableError extends ResourceDiscoveryError {
 /** A push protocol message starts with a version byte this implementation does not speak. */
 export class UnsupportedPushVersionError extends ResourceDiscoveryError {
   static override readonly name = 'UnsupportedPushVersionError'
+  static override readonly retryable = true
   override readonly name = 'UnsupportedPushVersionError'
   /** The version byte received, `undefined` for an empty message. */
   readonly version: number | undefined

@@ -15,6 +15,7 @@ import { ResourceDiscoveryError, type ResourceDiscoveryErrorOptions } from '@res
  */
 export class InvalidWakuFieldError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidWakuFieldError'
+  static override readonly retryable = false
   override readonly name = 'InvalidWakuFieldError'
   /** The ENR key of the malformed field. */
   readonly key: string

@@ -12,6 +12,7 @@ import { ResourceDiscoveryError, type ResourceDiscoveryErrorOptions } from '@res
 /** The server could not bind its libp2p TCP endpoint or its discv5 UDP socket. */
 export class ServerStartError extends ResourceDiscoveryError {
   static override readonly name = 'ServerStartError'
+  static override readonly retryable = false
   override readonly name = 'ServerStartError'
 
   /** What could not be bound, e.g. `tcp 127.0.0.1:4001` or `udp 127.0.0.1:9000`. */

@@ -1,4 +1,4 @@
-import { createRpcProvider, RegistryNotDeployedError, ResourceRegistryClient } from '@resource-discovery/registry'
+import { createRpcProvider, RegistryNotDeployedError, ResourceRegistryClient } from '@resource-discovery/registry-admin'
 import { Wallet, type JsonRpcProvider } from 'ethers'
 import { checkAddress } from '../config/check-values.js'
 import type { ResolvedOptions } from '../config/resolve-options.js'

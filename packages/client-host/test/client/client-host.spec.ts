@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net'
 import { AbortError, decodeEnr, InvalidConfigurationError, NotStartedError, resourceFromRecord } from '@resource-discovery/core'
+import { unusedTcpPort } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import {
   ClientHost,
@@ -10,7 +11,6 @@ import {
   RequestTimeoutError
 } from '../../src/index.js'
 import { decode, ECHO_PROTOCOL, echoKind, encode, Harness, SLOW_PROTOCOL } from '../../../../test/support/server-harness.js'
-import { closedTcpPort } from '../fixtures/ports.js'
 
 describe('ClientHost', function () {
   this.timeout(20_000)
@@ -84,7 +84,7 @@ describe('ClientHost', function () {
     const server = await harness.startedServer()
     const impostor = await harness.startedServer()
     const client = await harness.client()
-    const closed = await closedTcpPort()
+    const closed = await unusedTcpPort()
     const resource = {
       peerId: server.peerId,
       multiaddrs: [`/ip4/127.0.0.1/tcp/${closed}`, `/ip4/127.0.0.1/tcp/${impostor.tcpPort}`, ...server.multiaddrs]
@@ -99,7 +99,7 @@ describe('ClientHost', function () {
   it('error: no reachable address gives ConnectionFailedError', async () => {
     const server = await harness.startedServer()
     const client = await harness.client()
-    const closed = await closedTcpPort()
+    const closed = await unusedTcpPort()
 
     const err = await client.connect({ peerId: server.peerId, multiaddrs: [`/ip4/127.0.0.1/tcp/${closed}`] }).catch((e: unknown) => e)
     expect(err).to.be.instanceOf(ConnectionFailedError)
@@ -236,7 +236,7 @@ describe('ClientHost', function () {
     it('error: a closed port gives ConnectionFailedError at once', async () => {
       const server = await harness.startedServer()
       const client = await harness.client()
-      const closed = await closedTcpPort()
+      const closed = await unusedTcpPort()
       const started = Date.now()
       const err = await client.ping({ peerId: server.peerId, multiaddrs: [`/ip4/127.0.0.1/tcp/${closed}`] }, { timeoutMs: 3000 }).catch((e: unknown) => e)
       expect(err).to.be.instanceOf(ConnectionFailedError)

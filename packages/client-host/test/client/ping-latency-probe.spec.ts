@@ -1,9 +1,9 @@
 import { decodeEnr, LatencySelector, resourceFromRecord, type Resource, type TrustedVerdict } from '@resource-discovery/core'
 import type { ResourceServer } from '@resource-discovery/server'
+import { unusedTcpPort } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { ConnectionFailedError, PingLatencyProbe } from '../../src/index.js'
 import { echoKind, Harness } from '../../../../test/support/server-harness.js'
-import { closedTcpPort } from '../fixtures/ports.js'
 
 describe('PingLatencyProbe', function () {
   this.timeout(20_000)
@@ -28,7 +28,7 @@ describe('PingLatencyProbe', function () {
     const rttMs = await probe.measure(resource, { timeoutMs: 2000 })
     expect(rttMs).to.be.a('number').and.at.least(0).and.below(2000)
 
-    const closed = await closedTcpPort()
+    const closed = await unusedTcpPort()
     const started = Date.now()
     const err = await probe.measure({ ...resource, multiaddrs: [`/ip4/127.0.0.1/tcp/${closed}`] }, { timeoutMs: 500 }).catch((e: unknown) => e)
     expect(err).to.be.instanceOf(ConnectionFailedError)

@@ -5,35 +5,32 @@ import type { ResourceClient } from './resource-client.js'
 import type { ResourceConnector } from './resource-connector.js'
 
 /**
- * Names of the errors that {@link isRetryableError} deems worth trying on
- * another server: the transport errors of `@resource-discovery/client-host`
- * (matched by name, so core does not depend on it).
- */
-export const RETRYABLE_ERROR_NAMES: ReadonlySet<string> = new Set([
-  'ConnectionFailedError',
-  'IdentityMismatchError',
-  'RequestTimeoutError',
-  'StreamClosedError',
-  'ProtocolNotSupportedError',
-  'ResourceOverloadedError'
-])
-
-/**
  * The default classifier of a {@link ResourceConnector}: whether `error` is a
- * failure of the server or the path to it (see {@link RETRYABLE_ERROR_NAMES})
- * rather than of the request. Abort errors are never retryable.
+ * failure of the server or the path to it rather than of the request, i.e.
+ * whether it carries `retryable: true` (see {@link ResourceDiscoveryError.retryable};
+ * the transport errors of `@resource-discovery/client-host` and
+ * {@link ResourceOverloadedError} do). The check is structural, so an error
+ * of a duplicate install of core, or of a plugin that does not extend
+ * {@link ResourceDiscoveryError}, counts when it sets the property. Abort
+ * errors are never retryable.
  */
 export function isRetryableError (error: unknown): boolean {
-  return error instanceof Error && RETRYABLE_ERROR_NAMES.has(error.name)
+  return hasTrue(error, 'retryable')
 }
 
 /**
  * The default overload classifier of a {@link ResourceConnector}: whether
- * `error` is a `ResourceOverloadedError` (matched by name, so a duplicate
- * install of core still counts).
+ * `error` carries `overloaded: true`, as {@link ResourceOverloadedError} does
+ * (see {@link ResourceDiscoveryError.overloaded}). Structural, like
+ * {@link isRetryableError}.
  */
 export function isOverloadedError (error: unknown): boolean {
-  return error instanceof Error && error.name === 'ResourceOverloadedError'
+  return hasTrue(error, 'overloaded')
+}
+
+/** Whether `error` is an `Error` whose `property` is `true`. */
+function hasTrue (error: unknown, property: 'retryable' | 'overloaded'): boolean {
+  return error instanceof Error && (error as Error & Partial<Record<typeof property, unknown>>)[property] === true
 }
 
 /** Options of {@link ResourceClient.connect} and {@link withFailover}. */

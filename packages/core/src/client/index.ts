@@ -20,7 +20,6 @@ export {
   connectWithFailover,
   isOverloadedError,
   isRetryableError,
-  RETRYABLE_ERROR_NAMES,
   withFailover,
   type ConnectAttempt,
   type ConnectOptions,

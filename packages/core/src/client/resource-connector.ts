@@ -36,14 +36,15 @@ export interface ResourceConnector<T> {
    * Whether an error a request raised on a connected client is worth trying
    * on another server (connection lost, timeout, identity mismatch, server
    * overloaded) rather than the caller's fault (a bad query). Default:
-   * {@link isRetryableError}.
+   * {@link isRetryableError} (an error with `retryable: true`, which each
+   * error class declares).
    */
   isRetryable?: (error: unknown) => boolean
   /**
    * Whether an error (of connecting or of a request) means the server said
    * it is overloaded, so the kind's selector stops choosing it at once
    * rather than after repeated failures. Map the plugin's own "overloaded"
-   * answer here. Default: {@link isOverloadedError} (a `ResourceOverloadedError`).
+   * answer here. Default: {@link isOverloadedError} (an error with `overloaded: true`, e.g. `ResourceOverloadedError`).
    */
   isOverloaded?: (error: unknown) => boolean
 }

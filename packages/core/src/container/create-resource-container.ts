@@ -4,7 +4,7 @@ import { StaticDiscoverer, type StaticServer } from '../discovery/static-discove
 import { AllowListVerifier } from '../verification/allow-list-verifier.js'
 import { Verifier } from '../verification/verifier.js'
 import type { Logger } from '../logging/logger.js'
-import type { RegistryVerifierInit } from '../registry/registry-verifier.js'
+import type { RegistryVerifierInit } from '../registry-verification/registry-verifier.js'
 import type { ResourceClientInit } from '../client/resource-client.js'
 import { ResourceCache } from '../cache/resource-cache.js'
 import { coreModule } from './core-module.js'

@@ -2,6 +2,7 @@ import { ENR, id as identityScheme, publicKey as schemePublicKey, verify as veri
 import { decodeRlp, encodeRlp, getBytes, hexlify, toUtf8String } from 'ethers/utils'
 import { InvalidEnrError, InvalidEnrSignatureError } from '../errors.js'
 import type { NodeRecord } from '../resource/node-record.js'
+import { LruMap } from '../util/lru-map.js'
 import { identityFromPublicKey } from './node-identity.js'
 
 /** EIP-778 caps an encoded record at 300 bytes; its text form is about 4/3 of that plus the prefix. */
@@ -21,7 +22,7 @@ const DECODED_MEMO_SIZE = 1024
  * part (milliseconds each while the process is young). Only successes are
  * kept; each caller gets its own copy.
  */
-const decoded = new Map<string, NodeRecord>()
+const decoded = new LruMap<string, NodeRecord>(DECODED_MEMO_SIZE)
 
 /**
  * Decodes the text form of an ENR (`enr:...`) and checks its signature.
@@ -35,12 +36,7 @@ const decoded = new Map<string, NodeRecord>()
 export function decodeEnr (text: string): NodeRecord {
   const trimmed = text.trim()
   const record = decoded.get(trimmed) ?? decodeUncached(trimmed)
-  // most recently used last
-  decoded.delete(trimmed)
   decoded.set(trimmed, record)
-  if (decoded.size > DECODED_MEMO_SIZE) {
-    decoded.delete(decoded.keys().next().value as string)
-  }
   return { ...record, entries: new Map([...record.entries].map(([key, value]) => [key, Uint8Array.from(value)])) }
 }
 

@@ -5,7 +5,7 @@ import { type Logger, silentLogger } from '../logging/logger.js'
 import { throwIfAborted, type AbortOptions } from '../util/abort.js'
 import { setAsideCorruptFile } from './set-aside-corrupt-file.js'
 import { writeFileAtomic } from './write-file-atomic.js'
-import { decodeRegistrySnapshot, encodeRegistrySnapshot, type RegistrySnapshot, type RegistrySnapshotStore } from '../registry/registry-snapshot.js'
+import { decodeRegistrySnapshot, encodeRegistrySnapshot, type RegistrySnapshot, type RegistrySnapshotStore } from '../registry-verification/registry-snapshot.js'
 
 /** Options of {@link FileRegistrySnapshotStore}. */
 export interface FileRegistrySnapshotStoreInit {

@@ -1,5 +1,5 @@
 import { InvalidConfigurationError, JsonRpcError, RpcUnavailableError } from '../errors.js'
-import { parseCount } from '../registry/registry-options.js'
+import { parseCount } from '../registry-verification/registry-options.js'
 import { throwIfAborted, type AbortOptions } from '../util/abort.js'
 import { isQuantity, toQuantity } from './json-rpc-request.js'
 import type { RpcClient } from './rpc-client.js'

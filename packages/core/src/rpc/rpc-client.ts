@@ -4,9 +4,9 @@ import {
   type RpcEndpointFailure
 } from '../errors.js'
 import { TypedEventTarget } from '../events/typed-event-target.js'
-import { parseCount, parseRpcUrls } from '../registry/registry-options.js'
+import { parseCount, parseRpcUrls } from '../registry-verification/registry-options.js'
 import type { BlockRef } from './block-ref.js'
-import { blockParameter, type EthCall } from '../registry/registry-views.js'
+import { blockParameter, type EthCall } from '../registry-verification/registry-views.js'
 import { combineSignals, toAbortError, type AbortOptions } from '../util/abort.js'
 import { isQuantity, toQuantity } from './json-rpc-request.js'
 import {

@@ -1,3 +1,5 @@
+import { LruMap } from './lru-map.js'
+
 /** Options of {@link TokenBuckets}: the rate, burst and memory bound; `now` is optional. */
 export interface TokenBucketsInit {
   /** Tokens each source gets back per second (its sustained rate). */
@@ -23,9 +25,22 @@ function positive (value: number, name: string): number {
 }
 
 /**
+ * Checks the numbers of `init` as the {@link TokenBuckets} constructor does,
+ * without building anything: for a caller that validates its configuration
+ * before it builds the buckets.
+ *
+ * @throws RangeError if a number option is not positive
+ */
+export function checkTokenBucketsInit (init: TokenBucketsInit): void {
+  positive(init.requestsPerSecond, 'requestsPerSecond')
+  positive(init.burst, 'burst')
+  positive(init.maxSources, 'maxSources')
+}
+
+/**
  * A token bucket per source (an IP address, say): each source may spend
  * `burst` requests at once and `requestsPerSecond` after that. The buckets
- * live in a least-recently-used map of at most `maxSources` entries: a source
+ * live in an {@link LruMap} of at most `maxSources` entries: a source
  * forgotten that way starts again with a full bucket, which is the price of
  * bounded memory (a flood from more sources than that is not one source's
  * flood). No timer: buckets refill when they are next used. The rate limits
@@ -42,16 +57,18 @@ export class TokenBuckets {
   readonly burst: number
   readonly maxSources: number
   readonly #now: () => number
-  readonly #buckets = new Map<string, Bucket>()
+  readonly #buckets: LruMap<string, Bucket>
   #allowed = 0
   #limited = 0
 
   /** @throws RangeError if a number option is not positive */
   constructor (init: TokenBucketsInit) {
-    this.requestsPerSecond = positive(init.requestsPerSecond, 'requestsPerSecond')
-    this.burst = Math.max(1, positive(init.burst, 'burst'))
-    this.maxSources = Math.floor(positive(init.maxSources, 'maxSources'))
+    checkTokenBucketsInit(init)
+    this.requestsPerSecond = init.requestsPerSecond
+    this.burst = Math.max(1, init.burst)
+    this.maxSources = Math.floor(init.maxSources)
     this.#now = init.now ?? Date.now
+    this.#buckets = new LruMap(this.maxSources)
   }
 
   /** Requests allowed so far. */
@@ -74,16 +91,9 @@ export class TokenBuckets {
     const now = this.#now()
     const bucket = this.#buckets.get(source)
     const tokens = bucket === undefined ? this.burst : this.#refilled(bucket, now)
-    // (re-)inserted: the map's order is the order of last use
-    this.#buckets.delete(source)
     const allowed = tokens >= 1
+    // a take is a use: the source moves to the end of the map's order
     this.#buckets.set(source, { tokens: allowed ? tokens - 1 : tokens, at: now })
-    if (this.#buckets.size > this.maxSources) {
-      const oldest = this.#buckets.keys().next().value
-      if (oldest !== undefined) {
-        this.#buckets.delete(oldest)
-      }
-    }
     if (allowed) {
       this.#allowed++
     } else {

@@ -1,4 +1,4 @@
-import type { ProviderStatus } from '../registry/provider-status.js'
+import type { ProviderStatus } from '../registry-verification/provider-status.js'
 
 /**
  * Why a resource was rejected, for a program to branch on (the verdict's

@@ -1,4 +1,4 @@
-import { createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { createNodeRecord, orderedSelector } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
 import {
@@ -9,30 +9,18 @@ import {
 
 const mail = defineResourceKind({ name: 'mailserver' })
 
-/** A transport failure as the server package names it. */
+/** A transport failure, retryable as client-host's is. */
 class ConnectionFailedError extends ResourceDiscoveryError {
+  static override readonly retryable = true
   override readonly name = 'ConnectionFailedError'
   constructor (nodeId: string) { super(`cannot reach ${nodeId.slice(0, 8)}`) }
 }
 
 /** An error of the request itself, not of the server. */
 class BadQueryError extends ResourceDiscoveryError {
+  static override readonly retryable = false
   override readonly name = 'BadQueryError'
   constructor () { super('bad query') }
-}
-
-/** Picks the first candidate in `order`, so the order servers are tried in is known. */
-function orderedSelector (order: () => readonly string[]): Selector {
-  return {
-    name: 'ordered',
-    async select (_kind, candidates) {
-      for (const nodeId of order()) {
-        const found = candidates.find((candidate) => candidate.resource.nodeId === nodeId)
-        if (found !== undefined) return found
-      }
-      return candidates[0]
-    }
-  }
 }
 
 interface FakeClient { nodeId: string }

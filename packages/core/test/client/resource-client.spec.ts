@@ -1,10 +1,8 @@
-import { createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { createNodeRecord, nextClientEvents } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
 import {
-  AllowListVerifier, createResourceContainer, defineResourceKind, delay, DiscovererContribution, KindSelector,
-  NoTrustedResourceError, NotStartedError, ResourceClient, ResourceKindContribution, StaticDiscoverer, UnknownResourceKindError,
-  type Discoverer, type ResourceClientEvents, type Selector
+  AllowListVerifier, createResourceContainer, defineResourceKind, delay, DiscovererContribution, KindSelector, NoTrustedResourceError, NotStartedError, ResourceClient, ResourceKindContribution, StaticDiscoverer, UnknownResourceKindError, type Discoverer, type Selector
 } from '../../src/index.js'
 
 const mail = defineResourceKind({ name: 'mailserver' })
@@ -13,26 +11,6 @@ const kindsPlugin = new ContainerModule(({ bind }) => {
   bind(ResourceKindContribution).toConstantValue(mail)
   bind(ResourceKindContribution).toConstantValue(push)
 })
-
-/** Waits until `events` has emitted `type` `count` times, collecting the details. */
-async function nextEvents<K extends keyof ResourceClientEvents> (client: ResourceClient, type: K, count = 1, timeoutMs = 5000): Promise<Array<ResourceClientEvents[K]['detail']>> {
-  const details: Array<ResourceClientEvents[K]['detail']> = []
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.removeEventListener(type, listener)
-      reject(new Error(`timed out waiting for ${count} ${type} events (got ${details.length})`))
-    }, timeoutMs)
-    const listener = (event: ResourceClientEvents[K]): void => {
-      details.push(event.detail)
-      if (details.length === count) {
-        clearTimeout(timer)
-        client.removeEventListener(type, listener)
-        resolve(details)
-      }
-    }
-    client.addEventListener(type, listener)
-  })
-}
 
 describe('ResourceClient', () => {
   let client: ResourceClient | undefined
@@ -244,10 +222,10 @@ describe('ResourceClient', () => {
         userServers: [{ kind: 'mailserver', address: own.enr }]
       }).get(ResourceClient)
       await client.start()
-      const discovered = nextEvents(client, 'resource:discovered', 2)
-      const verified = nextEvents(client, 'resource:verified')
-      const rejected = nextEvents(client, 'resource:rejected')
-      const selection = nextEvents(client, 'selection:changed')
+      const discovered = nextClientEvents(client, 'resource:discovered', 2)
+      const verified = nextClientEvents(client, 'resource:verified', 1)
+      const rejected = nextClientEvents(client, 'resource:rejected', 1)
+      const selection = nextClientEvents(client, 'selection:changed', 1)
       const watch = client.watch('mailserver')
       expect(client.watch('mailserver')).to.equal(watch)
       expect((await discovered).map((resource) => resource.nodeId)).to.have.members([own.nodeId, shipped.nodeId])
@@ -275,8 +253,8 @@ describe('ResourceClient', () => {
       await watch.ready()
       const first = watch.selected
       expect(first).to.not.equal(undefined)
-      const revoked = nextEvents(client, 'resource:revoked')
-      const changed = nextEvents(client, 'selection:changed')
+      const revoked = nextClientEvents(client, 'resource:revoked', 1)
+      const changed = nextClientEvents(client, 'selection:changed', 1)
       container.get(AllowListVerifier).revoke(first?.resource.nodeId ?? '')
       expect((await revoked)[0]?.resource.nodeId).to.equal(first?.resource.nodeId)
       const [change] = await changed
@@ -294,7 +272,7 @@ describe('ResourceClient', () => {
       const watch = client.watch('push')
       await watch.ready()
       expect(watch.selected?.resource.nodeId).to.equal(a.nodeId)
-      const verified = nextEvents(client, 'resource:verified')
+      const verified = nextClientEvents(client, 'resource:verified', 1)
       container.get(AllowListVerifier).allow(b.nodeId)
       container.get(StaticDiscoverer).add({ kind: 'push', address: b.enr })
       expect((await verified)[0]?.resource.nodeId).to.equal(b.nodeId)
@@ -314,7 +292,7 @@ describe('ResourceClient', () => {
         await watch.ready()
         const selected = watch.selected?.resource.nodeId ?? ''
         container.get(AllowListVerifier).revoke(selected)
-        const changed = nextEvents(client, 'selection:changed', 1, 1000)
+        const changed = nextClientEvents(client, 'selection:changed', 1, { timeoutMs: 1000 })
         await watch.reverify('trust settings changed')
         const [change] = await changed
         expect(change?.previous?.resource.nodeId).to.equal(selected)
@@ -350,8 +328,8 @@ describe('ResourceClient', () => {
         const watch = client.watch('mailserver')
         await watch.ready()
         const selected = watch.selected?.resource.nodeId ?? ''
-        const revoked = nextEvents(client, 'resource:revoked', 1, 1000)
-        const changed = nextEvents(client, 'selection:changed', 1, 1000)
+        const revoked = nextClientEvents(client, 'resource:revoked', 1, { timeoutMs: 1000 })
+        const changed = nextClientEvents(client, 'selection:changed', 1, { timeoutMs: 1000 })
         expect(await watch.forget(selected, 'removed by the user')).to.equal(true)
         expect((await revoked)[0]?.reason).to.equal('removed by the user')
         expect((await changed)[0]?.reason).to.contain('removed by the user')

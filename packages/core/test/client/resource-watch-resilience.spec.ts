@@ -1,9 +1,8 @@
-import { createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { createNodeRecord, nextClientEvent, orderedSelector } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
 import {
-  createResourceContainer, defineResourceKind, delay, DiscovererContribution, KindSelector, LatencyProbe, ResourceClient, ResourceKindContribution,
-  StaticDiscoverer, StickyFailoverSelector, VerifierContribution, type Discoverer, type Logger, type ResourceClientEvents, type Selector, type SelectionChange, type Verdict, type Verifier, type VerifierChangeListener
+  createResourceContainer, defineResourceKind, delay, DiscovererContribution, KindSelector, LatencyProbe, ResourceClient, ResourceKindContribution, StaticDiscoverer, StickyFailoverSelector, VerifierContribution, type Discoverer, type Logger, type Selector, type SelectionChange, type Verdict, type Verifier, type VerifierChangeListener
 } from '../../src/index.js'
 import { FakeProbe } from '../selection/fakes.js'
 
@@ -33,35 +32,6 @@ class ChangingVerifier implements Verifier {
   changed (reason: string): void {
     for (const listener of this.#listeners) listener({ reason, block: 7 })
   }
-}
-
-/** Picks the first candidate in `order()`. */
-function orderedSelector (order: () => readonly string[]): Selector {
-  return {
-    name: 'ordered',
-    async select (_kind, candidates) {
-      for (const nodeId of order()) {
-        const found = candidates.find((candidate) => candidate.resource.nodeId === nodeId)
-        if (found !== undefined) return found
-      }
-      return candidates[0]
-    }
-  }
-}
-
-async function nextEvent<K extends keyof ResourceClientEvents> (client: ResourceClient, type: K, timeoutMs = 3000): Promise<ResourceClientEvents[K]['detail']> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.removeEventListener(type, listener)
-      reject(new Error(`timed out waiting for ${type}`))
-    }, timeoutMs)
-    const listener = (event: ResourceClientEvents[K]): void => {
-      clearTimeout(timer)
-      client.removeEventListener(type, listener)
-      resolve(event.detail)
-    }
-    client.addEventListener(type, listener)
-  })
 }
 
 describe('ResourceWatch resilience', () => {
@@ -100,7 +70,7 @@ describe('ResourceWatch resilience', () => {
       expect(watch.selected?.resource.nodeId).to.equal(ids[0])
 
       verifier.trusted.delete(ids[0] as string)
-      const changed = nextEvent(client, 'selection:changed', 1000)
+      const changed = nextClientEvent(client, 'selection:changed', { timeoutMs: 1000 })
       verifier.changed('registry changed at block 7: 11111111 removed from the registry by its provider 0xAa at block 7')
       const change: SelectionChange = await changed
       expect(change.previous?.resource.nodeId).to.equal(ids[0])
@@ -159,7 +129,7 @@ describe('ResourceWatch resilience', () => {
       ids.forEach((id) => verifier.trusted.add(id))
       client = watchingClient(verifier, endless(records.map((record) => record.enr)))
       await client.start()
-      const first = nextEvent(client, 'selection:changed', 2_000)
+      const first = nextClientEvent(client, 'selection:changed', { timeoutMs: 2_000 })
       client.watch('mailserver')
       expect((await first).current?.resource.nodeId).to.equal(ids[0])
     })
@@ -171,13 +141,13 @@ describe('ResourceWatch resilience', () => {
       verifier.trusted.add(ids[1] as string)
       client = watchingClient(verifier, endless(records.map((record) => record.enr)))
       await client.start()
-      const first = nextEvent(client, 'selection:changed', 2_000)
+      const first = nextClientEvent(client, 'selection:changed', { timeoutMs: 2_000 })
       const watch = client.watch('mailserver')
       const selected = (await first).current
       expect(selected?.resource.nodeId).to.equal(ids[0])
       expect(selected?.provisional).to.equal(true)
 
-      const moved = nextEvent(client, 'selection:changed', 2_000)
+      const moved = nextClientEvent(client, 'selection:changed', { timeoutMs: 2_000 })
       verifier.check()
       const change = await moved
       expect(change.current?.resource.nodeId).to.equal(ids[1])
@@ -213,7 +183,7 @@ describe('ResourceWatch resilience', () => {
       expect(watch.selected?.resource.nodeId).to.equal(ids[0])
 
       probe.unreachable.add(ids[0] as string)
-      const change = await nextEvent(client, 'selection:changed')
+      const change = await nextClientEvent(client, 'selection:changed')
       expect(change.current?.resource.nodeId).to.equal(ids[1])
       expect(change.reason).to.equal(`${ids[0]?.slice(0, 8)} stopped answering (2 liveness checks failed)`)
       expect(failures).to.deep.equal([ids[0]])
@@ -223,7 +193,7 @@ describe('ResourceWatch resilience', () => {
       probe.unreachable.delete(ids[0] as string)
       await new Promise((resolve) => setTimeout(resolve, 150))
       probe.unreachable.add(ids[1] as string)
-      const back = await nextEvent(client, 'selection:changed')
+      const back = await nextClientEvent(client, 'selection:changed')
       expect(back.current?.resource.nodeId).to.equal(ids[0])
     })
 
@@ -235,7 +205,7 @@ describe('ResourceWatch resilience', () => {
       await watch.ready()
       const first = watch.selected?.resource.nodeId as string
       probe.unreachable.add(first)
-      const change = await nextEvent(client, 'selection:changed')
+      const change = await nextClientEvent(client, 'selection:changed')
       expect(change.reason).to.contain(`${first.slice(0, 8)} stopped answering (2 liveness checks failed)`)
       expect(change.reason).to.contain('sticky:')
       expect(change.current?.resource.nodeId).to.not.equal(first)
@@ -252,7 +222,7 @@ describe('ResourceWatch resilience', () => {
       await watch.ready()
       expect(watch.livenessProbeErrors).to.equal(0)
       probe.unreachable.add(ids[0] as string)
-      await nextEvent(client, 'selection:changed')
+      await nextClientEvent(client, 'selection:changed')
       expect(watch.livenessProbeErrors, 'the two failed checks of the selected server, at least').to.be.at.least(2)
       const failedChecks = logs.filter((record) => record.message === 'a liveness check failed')
       expect(failedChecks.length).to.equal(watch.livenessProbeErrors)

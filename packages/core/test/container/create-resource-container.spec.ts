@@ -1,4 +1,4 @@
-import { createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { createNodeRecord } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
 import {

@@ -1,4 +1,4 @@
-import { createNodeRecord, createResource, discovererTests } from '@resource-discovery/interface-compliance-tests'
+import { createNodeRecord, createResource, discovererTests } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { defineResourceKind, delay, DiscoveryFailedError, MergedDiscoverer, StaticDiscoverer, type Discoverer, type Resource, type ResourceKind } from '../../src/index.js'
 

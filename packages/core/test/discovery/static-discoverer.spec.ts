@@ -1,4 +1,4 @@
-import { createNodeRecord, discovererTests } from '@resource-discovery/interface-compliance-tests'
+import { createNodeRecord, discovererTests } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { CAPABILITY_ENR_KEY, defineResourceKind, encodeCapabilities, InvalidConfigurationError, ResourceKindRegistry, StaticDiscoverer, type Resource, type ResourceKind } from '../../src/index.js'
 

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { createNodeRecord } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { createResourceContainer, InvalidConfigurationError, ResourceCache, type CachedResource, type Logger } from '../../src/index.js'
 import { FileResourceCache, fileResourceCacheModule } from '../../src/node/index.js'

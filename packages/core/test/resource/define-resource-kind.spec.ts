@@ -1,4 +1,4 @@
-import { createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { createNodeRecord } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { id } from 'ethers'
 import { CAPABILITY_ENR_KEY, defineResourceKind, encodeCapabilities, InvalidResourceKindError, resourceKindId, tcpAddresses, type NodeRecord } from '../../src/index.js'

@@ -1,3 +1,4 @@
+import { rejection } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import {
   AbortError, InvalidConfigurationError, JsonRpcError, RpcClient, RpcDisagreementError, RpcRateLimitedError, RpcUnavailableError,
@@ -40,10 +41,6 @@ async function next<K extends keyof RpcClientEvents> (client: RpcClient, type: K
   return new Promise((resolve) => {
     client.addEventListener(type, (event) => { resolve(event.detail) }, { once: true })
   })
-}
-
-async function rejection (promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => expect.fail('resolved'), (err: unknown) => err)
 }
 
 describe('RpcClient', () => {

@@ -1,4 +1,4 @@
-import { createTrustedVerdict, expectAbortError, selectorTests } from '@resource-discovery/interface-compliance-tests'
+import { createTrustedVerdict, expectAbortError, selectorTests } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import {
   AbortError, DEFAULT_PROBE_CONCURRENCY, defineResourceKind, InvalidConfigurationError, LatencySelector, type LatencyProbe, type TrustedVerdict

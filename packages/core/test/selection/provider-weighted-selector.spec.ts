@@ -1,4 +1,4 @@
-import { createTrustedVerdict, selectorTests } from '@resource-discovery/interface-compliance-tests'
+import { createTrustedVerdict, selectorTests } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { defineResourceKind, InvalidConfigurationError, ProviderWeightedSelector, RandomSelector, type RandomSource, type TrustedVerdict } from '../../src/index.js'
 import { CHI_SQUARE_P_1E6, chiSquare, countPicks } from './chi-square.js'

@@ -1,4 +1,4 @@
-import { createTrustedVerdict, selectorTests } from '@resource-discovery/interface-compliance-tests'
+import { createTrustedVerdict, selectorTests } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { defineResourceKind, RandomSelector, type RandomSource, type Selector, type TrustedVerdict } from '../../src/index.js'
 

@@ -1,4 +1,4 @@
-import { createTrustedVerdict } from '@resource-discovery/interface-compliance-tests'
+import { createTrustedVerdict } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import {
   createSelector, defineResourceKind, formatSelectorSpec, InvalidConfigurationError, LatencySelector, parseSelectorSpec, PinnedSelector,

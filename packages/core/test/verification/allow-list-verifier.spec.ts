@@ -1,4 +1,4 @@
-import { createResource, verifierTests } from '@resource-discovery/interface-compliance-tests'
+import { createResource, verifierTests } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { AllowListVerifier, defineResourceKind, InvalidConfigurationError, USER_PROVIDER } from '../../src/index.js'
 

@@ -1,4 +1,4 @@
-import { createResource, verifierTests } from '@resource-discovery/interface-compliance-tests'
+import { createResource, verifierTests } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { AllOfVerifier, AllowListVerifier, AnyOfVerifier, defineResourceKind, type Rejection, type Resource, type Verifier } from '../../src/index.js'
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { TokenBuckets } from '@resource-discovery/core'
+import { checkTokenBucketsInit, TokenBuckets, type TokenBucketsInit } from '@resource-discovery/core'
 import type { ErrorBody } from './views.js'
 
 /** Default sustained rate of API requests per client IP, in requests per second. */
@@ -33,6 +33,27 @@ export function isLoopback (ip: string): boolean {
   return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.')
 }
 
+/** The options of the {@link TokenBuckets} behind an {@link HttpRateLimiter}: `init` with the API's defaults. */
+function bucketsInit (init: HttpRateLimitInit): TokenBucketsInit {
+  return {
+    requestsPerSecond: init.requestsPerSecond ?? DEFAULT_HTTP_REQUESTS_PER_SECOND,
+    burst: init.burst ?? DEFAULT_HTTP_BURST,
+    maxSources: init.maxClients ?? DEFAULT_HTTP_RATE_LIMIT_MAX_CLIENTS,
+    ...(init.now === undefined ? {} : { now: init.now })
+  }
+}
+
+/**
+ * Checks `init` as the {@link HttpRateLimiter} constructor does, without
+ * building a limiter: the daemon checks its options when it is constructed
+ * and builds the limiter when it starts.
+ *
+ * @throws RangeError if a number option is not positive (the same error as the constructor's)
+ */
+export function checkHttpRateLimitInit (init: HttpRateLimitInit = {}): void {
+  checkTokenBucketsInit(bucketsInit(init))
+}
+
 /**
  * A token bucket per client IP in a bounded least-recently-used map: the
  * limiter of the daemon's API. No timer: a bucket refills when next used.
@@ -43,12 +64,7 @@ export class HttpRateLimiter {
 
   /** @throws RangeError if a number option is not positive */
   constructor (init: HttpRateLimitInit = {}) {
-    this.#buckets = new TokenBuckets({
-      requestsPerSecond: init.requestsPerSecond ?? DEFAULT_HTTP_REQUESTS_PER_SECOND,
-      burst: init.burst ?? DEFAULT_HTTP_BURST,
-      maxSources: init.maxClients ?? DEFAULT_HTTP_RATE_LIMIT_MAX_CLIENTS,
-      ...(init.now === undefined ? {} : { now: init.now })
-    })
+    this.#buckets = new TokenBuckets(bucketsInit(init))
     this.limitLoopback = init.limitLoopback === true
   }
 

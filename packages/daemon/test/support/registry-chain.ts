@@ -5,8 +5,8 @@
  */
 import { type ResourceKind } from '@resource-discovery/core'
 import { startDevChain, type DevChain } from '@resource-discovery/devchain'
-import { createNodeKey, createNodeRecord, type NodeKey } from '@resource-discovery/interface-compliance-tests'
-import { createRpcProvider, deployResourceRegistry, type ResourceRegistryClient } from '@resource-discovery/registry'
+import { createNodeKey, createNodeRecord, type NodeKey } from '@resource-discovery/testkit'
+import { createRpcProvider, deployResourceRegistry, type ResourceRegistryClient } from '@resource-discovery/registry-admin'
 import { Wallet, type JsonRpcProvider } from 'ethers'
 import { mail } from './daemon-harness.js'
 

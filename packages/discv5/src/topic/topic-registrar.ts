@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto'
+import { LruMap } from '@resource-discovery/core'
 import { TicketSealer } from './ticket.js'
 import { IpTree } from './ip-tree.js'
 import { TokenBucketLimiter, type RateLimitInit } from './rate-limiter.js'
@@ -182,14 +183,20 @@ export class TopicRegistrar {
   readonly #byTopic = new Map<string, Map<string, MutableAd>>()
   readonly #byPrefix = new Map<string, number>()
   readonly #ipTree = new IpTree()
-  /** Per topic and per IP: the time before which no ticket issued since may open (the lower bound of waiting). */
-  readonly #topicBounds = new Map<string, number>()
-  readonly #ipBounds = new Map<string, number>()
+  /**
+   * Per topic and per IP: the time before which no ticket issued since may
+   * open (the lower bound of waiting). At most `C` entries each, the least
+   * recently raised forgotten first, so memory stays bounded.
+   */
+  readonly #topicBounds: LruMap<string, number>
+  readonly #ipBounds: LruMap<string, number>
   #size = 0
 
   /** @throws RangeError if a number option is not positive */
   constructor (init: TopicRegistrarInit = {}) {
     this.capacity = Math.floor(positive(init.adCacheCapacity, DEFAULT_AD_CACHE_CAPACITY, 'adCacheCapacity'))
+    this.#topicBounds = new LruMap(this.capacity)
+    this.#ipBounds = new LruMap(this.capacity)
     this.adLifetimeMs = positive(init.adLifetimeMs, DEFAULT_AD_LIFETIME_MS, 'adLifetimeMs')
     this.#occupancyExponent = positive(init.occupancyExponent, DEFAULT_OCCUPANCY_EXPONENT, 'occupancyExponent')
     this.#safetyConstant = positive(init.safetyConstant, DEFAULT_SAFETY_CONSTANT, 'safetyConstant')
@@ -397,19 +404,9 @@ export class TopicRegistrar {
     this.#size++
   }
 
-  #raiseBound (bounds: Map<string, number>, key: string, until: number): void {
-    if ((bounds.get(key) ?? 0) >= until) {
-      return
-    }
-    bounds.delete(key)
-    bounds.set(key, until)
-    // bounded memory: at most C entries, the oldest set go first
-    while (bounds.size > this.capacity) {
-      const oldest = bounds.keys().next().value
-      if (oldest === undefined) {
-        break
-      }
-      bounds.delete(oldest)
+  #raiseBound (bounds: LruMap<string, number>, key: string, until: number): void {
+    if ((bounds.get(key) ?? 0) < until) {
+      bounds.set(key, until)
     }
   }
 

@@ -1,5 +1,5 @@
 import { defineResourceKind, NotStartedError, type Resource, type ResourceKind } from '@resource-discovery/core'
-import { discovererTests } from '@resource-discovery/interface-compliance-tests'
+import { discovererTests } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { Discv5Discoverer, Discv5Node, type Discv5DiscovererInit } from '../../src/index.js'
 import { nodeInternals } from '../../src/node/discv5-node.js'

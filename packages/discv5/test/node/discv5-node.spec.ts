@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram'
 import { ENR } from '@chainsafe/enr'
 import { defineResourceKind, InvalidConfigurationError, recordServesKind } from '@resource-discovery/core'
-import { createNodeKey, createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { createNodeKey, createNodeRecord } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import {
   decodeTopicMessage,

@@ -2,6 +2,7 @@ import {
   combineSignals,
   decodeEnr,
   InvalidConfigurationError,
+  LruMap,
   raceAbort,
   ResourceDiscoveryError,
   throwIfAborted,
@@ -165,10 +166,10 @@ export class DnsTreeClient {
   readonly #maxLinkDepth: number
   readonly #timeoutMs: number
   readonly #limiter: LookupLimiter
-  /** Entries of each tree by key, least recently resolved first. */
-  readonly #cache = new Map<string, TreeEntries>()
-  /** The highest seq seen of each tree by key, least recently resolved first. */
-  readonly #highestSeq = new Map<string, number>()
+  /** Entries of each tree by key, least recently resolved first; at most {@link MAX_CACHED_TREES}. */
+  readonly #cache = new LruMap<string, TreeEntries>(MAX_CACHED_TREES)
+  /** The highest seq seen of each tree by key, least recently resolved first; at most {@link MAX_CACHED_TREES}. */
+  readonly #highestSeq = new LruMap<string, number>(MAX_CACHED_TREES)
 
   /** @throws InvalidConfigurationError naming the option if a limit is not a positive whole number (`maxLinkDepth` may be 0) */
   constructor (init: DnsTreeClientInit) {
@@ -239,7 +240,7 @@ export class DnsTreeClient {
       ])
       entries = { enrRoot: root.enrRoot, linkRoot: root.linkRoot, seq: root.seq, records: enrs.records, links: links.links, refused: enrs.refused }
     }
-    remember(this.#cache, url, entries)
+    this.#cache.set(url, entries)
     const chainHere = [...chain, url]
     const linked = await Promise.all(entries.links.map(async (link) => this.#followLink(link, chainHere, run)))
     const records = new Map<string, NodeRecord>()
@@ -310,7 +311,7 @@ export class DnsTreeClient {
     if (highest !== undefined && root.seq < highest) {
       throw new SequenceNumberDecreasedError(tree.domain, highest, root.seq, { details: { url } })
     }
-    remember(this.#highestSeq, url, Math.max(root.seq, highest ?? 0))
+    this.#highestSeq.set(url, Math.max(root.seq, highest ?? 0))
     return root
   }
 
@@ -402,15 +403,6 @@ function decodeLeaf (recordName: string, text: string): NodeRecord {
 /** The tree's URL as the client keys it: the key as published, the domain in lower case. */
 function canonicalUrl (tree: EnrTreeUrl): string {
   return formatEnrTreeUrl({ publicKey: tree.publicKey, domain: tree.domain.toLowerCase() })
-}
-
-/** Sets `key` as the most recently used entry of `map`, forgetting the least recently used beyond {@link MAX_CACHED_TREES}. */
-function remember<V> (map: Map<string, V>, key: string, value: V): void {
-  map.delete(key)
-  map.set(key, value)
-  if (map.size > MAX_CACHED_TREES) {
-    map.delete(map.keys().next().value as string)
-  }
 }
 
 /** `init[option]` if it is a whole number not below `min`, else `fallback` if absent. */

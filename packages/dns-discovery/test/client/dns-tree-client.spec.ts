@@ -1,5 +1,5 @@
 import { AbortError, InvalidConfigurationError, InvalidEnrSignatureError } from '@resource-discovery/core'
-import { createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { createNodeRecord, rejection } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { DnsTreeClient } from '../../src/client/dns-tree-client.js'
 import {
@@ -17,7 +17,7 @@ import { zoneResolver } from '../../src/resolver/zone-resolver.js'
 import { entryHash } from '../../src/tree/entry-hash.js'
 import { EIP_1459_DOMAIN, EIP_1459_RECORDS, EIP_1459_TREE_URL } from '../fixtures/eip-1459-example.js'
 import { handTree, makeEnrs, makeTreeKey, mergeZones, publishTree, treeUrl, type Zone } from './trees.js'
-import { expectInstanceOf, expectRejection } from './expect-rejection.js'
+import { expectInstanceOf } from './expect-instance-of.js'
 
 /** A resolver over `zone` as it is at each lookup (tests change it between resolves). */
 function liveResolver (zone: () => Zone): DnsTxtResolver {
@@ -116,7 +116,7 @@ describe('DnsTreeClient', function () {
   it('error: a root not signed by the URL\'s key is rejected, naming the root record', async function () {
     const privateKey = makeTreeKey()
     const tree = handTree({ domain: 'nodes.example.org', enrLeaves: makeEnrs(1).map(({ enr }) => enr), privateKey, signWith: makeTreeKey() })
-    const err = await expectRejection(new DnsTreeClient({ resolver: zoneResolver(tree.zone) }).resolve(treeUrl(privateKey, 'nodes.example.org')), InvalidRootSignatureError)
+    const err = await rejection(new DnsTreeClient({ resolver: zoneResolver(tree.zone) }).resolve(treeUrl(privateKey, 'nodes.example.org')), InvalidRootSignatureError)
     expect(err.recordName).to.equal('nodes.example.org')
   })
 
@@ -126,7 +126,7 @@ describe('DnsTreeClient', function () {
     // the leaf's name now holds another (validly signed) node record
     const name = `${entryHash(good ?? '')}.nodes.example.org`
     tree.zone.set(name, [other ?? ''])
-    const err = await expectRejection(new DnsTreeClient({ resolver: zoneResolver(tree.zone) }).resolve(tree.url), EntryHashMismatchError)
+    const err = await rejection(new DnsTreeClient({ resolver: zoneResolver(tree.zone) }).resolve(tree.url), EntryHashMismatchError)
     expect(err.recordName).to.equal(name)
   })
 
@@ -137,7 +137,7 @@ describe('DnsTreeClient', function () {
     const client = new DnsTreeClient({ resolver: liveResolver(() => tree.zone) })
     await client.resolve(tree.url)
     tree = publishTree({ domain: 'nodes.example.org', enrs: enrs.slice(0, 1), privateKey, seq: 4 })
-    const err = await expectRejection(client.resolve(tree.url), SequenceNumberDecreasedError)
+    const err = await rejection(client.resolve(tree.url), SequenceNumberDecreasedError)
     expect(err.previousSeq).to.equal(5)
     expect(err.seq).to.equal(4)
   })
@@ -159,7 +159,7 @@ describe('DnsTreeClient', function () {
 
   it('error: a tree of more entries than maxEntries is rejected', async function () {
     const tree = publishTree({ domain: 'nodes.example.org', enrs: makeEnrs(10).map(({ enr }) => enr) })
-    const err = await expectRejection(new DnsTreeClient({ resolver: zoneResolver(tree.zone), maxEntries: 8 }).resolve(tree.url), DnsTreeLimitError)
+    const err = await rejection(new DnsTreeClient({ resolver: zoneResolver(tree.zone), maxEntries: 8 }).resolve(tree.url), DnsTreeLimitError)
     expect(err.limit).to.equal('maxEntries')
     // the same tree within the bound resolves
     expect((await new DnsTreeClient({ resolver: zoneResolver(tree.zone), maxEntries: 20 }).resolve(tree.url)).records).to.have.length(10)
@@ -167,7 +167,7 @@ describe('DnsTreeClient', function () {
 
   it('error: a tree deeper than maxDepth is rejected', async function () {
     const tree = publishTree({ domain: 'nodes.example.org', enrs: makeEnrs(40).map(({ enr }) => enr) })
-    const err = await expectRejection(new DnsTreeClient({ resolver: zoneResolver(tree.zone), maxDepth: 2 }).resolve(tree.url), DnsTreeLimitError)
+    const err = await rejection(new DnsTreeClient({ resolver: zoneResolver(tree.zone), maxDepth: 2 }).resolve(tree.url), DnsTreeLimitError)
     expect(err.limit).to.equal('maxDepth')
   })
 
@@ -187,21 +187,21 @@ describe('DnsTreeClient', function () {
     const resolver: DnsTxtResolver = {
       resolveTxt: async (name, options) => name === tree.domain ? inner.resolveTxt(name, options) : new Promise(() => {})
     }
-    const err = await expectRejection(new DnsTreeClient({ resolver, timeoutMs: 50 }).resolve(tree.url), DnsTreeLimitError)
+    const err = await rejection(new DnsTreeClient({ resolver, timeoutMs: 50 }).resolve(tree.url), DnsTreeLimitError)
     expect(err.limit).to.equal('timeoutMs')
   })
 
   it('error: a malformed entry is rejected, naming it', async function () {
     const bad = 'enrtree-branch:NOT-A-HASH'
     const tree = handTree({ domain: 'nodes.example.org', enrLeaves: [bad] })
-    const err = await expectRejection(new DnsTreeClient({ resolver: zoneResolver(tree.zone) }).resolve(tree.url), MalformedTreeEntryError)
+    const err = await rejection(new DnsTreeClient({ resolver: zoneResolver(tree.zone) }).resolve(tree.url), MalformedTreeEntryError)
     expect(err.recordName).to.equal(`${entryHash(bad)}.nodes.example.org`)
   })
 
   it('error: an entry of an unknown type is rejected, naming it', async function () {
     const unknown = 'enrtree-future:v2 something'
     const tree = handTree({ domain: 'nodes.example.org', enrLeaves: [unknown] })
-    const err = await expectRejection(new DnsTreeClient({ resolver: zoneResolver(tree.zone) }).resolve(tree.url), MalformedTreeEntryError)
+    const err = await rejection(new DnsTreeClient({ resolver: zoneResolver(tree.zone) }).resolve(tree.url), MalformedTreeEntryError)
     expect(err.record).to.equal(unknown)
   })
 
@@ -212,7 +212,7 @@ describe('DnsTreeClient', function () {
       handTree({ domain: 'nodes.example.org', enrLeaves: [other] }),
       handTree({ domain: 'nodes.example.org', enrLeaves: [], linkLeaves: [enr ?? ''] })
     ]) {
-      await expectRejection(new DnsTreeClient({ resolver: zoneResolver(tree.zone) }).resolve(tree.url), MalformedTreeEntryError)
+      await rejection(new DnsTreeClient({ resolver: zoneResolver(tree.zone) }).resolve(tree.url), MalformedTreeEntryError)
     }
   })
 
@@ -235,15 +235,15 @@ describe('DnsTreeClient', function () {
   it('error: a missing root is DnsNoRecordError; an aborted resolve is AbortError', async function () {
     const client = new DnsTreeClient({ resolver: zoneResolver({}) })
     const url = treeUrl(makeTreeKey(), 'nodes.example.org')
-    await expectRejection(client.resolve(url), DnsNoRecordError)
+    await rejection(client.resolve(url), DnsNoRecordError)
     const controller = new AbortController()
     controller.abort()
-    await expectRejection(client.resolve(url, { signal: controller.signal }), AbortError)
+    await rejection(client.resolve(url, { signal: controller.signal }), AbortError)
   })
 
   it('args: a malformed URL or limit is a typed error', async function () {
     const client = new DnsTreeClient({ resolver: zoneResolver({}) })
-    await expectRejection(client.resolve('enrtree://nope@example.org'), InvalidEnrTreeUrlError)
+    await rejection(client.resolve('enrtree://nope@example.org'), InvalidEnrTreeUrlError)
     expect(() => new DnsTreeClient({ resolver: zoneResolver({}), maxEntries: 0 })).to.throw(InvalidConfigurationError, /maxEntries/)
     expect(() => new DnsTreeClient({ resolver: undefined as unknown as DnsTxtResolver })).to.throw(InvalidConfigurationError, /resolver/)
   })

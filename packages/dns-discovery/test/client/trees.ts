@@ -1,4 +1,4 @@
-import { createNodeKey, createNodeRecord } from '@resource-discovery/interface-compliance-tests'
+import { createNodeKey, createNodeRecord } from '@resource-discovery/testkit'
 import { buildDnsTree } from '../../src/build/build-dns-tree.js'
 import { dnsTreeRecords, signDnsTree } from '../../src/build/sign-dns-tree.js'
 import type { SignedDnsTree } from '../../src/build/dns-tree.js'

@@ -3,7 +3,7 @@ import {
   type Logger, type Resource, type ResourceKind
 } from '@resource-discovery/core'
 import { ContainerModule } from 'inversify'
-import { discovererTests } from '@resource-discovery/interface-compliance-tests'
+import { discovererTests } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { buildDnsTree } from '../../src/build/build-dns-tree.js'
 import { signDnsTree } from '../../src/build/sign-dns-tree.js'
@@ -15,7 +15,7 @@ import { dnsDiscovery as nodeDnsDiscovery } from '../../src/node/node-dns-discov
 import { serveDnsTree, type DnsTreeServer } from '../../src/node/serve-dns-tree.js'
 import { systemResolver } from '../../src/node/system-resolver.js'
 import { zoneResolver } from '../../src/resolver/zone-resolver.js'
-import { expectInstanceOf } from '../client/expect-rejection.js'
+import { expectInstanceOf } from '../client/expect-instance-of.js'
 import { handTree, makeEnrs, makeTreeKey, mergeZones, publishTree } from '../client/trees.js'
 
 const mailserver = defineResourceKind({ name: 'mailserver' })

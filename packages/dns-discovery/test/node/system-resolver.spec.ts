@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram'
 import { AbortError, InvalidConfigurationError } from '@resource-discovery/core'
+import { rejection } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import * as packet from 'dns-packet'
 import { buildDnsTree } from '../../src/build/build-dns-tree.js'
@@ -9,7 +10,6 @@ import { DnsLookupError, DnsNoRecordError, DnsTimeoutError } from '../../src/err
 import { serveDnsTree, type DnsTreeServer } from '../../src/node/serve-dns-tree.js'
 import { systemResolver } from '../../src/node/system-resolver.js'
 import { makeEnrs, makeTreeKey } from '../client/trees.js'
-import { expectRejection } from '../client/expect-rejection.js'
 
 describe('systemResolver', function () {
   let server: DnsTreeServer | undefined
@@ -50,7 +50,7 @@ describe('systemResolver', function () {
   it('error: a name the server does not have is DnsNoRecordError', async function () {
     const tree = signDnsTree(buildDnsTree({ domain: 'nodes.example.org', enrs: makeEnrs(1).map(({ enr }) => enr), seq: 1 }), makeTreeKey())
     server = await serveDnsTree({ trees: [tree], host: '127.0.0.1', port: 0 })
-    const err = await expectRejection(systemResolver({ servers: [`127.0.0.1:${server.port}`] }).resolveTxt('other.example.org'), DnsNoRecordError)
+    const err = await rejection(systemResolver({ servers: [`127.0.0.1:${server.port}`] }).resolveTxt('other.example.org'), DnsNoRecordError)
     expect(err.reason).to.equal('nxdomain')
     expect(err.dnsName).to.equal('other.example.org')
   })
@@ -63,7 +63,7 @@ describe('systemResolver', function () {
       socket.send(packet.encode({ id: query.id, type: 'response', flags: packet.AUTHORITATIVE_ANSWER, questions: query.questions, answers: [] }), remote.port, remote.address)
     })
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
-    const err = await expectRejection(systemResolver({ servers: [`127.0.0.1:${socket.address().port}`], tries: 1 }).resolveTxt('empty.example.org'), DnsNoRecordError)
+    const err = await rejection(systemResolver({ servers: [`127.0.0.1:${socket.address().port}`], tries: 1 }).resolveTxt('empty.example.org'), DnsNoRecordError)
     expect(err.reason).to.equal('nodata')
   })
 
@@ -72,12 +72,12 @@ describe('systemResolver', function () {
     await new Promise<void>((resolve) => silent?.bind(0, '127.0.0.1', resolve))
     const { port } = silent.address()
     const resolver = systemResolver({ servers: [`127.0.0.1:${port}`], timeoutMs: 100, tries: 1 })
-    await expectRejection(resolver.resolveTxt('nodes.example.org'), DnsTimeoutError)
+    await rejection(resolver.resolveTxt('nodes.example.org'), DnsTimeoutError)
     const controller = new AbortController()
     setTimeout(() => { controller.abort() }, 20)
     const started = Date.now()
     const slow = systemResolver({ servers: [`127.0.0.1:${port}`], timeoutMs: 5000, tries: 1 })
-    await expectRejection(slow.resolveTxt('nodes.example.org', { signal: controller.signal }), AbortError)
+    await rejection(slow.resolveTxt('nodes.example.org', { signal: controller.signal }), AbortError)
     expect(Date.now() - started).to.be.below(1000)
   })
 
@@ -87,7 +87,7 @@ describe('systemResolver', function () {
     await new Promise<void>((resolve) => probe.bind(0, '127.0.0.1', resolve))
     const { port } = probe.address()
     await new Promise<void>((resolve) => probe.close(() => { resolve() }))
-    const err = await expectRejection(systemResolver({ servers: [`127.0.0.1:${port}`], timeoutMs: 500, tries: 1 }).resolveTxt('nodes.example.org'), DnsLookupError)
+    const err = await rejection(systemResolver({ servers: [`127.0.0.1:${port}`], timeoutMs: 500, tries: 1 }).resolveTxt('nodes.example.org'), DnsLookupError)
     expect(err.retryable).to.equal(true)
     expect(err.problem).to.include('ECONNREFUSED')
   })

@@ -1,12 +1,12 @@
 import { AbortError } from '@resource-discovery/core'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { rejection } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { DnsTreeClient } from '../../src/client/dns-tree-client.js'
 import { DnsLookupError, DnsNoRecordError, DnsTimeoutError } from '../../src/errors.js'
 import { dohResolver, parseTxtData } from '../../src/resolver/doh-resolver.js'
 import { makeEnrs, publishTree, type Zone } from '../client/trees.js'
-import { expectRejection } from '../client/expect-rejection.js'
 
 type Handler = (request: IncomingMessage, response: ServerResponse, url: URL) => void
 
@@ -94,10 +94,10 @@ describe('dohResolver', function () {
       json(response, requestUrl.searchParams.get('name') === 'missing.example.org' ? { Status: 3 } : { Status: 0, Answer: [{ type: 5, data: 'x.' }] })
     })
     const resolver = dohResolver({ url })
-    const missing = await expectRejection(resolver.resolveTxt('missing.example.org'), DnsNoRecordError)
+    const missing = await rejection(resolver.resolveTxt('missing.example.org'), DnsNoRecordError)
     expect(missing.reason).to.equal('nxdomain')
     expect(missing.dnsName).to.equal('missing.example.org')
-    const empty = await expectRejection(resolver.resolveTxt('empty.example.org'), DnsNoRecordError)
+    const empty = await rejection(resolver.resolveTxt('empty.example.org'), DnsNoRecordError)
     expect(empty.reason).to.equal('nodata')
   })
 
@@ -113,20 +113,20 @@ describe('dohResolver', function () {
       }
     })
     const resolver = dohResolver({ url })
-    const http = await expectRejection(resolver.resolveTxt('http.example.org'), DnsLookupError)
+    const http = await rejection(resolver.resolveTxt('http.example.org'), DnsLookupError)
     expect(http.retryable).to.equal(true)
     expect(http.message).to.include('503')
-    await expectRejection(resolver.resolveTxt('servfail.example.org'), DnsLookupError)
-    await expectRejection(resolver.resolveTxt('garbage.example.org'), DnsLookupError)
+    await rejection(resolver.resolveTxt('servfail.example.org'), DnsLookupError)
+    await rejection(resolver.resolveTxt('garbage.example.org'), DnsLookupError)
   })
 
   it('error: no answer in time is DnsTimeoutError; an abort is AbortError', async function () {
     const { url } = await serve(() => { /* never answers */ })
     const resolver = dohResolver({ url, timeoutMs: 100 })
-    await expectRejection(resolver.resolveTxt('slow.example.org'), DnsTimeoutError)
+    await rejection(resolver.resolveTxt('slow.example.org'), DnsTimeoutError)
     const controller = new AbortController()
     setTimeout(() => { controller.abort() }, 20)
-    await expectRejection(dohResolver({ url }).resolveTxt('slow.example.org', { signal: controller.signal }), AbortError)
+    await rejection(dohResolver({ url }).resolveTxt('slow.example.org', { signal: controller.signal }), AbortError)
   })
 
   it('behavior: uses the fetch given', async function () {

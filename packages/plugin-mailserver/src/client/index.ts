@@ -13,5 +13,5 @@ export {
   type MailserverRequestOptions
 } from './mailserver-client.js'
 export {
-  isOverloadedMailserverError, isRetryableMailserverError, MAILSERVER_RETRYABLE_ERROR_NAMES, mailserverConnector, type MailserverConnectorInit
+  isOverloadedMailserverError, isRetryableMailserverError, mailserverConnector, type MailserverConnectorInit
 } from './mailserver-connector.js'

@@ -9,31 +9,28 @@ export interface MailserverConnectorInit extends MailserverClientInit {
 }
 
 /**
- * Names of the mail-server errors worth trying on another mail server: the
- * server is busy, faulty, speaks another version, or holds another key than
- * its record. A bad query, a stale or replayed request, or refused envelopes
- * are the caller's to fix and are not retried.
+ * Whether a mail-server request's `error` is worth trying on another mail
+ * server: it carries `retryable: true` ({@link isRetryableError}). Besides
+ * the transport failures, the mail-server errors that say so are the
+ * server's own faults: busy (`ServerOverloadedError`), faulty
+ * (`ServerInternalError`, `MalformedResponseError`), another version
+ * (`UnsupportedVersionError`) or another key than its record
+ * (`DecryptionFailedError`). A bad query, a stale or replayed request, or
+ * refused envelopes are the caller's to fix and are not retried.
  */
-export const MAILSERVER_RETRYABLE_ERROR_NAMES: ReadonlySet<string> = new Set([
-  'ServerOverloadedError',
-  'ServerInternalError',
-  'UnsupportedVersionError',
-  'DecryptionFailedError',
-  'MalformedResponseError'
-])
-
-/** Whether a mail-server request's `error` is worth trying on another mail server (transport failures included). */
 export function isRetryableMailserverError (error: unknown): boolean {
-  return isRetryableError(error) || (error instanceof Error && MAILSERVER_RETRYABLE_ERROR_NAMES.has(error.name))
+  return isRetryableError(error)
 }
 
 /**
- * Whether a mail-server request's `error` means the server is overloaded
- * (its `Overloaded` answer, or core's `ResourceOverloadedError`): a sticky
- * selector then switches at once instead of after repeated failures.
+ * Whether a mail-server request's `error` means the server is overloaded: it
+ * carries `overloaded: true` ({@link isOverloadedError}), as the server's
+ * `Overloaded` answer (`ServerOverloadedError`) and core's
+ * `ResourceOverloadedError` do. A sticky selector then switches at once
+ * instead of after repeated failures.
  */
 export function isOverloadedMailserverError (error: unknown): boolean {
-  return isOverloadedError(error) || (error instanceof Error && error.name === 'ServerOverloadedError')
+  return isOverloadedError(error)
 }
 
 /**

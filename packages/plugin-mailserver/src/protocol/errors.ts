@@ -10,6 +10,7 @@ import { ResourceDiscoveryError, type ResourceDiscoveryErrorOptions } from '@res
 /** Bytes that are not a message of the mail-server protocols, as described in docs/mailserver-protocol.md. */
 export class MalformedMessageError extends ResourceDiscoveryError {
   static override readonly name = 'MalformedMessageError'
+  static override readonly retryable = false
   override readonly name = 'MalformedMessageError'
 
   /** Which message was expected, e.g. `store request`. */
@@ -27,6 +28,7 @@ export class MalformedMessageError extends ResourceDiscoveryError {
 /** A message carries a version this implementation does not speak. */
 export class UnsupportedMessageVersionError extends ResourceDiscoveryError {
   static override readonly name = 'UnsupportedMessageVersionError'
+  static override readonly retryable = false
   override readonly name = 'UnsupportedMessageVersionError'
 
   /** The version found in the message. */

@@ -10,6 +10,7 @@ import { ResourceDiscoveryError, type ResourceDiscoveryErrorOptions } from '@res
 /** The private key given to the mail-server service is not the key its resource server runs on. */
 export class NodeKeyMismatchError extends ResourceDiscoveryError {
   static override readonly name = 'NodeKeyMismatchError'
+  static override readonly retryable = false
   override readonly name = 'NodeKeyMismatchError'
 
   /** The peer id of the resource server. */

@@ -10,6 +10,7 @@ import { ResourceDiscoveryError, type ResourceDiscoveryErrorOptions } from '@res
 /** An envelope is malformed: wrong topic length, bad timestamp or expiry. */
 export class InvalidEnvelopeError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidEnvelopeError'
+  static override readonly retryable = false
   override readonly name = 'InvalidEnvelopeError'
   /** The offending field, e.g. `topic`. */
   readonly field: string
@@ -27,6 +28,7 @@ export class InvalidEnvelopeError extends ResourceDiscoveryError {
 /** An envelope offered for storage has already expired. */
 export class EnvelopeExpiredError extends ResourceDiscoveryError {
   static override readonly name = 'EnvelopeExpiredError'
+  static override readonly retryable = false
   override readonly name = 'EnvelopeExpiredError'
 
   constructor (expiry: number, now: number, options: ResourceDiscoveryErrorOptions = {}) {
@@ -41,6 +43,7 @@ export class EnvelopeExpiredError extends ResourceDiscoveryError {
 /** An envelope's payload is larger than the store accepts. */
 export class PayloadTooLargeError extends ResourceDiscoveryError {
   static override readonly name = 'PayloadTooLargeError'
+  static override readonly retryable = false
   override readonly name = 'PayloadTooLargeError'
 
   constructor (sizeBytes: number, maxPayloadBytes: number, options: ResourceDiscoveryErrorOptions = {}) {
@@ -55,6 +58,7 @@ export class PayloadTooLargeError extends ResourceDiscoveryError {
 /** A query cursor is not one this store handed out. */
 export class InvalidCursorError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidCursorError'
+  static override readonly retryable = false
   override readonly name = 'InvalidCursorError'
 
   constructor (problem: string, options: ResourceDiscoveryErrorOptions = {}) {
@@ -69,6 +73,7 @@ export class InvalidCursorError extends ResourceDiscoveryError {
 /** A query's time range is malformed (`from` after `to`, or not integer milliseconds). */
 export class InvalidTimeRangeError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidTimeRangeError'
+  static override readonly retryable = false
   override readonly name = 'InvalidTimeRangeError'
 
   constructor (from: number, to: number, problem: string, options: ResourceDiscoveryErrorOptions = {}) {
@@ -83,6 +88,7 @@ export class InvalidTimeRangeError extends ResourceDiscoveryError {
 /** A query's `limit` is not an integer between 1 and the maximum. */
 export class InvalidQueryLimitError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidQueryLimitError'
+  static override readonly retryable = false
   override readonly name = 'InvalidQueryLimitError'
 
   constructor (limit: number, maxLimit: number, options: ResourceDiscoveryErrorOptions = {}) {
@@ -97,6 +103,7 @@ export class InvalidQueryLimitError extends ResourceDiscoveryError {
 /** A query's topic list is empty, too long, or holds a topic of the wrong length. */
 export class InvalidQueryTopicsError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidQueryTopicsError'
+  static override readonly retryable = false
   override readonly name = 'InvalidQueryTopicsError'
 
   constructor (problem: string, options: ResourceDiscoveryErrorOptions = {}) {
@@ -111,6 +118,7 @@ export class InvalidQueryTopicsError extends ResourceDiscoveryError {
 /** The store was used after `close()`. */
 export class StoreClosedError extends ResourceDiscoveryError {
   static override readonly name = 'StoreClosedError'
+  static override readonly retryable = false
   override readonly name = 'StoreClosedError'
 
   constructor (path: string, options: ResourceDiscoveryErrorOptions = {}) {
@@ -125,6 +133,7 @@ export class StoreClosedError extends ResourceDiscoveryError {
 /** The store's database could not be opened (locked by another process, unreadable, or of another schema). */
 export class StoreOpenError extends ResourceDiscoveryError {
   static override readonly name = 'StoreOpenError'
+  static override readonly retryable = false
   override readonly name = 'StoreOpenError'
 
   constructor (path: string, problem: string, options: ResourceDiscoveryErrorOptions = {}) {

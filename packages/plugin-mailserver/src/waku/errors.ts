@@ -11,6 +11,7 @@ import { ResourceDiscoveryError, type ResourceDiscoveryErrorOptions } from '@res
 /** Bytes that are not the protobuf a Waku protocol expects (bad varint, wrong wire type, truncated, over a bound, invalid UTF-8). */
 export class MalformedWakuProtobufError extends ResourceDiscoveryError {
   static override readonly name = 'MalformedWakuProtobufError'
+  static override readonly retryable = false
   override readonly name = 'MalformedWakuProtobufError'
 
   /** The protobuf message that was being decoded, e.g. `StoreQueryRequest`. */
@@ -29,6 +30,7 @@ export class MalformedWakuProtobufError extends ResourceDiscoveryError {
 /** A Waku message may not be stored: no timestamp, ephemeral, `meta` over 64 bytes, too large, or a bad topic. */
 export class InvalidWakuMessageError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidWakuMessageError'
+  static override readonly retryable = false
   override readonly name = 'InvalidWakuMessageError'
 
   /** The field at fault, e.g. `timestamp`. */
@@ -47,6 +49,7 @@ export class InvalidWakuMessageError extends ResourceDiscoveryError {
 /** A Store v3 query breaks a rule of WAKU2-STORE (answered with status 400). */
 export class InvalidWakuQueryError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidWakuQueryError'
+  static override readonly retryable = false
   override readonly name = 'InvalidWakuQueryError'
 
   /** The field at fault, e.g. `message_hashes`. */

@@ -1,11 +1,12 @@
 import { AbortError } from '@resource-discovery/core'
 import { IdentityMismatchError, RequestTimeoutError } from '@resource-discovery/client-host'
+import { rejection } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import {
   BadQueryError, envelopeId, EnvelopesRejectedError, InvalidResourceKeyError, MailserverClient, MailserverErrorCode,
   StaleRequestRefusedError, type StoredEnvelope
 } from '../../src/index.js'
-import { envelope, HOUR_MS, MailserverHarness, rejection, tagOf, topicA, topicB, topicC } from '../server/harness.js'
+import { envelope, HOUR_MS, MailserverHarness, tagOf, topicA, topicB, topicC } from '../server/harness.js'
 
 describe('MailserverClient', function () {
   this.timeout(20_000)

@@ -1,27 +1,13 @@
 import {
-  createResourceContainer, KindSelector, NoReachableResourceError, ResourceClient, ResourceOverloadedError, withFailover,
-  type ConnectionFailure, type SelectionChange, type Selector
+  createResourceContainer, KindSelector, NoReachableResourceError, ResourceClient, ResourceOverloadedError, withFailover, type ConnectionFailure, type SelectionChange
 } from '@resource-discovery/core'
+import { orderedSelector } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
 import {
   BadQueryError, isOverloadedMailserverError, MAILSERVER_HISTORY_PROTOCOL, mailserver, MailserverClient, mailserverConnector, ServerOverloadedError
 } from '../../src/index.js'
 import { envelope, MailserverHarness, tagOf, topicA, type RunningMailserver } from '../server/harness.js'
-
-/** Tries servers in the order of `order()`, so which one is first is known. */
-function orderedSelector (order: () => readonly string[]): Selector {
-  return {
-    name: 'ordered',
-    async select (_kind, candidates) {
-      for (const nodeId of order()) {
-        const found = candidates.find((candidate) => candidate.resource.nodeId === nodeId)
-        if (found !== undefined) return found
-      }
-      return candidates[0]
-    }
-  }
-}
 
 describe('mailserverConnector', function () {
   this.timeout(20_000)

@@ -1,4 +1,5 @@
 import { RLP } from '@ethereumjs/rlp'
+import { thrown } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import {
   decodeHistoryQuery, decodeHistoryResponse, decodeHistoryResult, decodeStoreRequest, decodeStoreResponse, encodeHistoryQuery,
@@ -8,15 +9,6 @@ import {
 
 const topic = Uint8Array.of(0xaa, 0, 0, 1)
 const item: Envelope = { topic, payload: Uint8Array.of(9, 8, 7), timestamp: 1_700_000_000_000, expiry: 1_700_003_600_000 }
-
-function thrown (fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (err) {
-    return err
-  }
-  throw new Error('expected a throw')
-}
 
 describe('mail-server messages', () => {
   it('behavior: every message round-trips', () => {

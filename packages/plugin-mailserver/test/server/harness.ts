@@ -93,12 +93,3 @@ export class MailserverHarness {
     }
   }
 }
-
-export async function rejection (promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (err) {
-    return err
-  }
-  throw new Error('expected a rejection')
-}

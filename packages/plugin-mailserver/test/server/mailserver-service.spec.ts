@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { InvalidConfigurationError } from '@resource-discovery/core'
 import { openResponse, sealRequest } from '@resource-discovery/encrypted-request'
 import { ProtocolNotSupportedError, type ResourceConnection } from '@resource-discovery/client-host'
+import { rejection } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { createECDH } from 'node:crypto'
 import {
@@ -9,7 +10,7 @@ import {
   MAILSERVER_HISTORY_PROTOCOL, MAILSERVER_STORE_PROTOCOL, MailserverErrorCode, type HistoryQuery
 } from '../../src/index.js'
 import { EnvelopeStore, MailserverService, NodeKeyMismatchError } from '../../src/server/index.js'
-import { envelope, MailserverHarness, rejection, tagOf, topicA, type RunningMailserver } from './harness.js'
+import { envelope, MailserverHarness, tagOf, topicA, type RunningMailserver } from './harness.js'
 
 const QUERY: HistoryQuery = { topics: [topicA], from: 0, to: Number.MAX_SAFE_INTEGER, limit: 10 }
 

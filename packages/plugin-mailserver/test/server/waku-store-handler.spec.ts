@@ -1,5 +1,6 @@
 import { ProtocolNotSupportedError, type ResourceConnection } from '@resource-discovery/client-host'
 import { InvalidConfigurationError } from '@resource-discovery/core'
+import { rejection } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import {
   decodePushRpc, decodeStoreQueryResponse, encodePushRpc, encodeStoreQueryRequest, envelopeContentTopic, envelopeToWakuMessage,
@@ -7,7 +8,7 @@ import {
   type Envelope, type StoreQueryRequest, type StoreQueryResponse, type WakuMessage
 } from '../../src/index.js'
 import { DEFAULT_WAKU_PUBSUB_TOPIC, MailserverService, type MailserverWakuInit } from '../../src/server/index.js'
-import { envelope, MailserverHarness, rejection, tagOf, topicA, topicB, type RunningMailserver } from './harness.js'
+import { envelope, MailserverHarness, tagOf, topicA, topicB, type RunningMailserver } from './harness.js'
 
 const PUBSUB = '/waku/2/rs/16/32'
 const hex = (bytes: Uint8Array | undefined): string => Buffer.from(bytes ?? []).toString('hex')

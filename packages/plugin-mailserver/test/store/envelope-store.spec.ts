@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AbortError } from '@resource-discovery/core'
+import { rejection, thrown } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { DEFAULT_QUERY_LIMIT, envelopeId, MAX_QUERY_LIMIT, type Envelope, type StoredEnvelope } from '../../src/index.js'
 import {
@@ -15,26 +16,6 @@ const TTL_MS = 3_600_000
 const topicA = Uint8Array.of(0xaa, 0, 0, 1)
 const topicB = Uint8Array.of(0xbb, 0, 0, 2)
 const topicC = Uint8Array.of(0xcc, 0, 0, 3)
-
-async function expectRejection<E extends Error> (promise: Promise<unknown>, type: abstract new (...args: never[]) => E): Promise<E> {
-  try {
-    await promise
-  } catch (err) {
-    expect(err).to.be.instanceOf(type)
-    return err as E
-  }
-  expect.fail(`expected a rejection with ${type.name}`)
-}
-
-function expectThrow<E extends Error> (fn: () => unknown, type: abstract new (...args: never[]) => E): E {
-  try {
-    fn()
-  } catch (err) {
-    expect(err).to.be.instanceOf(type)
-    return err as E
-  }
-  expect.fail(`expected a ${type.name}`)
-}
 
 /** Order in which queries return envelopes: timestamp, then id. */
 function byPosition (a: { timestamp: number, id: string }, b: { timestamp: number, id: string }): number {
@@ -270,30 +251,30 @@ describe('EnvelopeStore', () => {
 
   it('error: an expired envelope is refused and not stored', async () => {
     const s = await openStore()
-    const err = await expectRejection(s.put(envelope(topicA, START_MS - 200, 'old', 100)), EnvelopeExpiredError)
+    const err = await rejection(s.put(envelope(topicA, START_MS - 200, 'old', 100)), EnvelopeExpiredError)
     expect(err.name).to.equal('EnvelopeExpiredError')
-    await expectRejection(s.put(envelope(topicA, START_MS - 100, 'just expired', 100)), EnvelopeExpiredError)
+    await rejection(s.put(envelope(topicA, START_MS - 100, 'just expired', 100)), EnvelopeExpiredError)
     expect(await s.count()).to.equal(0)
   })
 
   it('error: an oversized payload is refused', async () => {
     const s = await openStore({ maxPayloadBytes: 16 })
-    const err = await expectRejection(s.put({ ...envelope(topicA, START_MS), payload: new Uint8Array(17) }), PayloadTooLargeError)
+    const err = await rejection(s.put({ ...envelope(topicA, START_MS), payload: new Uint8Array(17) }), PayloadTooLargeError)
     expect(err.name).to.equal('PayloadTooLargeError')
     expect(err.details).to.deep.include({ sizeBytes: 17, maxPayloadBytes: 16 })
     await s.close()
     const byDefault = await openStore()
-    await expectRejection(byDefault.put({ ...envelope(topicA, START_MS), payload: new Uint8Array(DEFAULT_MAX_PAYLOAD_BYTES + 1) }), PayloadTooLargeError)
+    await rejection(byDefault.put({ ...envelope(topicA, START_MS), payload: new Uint8Array(DEFAULT_MAX_PAYLOAD_BYTES + 1) }), PayloadTooLargeError)
     expect(await byDefault.count()).to.equal(0)
   })
 
   it('error: a malformed envelope is refused', async () => {
     const s = await openStore()
     const e = envelope(topicA, START_MS)
-    const err = await expectRejection(s.put({ ...e, topic: new Uint8Array(5) }), InvalidEnvelopeError)
+    const err = await rejection(s.put({ ...e, topic: new Uint8Array(5) }), InvalidEnvelopeError)
     expect(err.field).to.equal('topic')
-    expect((await expectRejection(s.put({ ...e, timestamp: 1.5 }), InvalidEnvelopeError)).field).to.equal('timestamp')
-    expect((await expectRejection(s.put({ ...e, expiry: e.timestamp }), InvalidEnvelopeError)).field).to.equal('expiry')
+    expect((await rejection(s.put({ ...e, timestamp: 1.5 }), InvalidEnvelopeError)).field).to.equal('timestamp')
+    expect((await rejection(s.put({ ...e, expiry: e.timestamp }), InvalidEnvelopeError)).field).to.equal('expiry')
   })
 
   it('error: a malformed cursor is refused', async () => {
@@ -307,47 +288,47 @@ describe('EnvelopeStore', () => {
     const wrongVersion = Buffer.from(bytes)
     wrongVersion[0] = 9
     for (const bad of ['not base64!', '', cursor!.slice(0, -4), `${cursor!}AAAA`, wrongVersion.toString('base64url')]) {
-      const err = await expectRejection(s.query({ topics: [topicA], cursor: bad }), InvalidCursorError)
+      const err = await rejection(s.query({ topics: [topicA], cursor: bad }), InvalidCursorError)
       expect(err.name).to.equal('InvalidCursorError')
     }
   })
 
   it('error: a time range with from after to is refused', async () => {
     const s = await openStore()
-    const err = await expectRejection(s.query({ topics: [topicA], from: START_MS + 1, to: START_MS }), InvalidTimeRangeError)
+    const err = await rejection(s.query({ topics: [topicA], from: START_MS + 1, to: START_MS }), InvalidTimeRangeError)
     expect(err.name).to.equal('InvalidTimeRangeError')
-    await expectRejection(s.query({ topics: [topicA], from: -1 }), InvalidTimeRangeError)
+    await rejection(s.query({ topics: [topicA], from: -1 }), InvalidTimeRangeError)
   })
 
   it('error: a limit out of bounds is refused', async () => {
     const s = await openStore()
     for (const limit of [MAX_QUERY_LIMIT + 1, 0, 1.5]) {
-      const err = await expectRejection(s.query({ topics: [topicA], limit }), InvalidQueryLimitError)
+      const err = await rejection(s.query({ topics: [topicA], limit }), InvalidQueryLimitError)
       expect(err.details).to.deep.include({ limit, maxLimit: MAX_QUERY_LIMIT })
     }
   })
 
   it('error: a query without topics or with a topic of the wrong length is refused', async () => {
     const s = await openStore()
-    await expectRejection(s.query({ topics: [] }), InvalidQueryTopicsError)
-    await expectRejection(s.query({ topics: [Uint8Array.of(1, 2, 3)] }), InvalidQueryTopicsError)
+    await rejection(s.query({ topics: [] }), InvalidQueryTopicsError)
+    await rejection(s.query({ topics: [Uint8Array.of(1, 2, 3)] }), InvalidQueryTopicsError)
   })
 
   it('error: every method refuses use after close', async () => {
     const s = await openStore()
     await s.put(envelope(topicA, START_MS))
     await s.close()
-    await expectRejection(s.put(envelope(topicA, START_MS + 1)), StoreClosedError)
-    await expectRejection(s.query({ topics: [topicA] }), StoreClosedError)
-    await expectRejection(s.prune(), StoreClosedError)
-    await expectRejection(s.count(), StoreClosedError)
-    const err = expectThrow(() => { s.startPruning(10) }, StoreClosedError)
+    await rejection(s.put(envelope(topicA, START_MS + 1)), StoreClosedError)
+    await rejection(s.query({ topics: [topicA] }), StoreClosedError)
+    await rejection(s.prune(), StoreClosedError)
+    await rejection(s.count(), StoreClosedError)
+    const err = thrown(() => { s.startPruning(10) }, StoreClosedError)
     expect(err.name).to.equal('StoreClosedError')
   })
 
   it('error: a second store on the same path fails to open while the first is open', async () => {
     await openStore()
-    const err = await expectRejection(EnvelopeStore.open(join(dir, 'db')), StoreOpenError)
+    const err = await rejection(EnvelopeStore.open(join(dir, 'db')), StoreOpenError)
     expect(err.message).to.include('locked')
   })
 
@@ -355,9 +336,9 @@ describe('EnvelopeStore', () => {
     const s = await openStore()
     const controller = new AbortController()
     controller.abort()
-    await expectRejection(s.put(envelope(topicA, START_MS), { signal: controller.signal }), AbortError)
-    await expectRejection(s.query({ topics: [topicA] }, { signal: controller.signal }), AbortError)
-    await expectRejection(EnvelopeStore.open(join(dir, 'other'), {}, { signal: controller.signal }), AbortError)
+    await rejection(s.put(envelope(topicA, START_MS), { signal: controller.signal }), AbortError)
+    await rejection(s.query({ topics: [topicA] }, { signal: controller.signal }), AbortError)
+    await rejection(EnvelopeStore.open(join(dir, 'other'), {}, { signal: controller.signal }), AbortError)
     expect(await s.count()).to.equal(0)
   })
 })

@@ -1,33 +1,21 @@
 import type { ClientHost } from '@resource-discovery/client-host'
 import { isRetryableError, type AbortOptions, type ResourceConnector, type TrustedVerdict } from '@resource-discovery/core'
-import { PushStatus } from '../protocol/push-status.js'
 import { pushKind } from '../push-kind.js'
 import { PushClient } from './push-client.js'
 
-/** Push statuses worth trying on another push server: it is busy, full, faulty, or speaks another version or key. */
-const RETRYABLE_PUSH_STATUSES: ReadonlySet<number> = new Set([
-  PushStatus.UNSUPPORTED_VERSION, PushStatus.UNDECRYPTABLE, PushStatus.BUSY, PushStatus.LIMIT_REACHED, PushStatus.INTERNAL
-])
-
 /**
  * Whether a push request's `error` is worth trying on another push server:
- * transport failures, an unreadable answer, or a refusal for the server's
- * own state (`BUSY`, `LIMIT_REACHED`, `INTERNAL`, `UNDECRYPTABLE`,
- * `UNSUPPORTED_VERSION`). A malformed registration, `STALE`, `REPLAYED`,
- * `FORBIDDEN` or `UNKNOWN_REGISTRATION` are not retried.
+ * it carries `retryable: true` ({@link isRetryableError}). Besides the
+ * transport failures, the push errors that say so are an unreadable answer
+ * (`InvalidPushResponseError`, `UnsupportedPushVersionError`) and a
+ * refusal for the server's own state (a `PushRequestRefusedError` with
+ * `BUSY`, `LIMIT_REACHED`, `INTERNAL`, `UNDECRYPTABLE` or
+ * `UNSUPPORTED_VERSION`, see `RETRYABLE_PUSH_STATUSES`). A malformed
+ * registration, `STALE`, `REPLAYED`, `FORBIDDEN` or `UNKNOWN_REGISTRATION`
+ * are not retried.
  */
 export function isRetryablePushError (error: unknown): boolean {
-  if (isRetryableError(error)) {
-    return true
-  }
-  if (!(error instanceof Error)) {
-    return false
-  }
-  if (error.name === 'InvalidPushResponseError' || error.name === 'UnsupportedPushVersionError') {
-    return true
-  }
-  const status = (error as { status?: unknown }).status
-  return error.name === 'PushRequestRefusedError' && typeof status === 'number' && RETRYABLE_PUSH_STATUSES.has(status)
+  return isRetryableError(error)
 }
 
 /**

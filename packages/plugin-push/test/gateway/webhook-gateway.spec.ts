@@ -1,8 +1,9 @@
 import { AbortError, InvalidConfigurationError } from '@resource-discovery/core'
+import { unusedTcpPort } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { WebhookResponseError, WebhookUnreachableError } from '../../src/index.js'
 import { WebhookGateway, type PushNotification } from '../../src/server/index.js'
-import { closedTcpPort, PushHarness, TOPIC_A } from '../fixtures/push-harness.js'
+import { PushHarness, TOPIC_A } from '../fixtures/push-harness.js'
 
 const notification: PushNotification = {
   registrationId: '00112233445566778899aabbccddeeff',
@@ -47,7 +48,7 @@ describe('WebhookGateway', function () {
   })
 
   it('error: an unreachable target is a WebhookUnreachableError', async () => {
-    const err = await new WebhookGateway({ url: `http://127.0.0.1:${await closedTcpPort()}/` }).notify(notification).catch((e: unknown) => e)
+    const err = await new WebhookGateway({ url: `http://127.0.0.1:${await unusedTcpPort()}/` }).notify(notification).catch((e: unknown) => e)
     expect(err).to.be.instanceOf(WebhookUnreachableError)
     expect((err as WebhookUnreachableError).timedOut).to.equal(false)
   })

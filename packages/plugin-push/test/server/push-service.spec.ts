@@ -2,13 +2,14 @@ import { InvalidConfigurationError } from '@resource-discovery/core'
 import { sealRequest, openResponse } from '@resource-discovery/encrypted-request'
 import { ProtocolNotSupportedError } from '@resource-discovery/client-host'
 import { ResourceServer } from '@resource-discovery/server'
+import { nextEvent, unusedTcpPort } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import {
   decodeNotifyAnswer, decodePushResult, decodeRegisterAnswer, encodePushRequest, encodeRegisterMessage,
   PUSH_NOTIFY_PROTOCOL, PUSH_REGISTER_PROTOCOL, PushClient, PushRequestRefusedError, PushStatus, WebhookResponseError, WebhookUnreachableError
 } from '../../src/index.js'
 import { LogGateway, PushService, WebhookGateway, type PushNotification } from '../../src/server/index.js'
-import { closedTcpPort, newKey, nextEvent, PushHarness, QUIET_DISCV5, TOPIC_A, TOPIC_B, verifiedResource } from '../fixtures/push-harness.js'
+import { newKey, PushHarness, QUIET_DISCV5, TOPIC_A, TOPIC_B, verifiedResource } from '../fixtures/push-harness.js'
 
 describe('PushService', function () {
   this.timeout(20_000)
@@ -182,7 +183,7 @@ describe('PushService', function () {
     const { service, resource } = await harness.pushServer({
       privateKey: key,
       dataDir: await harness.dataDir(),
-      gateway: new WebhookGateway({ url: `http://127.0.0.1:${await closedTcpPort()}/notify` })
+      gateway: new WebhookGateway({ url: `http://127.0.0.1:${await unusedTcpPort()}/notify` })
     })
     const push = new PushClient({ host: await harness.client(), resource })
     await push.register({ deviceToken: 'device-1', topics: [TOPIC_A] })

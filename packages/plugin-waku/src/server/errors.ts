@@ -9,6 +9,7 @@ import { ResourceDiscoveryError, type ResourceDiscoveryErrorOptions } from '@res
  */
 export class InvalidWakuMetadataError extends ResourceDiscoveryError {
   static override readonly name = 'InvalidWakuMetadataError'
+  static override readonly retryable = false
   override readonly name = 'InvalidWakuMetadataError'
   /** What is wrong with the message. */
   readonly problem: string

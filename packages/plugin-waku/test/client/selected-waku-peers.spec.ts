@@ -3,7 +3,7 @@ import {
   AbortError, AllowListVerifier, createResourceContainer, decodeEnr, delay, InvalidConfigurationError, NotStartedError, ResourceClient,
   StaticDiscoverer, UnknownResourceKindError, type NodeRecord
 } from '@resource-discovery/core'
-import { createNodeKey, type NodeKey } from '@resource-discovery/interface-compliance-tests'
+import { createNodeKey, rejection, waitUntil, type NodeKey } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import {
   SelectedWakuPeers, selectedWakuPeers, waku, wakuEnrEntries, type WakuSelectionChange, type WakuService
@@ -54,20 +54,6 @@ function recordChanges (adapter: SelectedWakuPeers): WakuSelectionChange[] {
 }
 
 /** What `promise` rejects with (`undefined` if it resolves). */
-async function rejection (promise: Promise<unknown>): Promise<unknown> {
-  return await promise.then(() => undefined, (err: unknown) => err)
-}
-
-async function waitUntil (condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting until ${what}`)
-    }
-    await delay(10)
-  }
-}
-
 describe('SelectedWakuPeers', () => {
   let fixture: Fixture | undefined
   let adapter: SelectedWakuPeers | undefined

@@ -1,4 +1,4 @@
-import { deployResourceRegistry } from '@resource-discovery/registry'
+import { deployResourceRegistry } from '@resource-discovery/registry-admin'
 import { Wallet } from 'ethers'
 import { requireRoleKey } from '../../config/load-key.js'
 import { openRpc } from '../../runtime/open-registry.js'

@@ -1,5 +1,5 @@
 import type { ResourceKind } from '@resource-discovery/core'
-import type { ProviderInfo, ResourceRegistryClient } from '@resource-discovery/registry'
+import type { ProviderInfo, ResourceRegistryClient } from '@resource-discovery/registry-admin'
 import { loadPluginCatalog } from '../../plugins/load-plugin-catalog.js'
 import { renderTable } from '../../output/render-table.js'
 import type { CommandContext } from '../command-spec.js'

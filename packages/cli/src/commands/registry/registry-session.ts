@@ -1,4 +1,4 @@
-import type { RegistryTransaction, ResourceRegistryClient } from '@resource-discovery/registry'
+import type { RegistryTransaction, ResourceRegistryClient } from '@resource-discovery/registry-admin'
 import { Wallet } from 'ethers'
 import { requireRoleKey, type KeyRole } from '../../config/load-key.js'
 import { openRegistry, openRpc, type OpenRpc } from '../../runtime/open-registry.js'

@@ -8,7 +8,7 @@ import {
   type NodeConsent,
   type NodeSignatureRequest,
   type NodeWithdrawal
-} from '@resource-discovery/registry'
+} from '@resource-discovery/registry-admin'
 import { dataSlice, getAddress, isHexString, recoverAddress, SigningKey } from 'ethers'
 import { checkAddress, checkNodeId } from '../../config/check-values.js'
 import { loadKeyFileOption, loadRoleKey, requireRoleKey } from '../../config/load-key.js'
