@@ -36,7 +36,7 @@ export type { TestSetup } from './compliance/test-setup.js'
 export { verifierTests, type VerifierTestContext } from './compliance/verifier-tests.js'
 export { createNodeKey, createNodeRecord, createResource, createTrustedVerdict, type NodeKey, type NodeRecordOptions } from './fixtures/node-records.js'
 export {
-  DEFAULT_NEXT_EVENT_TIMEOUT_MS, nextClientEvent, nextClientEvents, nextEvent, nextEvents, type ClientEventDetail, type EventSource, type NextEventOptions
+  DEFAULT_NEXT_EVENT_TIMEOUT_MS, nextClientEvent, nextClientEvents, nextEvent, nextEvents, recordClientEvents, type ClientEventDetail, type EventSource, type NextEventOptions
 } from './helpers/next-event.js'
 export { orderedSelector } from './helpers/ordered-selector.js'
 export { rejection, thrown, type ErrorClass } from './helpers/rejection.js'

@@ -1,4 +1,4 @@
-import { createNodeRecord, orderedSelector } from '@resource-discovery/testkit'
+import { createNodeRecord, orderedSelector, recordClientEvents } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
 import {
@@ -67,11 +67,7 @@ describe('ResourceClient.connect', () => {
   })
 
   function events (): { failed: ConnectionFailure[], changed: SelectionChange[] } {
-    const failed: ConnectionFailure[] = []
-    const changed: SelectionChange[] = []
-    client!.addEventListener('connection:failed', (event) => { failed.push(event.detail) })
-    client!.addEventListener('selection:changed', (event) => { changed.push(event.detail) })
-    return { failed, changed }
+    return { failed: recordClientEvents(client!, 'connection:failed'), changed: recordClientEvents(client!, 'selection:changed') }
   }
 
   it('behavior: connects to the selected server when it works, in one attempt and without failure events', async () => {

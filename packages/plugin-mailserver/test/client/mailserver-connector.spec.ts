@@ -1,7 +1,7 @@
 import {
   createResourceContainer, KindSelector, NoReachableResourceError, ResourceClient, ResourceOverloadedError, withFailover, type ConnectionFailure, type SelectionChange
 } from '@resource-discovery/core'
-import { orderedSelector } from '@resource-discovery/testkit'
+import { orderedSelector, recordClientEvents } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { ContainerModule } from 'inversify'
 import {
@@ -33,11 +33,7 @@ describe('mailserverConnector', function () {
   })
 
   function events (): { failed: ConnectionFailure[], changed: SelectionChange[] } {
-    const failed: ConnectionFailure[] = []
-    const changed: SelectionChange[] = []
-    client!.addEventListener('connection:failed', (event) => { failed.push(event.detail) })
-    client!.addEventListener('selection:changed', (event) => { changed.push(event.detail) })
-    return { failed, changed }
+    return { failed: recordClientEvents(client!, 'connection:failed'), changed: recordClientEvents(client!, 'selection:changed') }
   }
 
   it('behavior: connect with the first server stopped ends on the second, a working MailserverClient', async () => {

@@ -106,3 +106,21 @@ export async function nextClientEvent<K extends keyof ResourceClientEvents> (
 ): Promise<ClientEventDetail<K>> {
   return nextEvent(client, type, options)
 }
+
+/**
+ * Records the detail of every `type` event of `client` from now on, in
+ * order, into the array it returns (the listener stays for the client's
+ * life).
+ *
+ * @example
+ * ```ts
+ * const failed = recordClientEvents(client, 'connection:failed')
+ * await client.connect('mailserver', connector)
+ * expect(failed).to.have.length(1)
+ * ```
+ */
+export function recordClientEvents<K extends keyof ResourceClientEvents> (client: ResourceClient, type: K): Array<ClientEventDetail<K>> {
+  const details: Array<ClientEventDetail<K>> = []
+  client.addEventListener(type, (event) => { details.push((event as CustomEvent<ClientEventDetail<K>>).detail) })
+  return details
+}
