@@ -10,14 +10,13 @@
  * notice, unless `RDISC_REQUIRE_WAKU_INTEROP=1` (set by `.ci/run`).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ClientHost } from '@resource-discovery/client-host'
-import { createResourceContainer, delay, ResourceClient, resourceFromRecord } from '@resource-discovery/core'
+import { createResourceContainer, ResourceClient, resourceFromRecord } from '@resource-discovery/core'
 import { startLocalNetwork, type LocalNetwork, type LocalServer, type LocalServerInit } from '@resource-discovery/devnet'
 import { discv5Discovery } from '@resource-discovery/discv5'
-import { createNodeKey, createNodeRecord, type NodeKey } from '@resource-discovery/testkit'
+import { createNodeKey, createNodeRecord, unusedTcpPort, waitUntil, type NodeKey } from '@resource-discovery/testkit'
 import {
   envelopeContentTopic, envelopeToWakuMessage, MailserverClient, wakuMessageHashHex, type Envelope
 } from '@resource-discovery/plugin-mailserver'
@@ -95,16 +94,6 @@ function freshPeerId (): string {
   return createNodeRecord().peerId
 }
 
-/** A loopback TCP port where nothing listens (bound, then closed). */
-async function closedPort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => { resolve() }))
-  if (address === null || typeof address === 'string') throw new Error('no TCP port')
-  return address.port
-}
-
 /** Runs `stop` functions in reverse order of registration. */
 class Stops {
   readonly #stops: Array<() => Promise<void>> = []
@@ -159,15 +148,6 @@ function wakuMailServerInit (label: string): LocalServerInit {
     plugin: mailserverServicePlugin,
     options: { wakuPubsubTopic: PUBSUB_TOPIC },
     server: { webSocketPort: 0, extensions: [wakuServerExtension({ cluster: CLUSTER, shards: [SHARD], services: ['store'] })] }
-  }
-}
-
-/** Resolves once `condition()` holds, polling; rejects after `timeoutMs`. */
-async function waitUntil (condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`)
-    await delay(50)
   }
 }
 
@@ -349,14 +329,14 @@ describe('interop: a stock js-waku light node (@waku/sdk 0.0.36) and Waku Store 
 
     it('behavior: the unregistered server, discovered and judged, is never handed over; after a removal on chain the adapter hands over the other registered server, and a js-waku node whose store.peers it updates in place reads from it', async () => {
       const watch = client.watch(wakuStoreKind.name)
-      await waitUntil(() => watch.rejected.some((verdict) => verdict.resource.nodeId === unregistered.nodeId), 'the unregistered server was discovered and judged')
+      await waitUntil(() => watch.rejected.some((verdict) => verdict.resource.nodeId === unregistered.nodeId), 'the unregistered server was discovered and judged', 30_000, 50)
       const first = await adapter.selected()
       const firstPeers = [...adapter.storePeers]
       const other = registered.find((server) => server.nodeId !== first.nodeId)
       if (other === undefined) throw new Error('two servers are registered')
 
       await network.provider('alice').registry.removeResource(wakuStoreKind.kindId, `0x${first.nodeId}`)
-      await waitUntil(() => adapter.current?.nodeId === other.nodeId, 'the other registered server is handed over')
+      await waitUntil(() => adapter.current?.nodeId === other.nodeId, 'the other registered server is handed over', 30_000, 50)
       expect(changes.at(-1)?.previous?.nodeId).to.equal(first.nodeId)
       expect(changes.at(-1)?.reason).to.contain('no longer trusted')
       expect(adapter.storePeers).to.deep.equal([servers.get(other.nodeId)?.webSocketAddress])
@@ -398,7 +378,7 @@ describe('interop: a stock js-waku light node (@waku/sdk 0.0.36) and Waku Store 
     })
 
     it('error: a loopback port where nothing listens fails within connectTimeoutMs, with js-waku\'s own error', async () => {
-      const port = await closedPort()
+      const port = await unusedTcpPort()
       const started = performance.now()
       const err = await childError({ ...base, peer: `/ip4/127.0.0.1/tcp/${port}/ws/p2p/${peerId}`, connectTimeoutMs: 1500 })
       expect(err.childError?.message).to.equal('Timed out waiting for a remote peer.')

@@ -3,6 +3,8 @@
  * the scenario's proxy, waiting for its events, and measured figures.
  */
 import { RegistryVerifier, type RegistryVerifierInit, type Resource, type ResourceKind, type Verdict } from '@resource-discovery/core'
+import { waitUntil as pollUntil } from '@resource-discovery/testkit'
+
 import { mail, type RegistryScenario } from './registry-scenario.js'
 
 /** How often the verifiers under test poll the chain (ms). */
@@ -66,18 +68,9 @@ export async function nextSync (verifier: RegistryVerifier, accept: (detail: Syn
   })
 }
 
-/** Polls `condition` every 10 ms until it holds; returns the ms it took. */
+/** Polls `condition` every 10 ms until it holds; returns the ms it took (the testkit's `waitUntil`, in this suite's argument order). */
 export async function waitUntil (condition: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'a condition'): Promise<number> {
-  const started = Date.now()
-  for (;;) {
-    if (await condition()) {
-      return Date.now() - started
-    }
-    if (Date.now() - started > timeoutMs) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
+  return pollUntil(condition, what, timeoutMs)
 }
 
 export const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
