@@ -114,21 +114,14 @@ export class LocalNetworkResources {
    */
   async release (): Promise<unknown[]> {
     const failures: unknown[] = []
-    const attempt = async (task: () => Promise<void> | void): Promise<void> => {
-      try {
-        await task()
-      } catch (err) {
-        failures.push(err)
-      }
-    }
     const servers = this.#servers.splice(0)
     await Promise.all(servers.map(async (owned) => { await stopOwnedServer(owned, failures) }))
     const { bootnode, ethers, chain, dataDir } = this.#takeAll()
-    await attempt(async () => { await bootnode?.stop() })
-    await attempt(() => { ethers?.destroy() })
-    await attempt(async () => { await chain?.stop() })
+    await attempt(failures, async () => { await bootnode?.stop() })
+    await attempt(failures, () => { ethers?.destroy() })
+    await attempt(failures, async () => { await chain?.stop() })
     if (dataDir !== undefined) {
-      await attempt(async () => { await rm(dataDir, { recursive: true, force: true }) })
+      await attempt(failures, async () => { await rm(dataDir, { recursive: true, force: true }) })
     }
     return failures
   }
@@ -155,13 +148,14 @@ export function throwIfStopFailed (failures: readonly unknown[], message: string
 
 /** Stops a server, then its service (the reverse of their start), adding what fails to `failures`. */
 async function stopOwnedServer (owned: OwnedServer, failures: unknown[]): Promise<void> {
+  await attempt(failures, async () => { await owned.server.stop() })
+  await attempt(failures, async () => { await owned.service?.stop() })
+}
+
+/** Runs `task`, adding what it throws to `failures` instead of throwing it. */
+async function attempt (failures: unknown[], task: () => Promise<void> | void): Promise<void> {
   try {
-    await owned.server.stop()
-  } catch (err) {
-    failures.push(err)
-  }
-  try {
-    await owned.service?.stop()
+    await task()
   } catch (err) {
     failures.push(err)
   }
