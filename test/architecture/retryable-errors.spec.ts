@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   isOverloadedError, isRetryableError, ResourceDiscoveryError, ResourceOverloadedError, RpcUnavailableError
 } from '@resource-discovery/core'
 import { PushRequestRefusedError, PushStatus, pushStatusName, RETRYABLE_PUSH_STATUSES } from '@resource-discovery/plugin-push'
 import { expect } from 'chai'
+import { entryPoints, publicPackages, specifier } from '../packaging/consumer-project.js'
 
 /**
  * Failover (`connect()`, `withFailover()`) decides by an error's `retryable`
@@ -16,7 +16,6 @@ import { expect } from 'chai'
  */
 
 const root = join(import.meta.dirname, '..', '..')
-const packagesDir = join(root, 'packages')
 
 /** Packages whose entry points are not read, with why. Every other workspace package is. */
 const NOT_CHECKED: Readonly<Record<string, string>> = {
@@ -25,25 +24,10 @@ const NOT_CHECKED: Readonly<Record<string, string>> = {
   testkit: 'test support for plugin authors, not a runtime path'
 }
 
-interface EntryPoint {
-  /** The specifier, e.g. `@resource-discovery/plugin-mailserver/server`. */
-  readonly specifier: string
-}
-
-/** Every entry point of every checked workspace package, from each package.json's `exports`. */
-function entryPoints (): EntryPoint[] {
-  return readdirSync(packagesDir).flatMap((dir) => {
-    if (dir in NOT_CHECKED) return []
-    let manifest: { name?: string, exports?: Record<string, unknown> }
-    try {
-      manifest = JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')) as typeof manifest
-    } catch {
-      return []
-    }
-    const { name, exports = {} } = manifest
-    if (name === undefined) return []
-    return Object.keys(exports).map((subpath) => ({ specifier: subpath === '.' ? name : `${name}${subpath.slice(1)}` }))
-  })
+/** The specifier of every entry point of every checked workspace package (`@resource-discovery/plugin-mailserver/server`), from each package.json's `exports`. */
+async function checkedSpecifiers (): Promise<string[]> {
+  const packages = (await publicPackages(root)).filter(({ folder }) => !(folder in NOT_CHECKED))
+  return packages.flatMap(({ name, manifest }) => entryPoints(manifest).map((subpath) => specifier(name, subpath)))
 }
 
 type ErrorClass = (new (...args: never[]) => Error) & { readonly name: string, readonly retryable?: unknown, readonly overloaded?: unknown }
@@ -57,11 +41,11 @@ interface ExportedErrorClass {
 /** Every `Error` subclass the entry points export, each once (a class re-exported elsewhere is the same value). */
 async function exportedErrorClasses (): Promise<ExportedErrorClass[]> {
   const seen = new Map<unknown, ExportedErrorClass>()
-  for (const { specifier } of entryPoints()) {
-    const module = await import(specifier) as Record<string, unknown>
+  for (const entry of await checkedSpecifiers()) {
+    const module = await import(entry) as Record<string, unknown>
     for (const [exportName, value] of Object.entries(module)) {
       if (typeof value === 'function' && value.prototype instanceof Error && !seen.has(value)) {
-        seen.set(value, { value: value as ErrorClass, where: `${specifier}: ${exportName}` })
+        seen.set(value, { value: value as ErrorClass, where: `${entry}: ${exportName}` })
       }
     }
   }
