@@ -5,7 +5,7 @@ import { nodeInternals } from '../../src/node/discv5-node.js'
 import { isMarkedRegistrar, TOPDISC_ENR_KEY, type RegistrarSelection } from '../../src/topic/registrar-marker.js'
 import { topicId } from '../../src/topic/topic-id.js'
 import { topicLookup } from '../../src/topic/topic-lookup.js'
-import { adsPlacedNearTopic, FAST, mailKind, startNetwork, waitFor, type TestNetwork } from '../fixtures/network.js'
+import { adsPlacedNearTopic, answersLookupTowards, FAST, mailKind, startNetwork, waitFor, type TestNetwork } from '../fixtures/network.js'
 
 /** Counts the TALKREQs a started node receives. */
 function countTalkRequests (node: Discv5Node): () => number {
@@ -86,9 +86,13 @@ describe('topic protocol registrar marker (topdisc ENR field)', function () {
       const mail = network.servers.get('mailserver') ?? []
       mail.forEach((server) => { server.advertise(mailKind) })
       await waitFor(() => mail.every((server) => adsPlacedNearTopic(network, server, mailKind.topic)), 15_000, 'every server\'s ads at the registrars nearest the topic')
-      const [plainBootnode] = plainNodes
-      // joins through a plain node only, with no bootstrap lookup and no walk: its search table starts empty
-      const discoverer = new Discv5Discoverer({ ...FAST, bootnodes: [plainBootnode?.enr ?? ''], bootstrapLookup: false, randomWalk: false, passTimeoutMs: 10_000 })
+      // a plain node whose FINDNODE towards the topic id returns a registrar: the lookup's only way into the network
+      const plainBootnode = plainNodes.find((node) => answersLookupTowards(network, node, topicId(mailKind.topic), (other) => other.registrar !== undefined))
+      if (plainBootnode === undefined) {
+        throw new Error('no plain node knows a registrar at the distances a lookup towards the topic asks for: rerun (random ids)')
+      }
+      // joins through that plain node only, with no bootstrap lookup and no walk: its search table starts empty
+      const discoverer = new Discv5Discoverer({ ...FAST, bootnodes: [plainBootnode.enr], bootstrapLookup: false, randomWalk: false, passTimeoutMs: 10_000 })
       await discoverer.start()
       try {
         const found = new Set<string>()
