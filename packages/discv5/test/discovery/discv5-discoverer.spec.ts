@@ -204,8 +204,11 @@ describe('Discv5Discoverer', function () {
       // lists the mail kind in its signed ENR but advertises nowhere: only the walk can find it
       quiet = new Discv5Node({ ...FAST, kinds: [mailKind], tcpPort: 41_000, bootstrapLookup: false })
       await quiet.start()
-      client = new Discv5Discoverer({ ...FAST, bootnodes: [network.boot.enr], passTimeoutMs: 5000, randomWalkLookups: 0 })
+      // the walk waits for the topic search however long a loaded machine makes it, not the default head start of 1 s
+      client = new Discv5Discoverer({ ...FAST, bootnodes: [network.boot.enr], passTimeoutMs: 15_000, randomWalkLookups: 0, topicHeadStartMs: 30_000 })
       await client.start()
+      // the topic search starts from a routing table the bootstrap lookup has filled
+      await (client.node === undefined ? undefined : nodeInternals(client.node)?.bootstrap)
       client.node?.addBootnode(quiet.enr)
     })
 
@@ -231,7 +234,7 @@ describe('Discv5Discoverer', function () {
         lookups++
         return findRandomNode()
       }
-      const walking = new Discv5Discoverer({ node, passTimeoutMs: 5000, randomWalkLookups: 3 })
+      const walking = new Discv5Discoverer({ node, passTimeoutMs: 5000, randomWalkLookups: 3, topicHeadStartMs: 30_000 })
       let first: Resource | undefined
       for await (const resource of walking.discover(mailKind)) {
         first = resource
