@@ -53,6 +53,12 @@ export interface SimulatedNetworkOptions {
   readonly churnIntervalMs?: number
   /** The longest the servers' first registrations may take before the first search, in milliseconds. */
   readonly advertiseTimeoutMs?: number
+  /**
+   * The least time the servers advertise before the first search, in
+   * milliseconds (30 s, or `advertiseTimeoutMs` if shorter): an advertiser
+   * asks more registrars as its lookup of the topic id answers.
+   */
+  readonly advertiseSettleMs?: number
   /** Registrar options of the nodes that speak the protocol (beyond the simulation's own). */
   readonly registrar?: TopicRegistrarInit
   /** Called with progress lines. */
@@ -221,7 +227,7 @@ export async function startSimulatedNetwork (options: SimulatedNetworkOptions): 
   const advertiseDeadline = Date.now() + (options.advertiseTimeoutMs ?? 180_000)
   const registrations = (): RegistrationState[] => allServers.flatMap((server) => server.advertisedKinds().flatMap((kind) => server.registrations(kind)))
   // settled: every registration asked for is admitted, and none was added for a while (an advertiser asks more registrars as its lookup of the topic id answers)
-  const settleAfter = Date.now() + Math.min(30_000, options.advertiseTimeoutMs ?? 180_000)
+  const settleAfter = Date.now() + Math.min(options.advertiseSettleMs ?? 30_000, options.advertiseTimeoutMs ?? 180_000)
   let asked = 0
   let stableSince = Date.now()
   const settled = (states: RegistrationState[]): boolean => {

@@ -15,7 +15,7 @@ import {
 
 /** The Node.js majors users run in 2026, besides the machine's own. */
 const TESTED_MAJORS = [22, 24, 26]
-/** Bound on each runtime's wait for its run (about 1 min each on 2 cores, one after the other; more on a loaded machine). */
+/** Bound on each runtime's wait for its run (about 35 s each on 2 cores, two at a time, so the third waits for one of the first two; more on a loaded machine). */
 const RUN_TIMEOUT_MS = 10 * 60_000
 
 describe('Node.js versions', function () {

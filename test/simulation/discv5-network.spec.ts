@@ -24,7 +24,7 @@ describe('simulation: the discovery benchmark\'s discv5 network (bench/discovery
 
   before(async function () {
     ({ restore } = accelerateSimulationCrypto())
-    network = await startSimulatedNetwork({ size: 200, topdiscShare: 0.2, kinds: [{ kind, share: 0.01 }], bootnodes: 3, advertiseTimeoutMs: 60_000 })
+    network = await startSimulatedNetwork({ size: 200, topdiscShare: 0.2, kinds: [{ kind, share: 0.01 }], bootnodes: 3, advertiseTimeoutMs: 60_000, advertiseSettleMs: 5000 })
   })
 
   after(async function () {

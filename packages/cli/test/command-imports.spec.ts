@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
-import { RDISC_COMMAND, rdisc, type RdiscExit } from './support/rdisc-process.js'
+import { RDISC_SOURCE_COMMAND, rdisc, type RdiscExit } from './support/rdisc-process.js'
 
 const RECORDER = fileURLToPath(new URL('./fixtures/record-modules.ts', import.meta.url))
 
-/** RDISC_COMMAND with the recorder loaded after tsx's loader, before the entry point. */
-const RECORDING_COMMAND = [...RDISC_COMMAND.slice(0, -1), '--import', RECORDER, ...RDISC_COMMAND.slice(-1)]
+/** RDISC_SOURCE_COMMAND with the recorder loaded after tsx's loader, before the entry point. */
+const RECORDING_COMMAND = [...RDISC_SOURCE_COMMAND.slice(0, -1), '--import', RECORDER, ...RDISC_SOURCE_COMMAND.slice(-1)]
 
 /** What a run loaded: workspace packages by directory name (`cli`, `core`...), others by package name, and the files. */
 interface Loaded {

@@ -8,11 +8,11 @@ import { createRpcProvider, deployResourceRegistry, resourceKindId, type Resourc
 import { expect } from 'chai'
 import { computeAddress, Wallet, type JsonRpcProvider } from 'ethers'
 import { EVENT_LOOP_EMPTIED } from './fixtures/report-exit.js'
-import { parseJson, RDISC_COMMAND, rdisc, spawnRdisc, stopAllRdisc, type RdiscExit, type RdiscProcess } from './support/rdisc-process.js'
+import { parseJson, RDISC_SOURCE_COMMAND, rdisc, spawnRdisc, stopAllRdisc, type RdiscExit, type RdiscProcess } from './support/rdisc-process.js'
 
 const NODE_KEY = '0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318'
 /** rdisc with {@link EVENT_LOOP_EMPTIED} reported on stderr (given `RDISC_TEST_REPORT_EXIT=1`) when its event loop empties: it ended by itself, not by `process.exit()`. */
-const EXIT_REPORTING_COMMAND = [...RDISC_COMMAND.slice(0, -1), '--import', fileURLToPath(new URL('./fixtures/report-exit.ts', import.meta.url)), ...RDISC_COMMAND.slice(-1)]
+const EXIT_REPORTING_COMMAND = [...RDISC_SOURCE_COMMAND.slice(0, -1), '--import', fileURLToPath(new URL('./fixtures/report-exit.ts', import.meta.url)), ...RDISC_SOURCE_COMMAND.slice(-1)]
 /** Finds tried until the server shows up (its ads take a moment to be placed). */
 const MAX_FINDS = 4
 

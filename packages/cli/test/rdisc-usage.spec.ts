@@ -6,7 +6,7 @@ import { parseNodePrivateKey } from '@resource-discovery/core'
 import { unusedTcpPort } from '@resource-discovery/testkit'
 import { expect } from 'chai'
 import { COMMAND_GROUPS, COMMANDS } from '../src/commands/command-table.js'
-import { parseJson, rdisc, spawnRdisc, stopAllRdisc, type RdiscExit } from './support/rdisc-process.js'
+import { parseJson, RDISC_SOURCE_COMMAND, rdisc, spawnRdisc, stopAllRdisc, type RdiscExit } from './support/rdisc-process.js'
 
 const NODE_KEY = '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a'
 const PROVIDER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
@@ -268,10 +268,11 @@ describe('rdisc: usage', function () {
 
   describe('plugins', () => {
     it('behavior: --plugin loads a plugin module, and a module that is missing or exports no rdiscPlugin exits 2', async () => {
+      // the fixture plugins are TypeScript: rdisc loads them through tsx's loader
       const [help, missing, notPlugin] = await Promise.all([
-        rdisc(['serve', '--help', '--plugin', 'packages/cli/test/fixtures/echo-plugin.ts']),
-        rdisc(['serve', 'echo', '--plugin', './no-such-plugin.ts']),
-        rdisc(['serve', 'echo'], { env: { RDISC_PLUGINS: 'packages/cli/test/fixtures/not-a-plugin.ts' } })
+        rdisc(['serve', '--help', '--plugin', 'packages/cli/test/fixtures/echo-plugin.ts'], { command: RDISC_SOURCE_COMMAND }),
+        rdisc(['serve', 'echo', '--plugin', './no-such-plugin.ts'], { command: RDISC_SOURCE_COMMAND }),
+        rdisc(['serve', 'echo'], { command: RDISC_SOURCE_COMMAND, env: { RDISC_PLUGINS: 'packages/cli/test/fixtures/not-a-plugin.ts' } })
       ])
       expect(help.code, help.stderr).to.equal(0)
       expect(help.stdout).to.contain('echo        answers each message with itself (test plugin)')
