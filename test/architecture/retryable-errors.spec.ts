@@ -137,6 +137,8 @@ describe('isRetryableError and isOverloadedError', () => {
     expect(retried).to.deep.equal([PushStatus.UNSUPPORTED_VERSION, PushStatus.UNDECRYPTABLE, PushStatus.BUSY, PushStatus.LIMIT_REACHED, PushStatus.INTERNAL])
     for (const status of Object.values(PushStatus)) {
       expect(isRetryableError(new PushRequestRefusedError(status)), pushStatusName(status)).to.equal(retried.includes(status))
+      // BUSY alone says the server can take no more for now: the selector stops choosing it at once
+      expect(isOverloadedError(new PushRequestRefusedError(status)), `${pushStatusName(status)} overloaded`).to.equal(status === PushStatus.BUSY)
     }
   })
 

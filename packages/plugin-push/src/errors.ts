@@ -49,7 +49,8 @@ export const RETRYABLE_PUSH_STATUSES: ReadonlySet<PushStatus> = new Set([
  * The push server answered a request with an error status. `retryable` is
  * decided by the status: true for those of {@link RETRYABLE_PUSH_STATUSES};
  * a malformed request, `STALE`, `REPLAYED`, `FORBIDDEN` or
- * `UNKNOWN_REGISTRATION` are the caller's to fix.
+ * `UNKNOWN_REGISTRATION` are the caller's to fix. `overloaded` is true for
+ * `BUSY` alone: the server could take no more requests for now.
  */
 export class PushRequestRefusedError extends ResourceDiscoveryError {
   static override readonly name = 'PushRequestRefusedError'
@@ -62,6 +63,8 @@ export class PushRequestRefusedError extends ResourceDiscoveryError {
   readonly statusName: string
   /** Whether another push server may accept the request: the status is one of {@link RETRYABLE_PUSH_STATUSES}. */
   override readonly retryable: boolean
+  /** Whether the server said it is too busy to take the request (`BUSY`), so the selector stops choosing it at once. */
+  override readonly overloaded: boolean
 
   constructor (status: PushStatus, options: ResourceDiscoveryErrorOptions = {}) {
     const statusName = pushStatusName(status)
@@ -69,6 +72,7 @@ export class PushRequestRefusedError extends ResourceDiscoveryError {
     this.status = status
     this.statusName = statusName
     this.retryable = RETRYABLE_PUSH_STATUSES.has(status)
+    this.overloaded = status === PushStatus.BUSY
   }
 }
 
