@@ -32,19 +32,15 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { Agent, get, request, type IncomingMessage } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseNodePrivateKey } from '@resource-discovery/core'
 import { LOCAL_REGISTRY_POLL_INTERVAL_MS, startLocalNetwork, type LocalNetwork } from '@resource-discovery/devnet'
 import { mailserverServicePlugin } from '@resource-discovery/plugin-mailserver/server'
 import { pushServicePlugin } from '@resource-discovery/plugin-push/server'
 import type { ResourceServicePlugin } from '@resource-discovery/server'
+import { RDISC_COMMAND, REPO_ROOT } from '../../packages/cli/test/support/rdisc-process.js'
 import { SoakDaemonChild, type DaemonExit, type DaemonSample, type SoakDaemonConfig } from './soak-daemon-child.js'
 import { REVOCATION_GRACE_MS, VouchingModel, type WrongSelection } from './vouching-model.js'
 
-/** The repository root, where `rdisc serve` processes run. */
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const RDISC = fileURLToPath(new URL('../../packages/cli/src/bin/rdisc.ts', import.meta.url))
-const TSX_LOADER = import.meta.resolve('tsx/esm')
 /** The providers, in the network's order; the first three are trusted at start. */
 const PROVIDERS = ['alpha', 'bravo', 'charlie', 'delta'] as const
 const INITIALLY_TRUSTED = PROVIDERS.slice(0, 3)
@@ -548,8 +544,10 @@ export async function runSoak (init: SoakInit): Promise<SoakResult> {
 
     const startProcess = (node: PoolNode): void => {
       const serveDir = join(tmp, 'serve', node.label)
-      const proc = spawn(process.execPath, [
-        '--conditions=@resource-discovery/source', '--import', TSX_LOADER, RDISC, 'serve', node.kind,
+      // rdisc as the CLI specs run it: the build while it is current, the sources otherwise
+      const [command = process.execPath, ...prefix] = RDISC_COMMAND
+      const proc = spawn(command, [
+        ...prefix, 'serve', node.kind,
         '--host', '127.0.0.1', '--bootnode', net.bootnodeEnr, '--key-env', 'RDISC_SOAK_NODE_KEY', '--data-dir', serveDir, '--json', '--log-level', 'error'
       ], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, RDISC_SOAK_NODE_KEY: node.privateKey } })
       node.state = 'process'

@@ -4,7 +4,6 @@
  */
 import { RegistryVerifier, type RegistryVerifierInit, type Resource, type ResourceKind, type Verdict } from '@resource-discovery/core'
 import { waitUntil as pollUntil } from '@resource-discovery/testkit'
-
 import { mail, type RegistryScenario } from './registry-scenario.js'
 
 /** How often the verifiers under test poll the chain (ms). */

@@ -39,8 +39,8 @@ function newestMtimeMs (dir: string): number {
 /**
  * Whether the CLI is built (`entry`) and every workspace package's build is
  * newer than its sources: each `dist/.tsbuildinfo` (which `tsc -b` writes
- * last) is younger than every file under that package's `src/`. `npm test` builds first, so there it is;
- * after an edit without a build it is not.
+ * last) is younger than every file under that package's `src/`. `npm test`
+ * builds first, so there it is; after an edit without a build it is not.
  */
 export function builtCliIsCurrent (packagesDir: string = join(REPO_ROOT, 'packages'), entry: string = RDISC_BUILT_ENTRY): boolean {
   if (!existsSync(entry)) {
